@@ -1,0 +1,4 @@
+from celery_fix.cli import main
+
+if __name__ == "__main__":
+    main(prog_name="celery-fix")

@@ -1,0 +1,37 @@
+"""The `celery-fix` command: options only; the work is in celery_fix.run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from celery_fix import __version__
+from celery_fix.run import RunOptions, execute
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--apply", "apply_fixes", is_flag=True, help="Write the safe fixes to the files.")
+@click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply (and show) fixes that can change behaviour.")
+@click.option("--select", metavar="CODES", help="Comma-separated rule codes or prefixes to run (e.g. CEL202,CEL7, ALL).")
+@click.option("--ignore", metavar="CODES", help="Comma-separated rule codes or prefixes to skip.")
+@click.option("--diff/--no-diff", "show_diff", default=True, show_default=True, help="Print the diff of pending fixes (dry run).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors, no diff or summary.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Read this pyproject.toml instead of the nearest one.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .celery-fix-cache/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--list-rules", is_flag=True, help="List the rules (code, name, fix) and exit.")
+@click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.option("--list-tasks", is_flag=True, help="Print the inventory of Celery tasks in PATHS and exit.")
+@click.version_option(__version__, prog_name="celery-fix")
+def main(**kwargs) -> None:
+    """Find and fix unsafe Celery task design. PATHS default to the current directory.
+
+    Without --apply this is a dry run: it prints the findings and the diff of the fixes it would
+    make, and exits 1 when anything is found. Exit codes: 0 nothing found, 1 findings,
+    2 usage error or files that could not be read or parsed.
+    """
+    raise SystemExit(execute(RunOptions(**kwargs)))

@@ -1,0 +1,144 @@
+"""`[tool.celery-fix]` in the nearest pyproject.toml, merged with the command line into a Config."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from celery_fix.registry import SelectionError, all_rule_classes, validate_selectors
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".eggs", "__pycache__", "node_modules",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".celery-fix-cache", "build", "dist", "site-packages",
+)
+
+_GENERAL_KEYS = {
+    "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
+    "include-migrations", "unsafe-fixes", "respect-gitignore",
+}
+
+
+class ConfigError(ValueError):
+    """A user mistake in the configuration or the command line: reported in one line, exit 2."""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = Path(".")
+    source: Path | None = None  # the pyproject.toml read, if any
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    include_migrations: bool = False
+    respect_gitignore: bool = True
+    unsafe_fixes: bool = False
+    rule_options: dict[str, Any] = field(default_factory=dict)
+
+    def options_for(self, rule_cls) -> dict[str, Any]:
+        return {key: self.rule_options[key] for key in rule_cls.OPTIONS if key in self.rule_options}
+
+
+def find_pyproject(start: Path) -> Path | None:
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_config(paths: list[Path], explicit: Path | None = None) -> Config:
+    pyproject = explicit or find_pyproject(paths[0] if paths else Path("."))
+    if pyproject is None:
+        return Config(root=Path(".").resolve())
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {pyproject}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in {pyproject}: {exc}") from None
+    section = data.get("tool", {}).get("celery-fix", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{pyproject}: [tool.celery-fix] must be a table")
+    return _parse_section(section, pyproject)
+
+
+def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
+    option_keys = {key: rule for rule in all_rule_classes() for key in rule.OPTIONS}
+    unknown = [key for key in section if key not in _GENERAL_KEYS and key not in option_keys]
+    if unknown:
+        raise ConfigError(f"{pyproject}: unknown key in [tool.celery-fix]: {', '.join(sorted(unknown))}")
+
+    def codes(key: str) -> tuple[str, ...]:
+        value = section.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{pyproject}: {key} must be a list of rule codes")
+        try:
+            validate_selectors(value)
+        except SelectionError as exc:
+            raise ConfigError(f"{pyproject}: {key}: {exc}") from None
+        return tuple(value)
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = section.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{pyproject}: {key} must be a list of strings")
+        return tuple(value)
+
+    def flag(key: str, default: bool) -> bool:
+        value = section.get(key, default)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{pyproject}: {key} must be true or false")
+        return value
+
+    per_file = section.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{pyproject}: per-file-ignores must be a table of glob = [codes]")
+    per_file_ignores = []
+    for pattern, value in per_file.items():
+        if not isinstance(value, list):
+            raise ConfigError(f"{pyproject}: per-file-ignores.{pattern} must be a list of rule codes")
+        try:
+            validate_selectors(value)
+        except SelectionError as exc:
+            raise ConfigError(f"{pyproject}: per-file-ignores: {exc}") from None
+        per_file_ignores.append((pattern, tuple(value)))
+
+    rule_options = {}
+    for key, rule in option_keys.items():
+        if key in section:
+            default = rule.OPTIONS[key]
+            value = section[key]
+            if type(value) is not type(default) and not (isinstance(default, float) and isinstance(value, int)):
+                raise ConfigError(f"{pyproject}: {key} must be {type(default).__name__}, got {value!r}")
+            rule_options[key] = value
+
+    select = codes("select") if "select" in section else None
+    if "extend-select" in section:
+        select = _extend_select(select, codes("extend-select"))
+    return Config(
+        root=pyproject.parent.resolve(),
+        source=pyproject,
+        select=select,
+        ignore=codes("ignore"),
+        per_file_ignores=tuple(per_file_ignores),
+        exclude=strings("exclude") + strings("extend-exclude"),
+        include_migrations=flag("include-migrations", False),
+        respect_gitignore=flag("respect-gitignore", True),
+        unsafe_fixes=flag("unsafe-fixes", False),
+        rule_options=rule_options,
+    )
+
+
+def _extend_select(select, extra: tuple[str, ...]) -> tuple[str, ...]:
+    base = [r.CODE for r in all_rule_classes() if r.ENABLED_BY_DEFAULT] if select is None else list(select)
+    return (*base, *extra)

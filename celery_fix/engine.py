@@ -1,0 +1,298 @@
+"""Runs the rules over files: prefilter, one parse, one batched pass, the fix loop, the checks.
+
+Rules run under our own driver rather than Fixit's LintRunner: all rules share one traversal
+with no metadata providers (Fixit's Position/Parent metadata costs several parses per file),
+and positions and suppression comments are worked out only for what was reported.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+
+from celery_fix import rule as rule_base
+from celery_fix.files import FileError, module_name_for, read_source
+from celery_fix.names import build_name_table
+from celery_fix.positions import spans_of
+from celery_fix.registry import all_rule_classes
+
+MAX_FIX_PASSES = 10  # like ruff's fix loop: overlapping fixes land one per pass
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    column: int  # 1-based, as editors and ruff show it
+    code: str
+    name: str
+    message: str
+    severity: str
+    fix: str | None  # "safe", "unsafe" or None (report only)
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    # findings left in the fixed code (after the fixes the run's policy allows)
+    remaining: list[Finding] = field(default_factory=list)
+    original: bytes = b""
+    fixed: bytes | None = None  # None: no fix applies
+    encoding: str = "utf-8"
+    error: str | None = None
+    internal_error: bool = False
+    parsed: bool = False
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    codes: tuple[str, ...]
+    rule_options: dict[str, Any]
+    unsafe_fixes: bool = False
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    root: str = "."
+    prefilter: bool = True
+    index: Any = None
+    project_apps: frozenset[str] = frozenset()
+
+
+# -- per-process state: rules are imported and instantiated once per worker ---------------------
+_RULES: list[rule_base.CeleryRule] = []
+_SETTINGS: EngineSettings | None = None
+
+
+def _init_worker(settings: EngineSettings) -> None:
+    global _RULES, _SETTINGS
+    _SETTINGS = settings
+    by_code = {r.CODE: r for r in all_rule_classes()}
+    _RULES = []
+    for code in settings.codes:
+        instance = by_code[code]()
+        instance.configured = {k: v for k, v in settings.rule_options.items() if k in by_code[code].OPTIONS}
+        _RULES.append(instance)
+
+
+def triggers_for(codes) -> tuple[bytes, ...]:
+    by_code = {r.CODE: r for r in all_rule_classes()}
+    words: list[bytes] = []
+    for code in codes:
+        words += [w for w in by_code[code].TRIGGERS if w not in words]
+    return tuple(words)
+
+
+def check_path(path: str) -> FileResult:
+    """Read and check one file; every failure becomes this file's error, never the run's."""
+    try:
+        source = read_source(Path(path))
+    except FileError as exc:
+        return FileResult(path, error=str(exc))
+    return check_source(path, source)
+
+
+def check_source(path: str, source: bytes) -> FileResult:
+    assert _SETTINGS is not None, "engine not initialised"
+    result = FileResult(path, original=source)
+    rules = [r for r in _RULES if not _ignored_for_path(r.CODE, path, _SETTINGS)]
+    if not rules or (_SETTINGS.prefilter and not _mentions_any(source, rules)):
+        return result
+    try:
+        _check_parsed(result, source, rules)
+    except RecursionError:
+        result.error = f"{path}: too deeply nested to analyse (RecursionError); skipped"
+    except Exception as exc:  # a bug in a rule must not end the run
+        result.error = f"{path}: internal error: {type(exc).__name__}: {exc}"
+        result.internal_error = True
+    return result
+
+
+def _mentions_any(source: bytes, rules) -> bool:
+    return any(not r.TRIGGERS or any(word in source for word in r.TRIGGERS) for r in rules)
+
+
+def _ignored_for_path(code: str, path: str, settings: EngineSettings) -> bool:
+    if not settings.per_file_ignores:
+        return False
+    try:
+        relative = Path(path).resolve().relative_to(Path(settings.root).resolve()).as_posix()
+    except ValueError:
+        relative = Path(path).as_posix()
+    for pattern, codes in settings.per_file_ignores:
+        if fnmatch.fnmatch(relative, pattern) and any(code.startswith(c.upper()) or c.upper() == "ALL" for c in codes):
+            return True
+    return False
+
+
+def _parse(path: str, source: bytes) -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        raise FileError(f"{path}:{exc.raw_line}:{exc.raw_column + 1}: syntax error: {_one_line(exc.message)}") from None
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        raise FileError(f"{path}: cannot decode: {exc}") from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _check_parsed(result: FileResult, source: bytes, rules) -> None:
+    path = result.path
+    try:
+        module = _parse(path, source)
+    except FileError as exc:
+        result.error = str(exc)
+        return
+    result.parsed = True
+    result.encoding = module.encoding
+    module_name = module_name_for(Path(path))
+    reports = _run_rules(module, rules, path, module_name)
+    result.findings = _to_findings(path, module, source, reports)
+
+    current, current_reports, current_source = module, reports, source
+    for _ in range(MAX_FIX_PASSES):
+        applicable = [r for r in current_reports if _fix_allowed(r)]
+        if not applicable:
+            break
+        fixed_module = _apply(current, applicable)
+        fixed_source = fixed_module.bytes
+        if fixed_source == current_source:
+            break
+        try:
+            current = _parse(path, fixed_source)
+        except FileError as exc:
+            result.error = f"{path}: internal error: a fix produced code that does not parse ({exc}); file left unchanged"
+            result.internal_error = True
+            result.fixed = None
+            return
+        current_source = fixed_source
+        current_reports = _run_rules(current, rules, path, module_name)
+    if current_source != source:
+        result.fixed = current_source
+        result.remaining = _to_findings(path, current, current_source, current_reports)
+    else:
+        result.remaining = list(result.findings)
+
+
+def _fix_allowed(report: rule_base.RawReport) -> bool:
+    if report.replacement is None:
+        return False
+    return not report.unsafe or _SETTINGS.unsafe_fixes
+
+
+def _run_rules(module: cst.Module, rules, path: str, module_name: str) -> list[rule_base.RawReport]:
+    names = build_name_table(module, module_name, _SETTINGS.project_apps)
+    context = rule_base.FileContext(
+        module=module, names=names, path=path, options=_SETTINGS.rule_options, index=_SETTINGS.index
+    )
+    sink: list[rule_base.RawReport] = []
+    for r in rules:
+        r._sink = sink
+        r.context = context
+        r.names = names
+    try:
+        cst.visit_batched(module, rules)
+    finally:
+        for r in rules:
+            r._sink = None
+            r.context = None
+    return _drop_suppressed(module, sink)
+
+
+def _drop_suppressed(module: cst.Module, reports: list[rule_base.RawReport]) -> list[rule_base.RawReport]:
+    if not reports:
+        return reports
+    spans = spans_of(module, [r.node for r in reports])
+    lines = _LINE_BREAK.split(module.code)
+    kept = []
+    for report in reports:
+        span = spans[id(report.node)]
+        if not any(rule_base.suppresses(c, report.rule) for c in _comments_around(lines, span)):
+            report.span = span
+            kept.append(report)
+    return kept
+
+
+_COMMENT = re.compile(r"#.*$")
+_LINE_BREAK = re.compile(r"\r\n?|\n")  # the line breaks libcst counts (not str.splitlines' \f etc.)
+
+
+def _comments_around(lines: list[str], span) -> list[str]:
+    """Comments that may suppress a finding: on its first or last line, and on the comment-only
+    lines right above it (Fixit's `# lint-ignore` style)."""
+    comments = []
+    for number in {span.line, span.end_line}:
+        if 0 < number <= len(lines):
+            match = _COMMENT.search(lines[number - 1])
+            if match:
+                comments.append(match.group(0))
+    above = span.line - 2
+    while above >= 0 and lines[above].lstrip().startswith("#"):
+        comments.append(lines[above].lstrip())
+        above -= 1
+    return comments
+
+
+def _to_findings(path: str, module: cst.Module, source: bytes, reports) -> list[Finding]:
+    findings = []
+    for report in reports:
+        span = report.span
+        fix = None
+        if report.replacement is not None:
+            fix = "unsafe" if report.unsafe else "safe"
+        findings.append(
+            Finding(
+                path=path, line=span.line, column=span.column + 1, code=report.rule.CODE, name=report.rule.NAME,
+                message=report.message, severity=report.rule.SEVERITY, fix=fix,
+            )
+        )
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return findings
+
+
+def _apply(module: cst.Module, reports: list[rule_base.RawReport]) -> cst.Module:
+    replacements = {}
+    for report in reports:
+        replacements.setdefault(id(report.node), report.replacement)  # one fix per node per pass
+
+    class ReplaceReported(cst.CSTTransformer):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            return id(node) not in replacements  # a replaced parent drops nested fixes: next pass
+
+        def on_leave(self, original, updated):
+            return replacements.get(id(original), updated)
+
+    return module.visit(ReplaceReported())
+
+
+# -- running many files ---------------------------------------------------------------------------
+def run_files(paths: list[str], settings: EngineSettings, jobs: int | None = None) -> list[FileResult]:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(paths) < 2 * jobs:
+        _init_worker(settings)
+        return [check_path(p) for p in paths]
+    chunk = max(1, min(64, len(paths) // (jobs * 4)))
+    # fork: the workers inherit the imported rules; spawn would re-import everything per worker
+    context = get_context("fork") if "fork" in _start_methods() else None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
+        return list(pool.map(check_path, paths, chunksize=chunk))
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+def check_one(path: str, source: bytes, settings: EngineSettings) -> FileResult:
+    """Check a single in-memory source (tests, stdin, editors)."""
+    _init_worker(settings)
+    return check_source(path, source)

@@ -1,0 +1,167 @@
+"""Finding the Python files to check, and reading and writing them without ever corrupting one."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from celery_fix.config import DEFAULT_EXCLUDES, Config
+
+
+class FileError(Exception):
+    """A file that cannot be read, parsed or written: reported in one line, the run goes on."""
+
+
+@dataclass(frozen=True)
+class Discovery:
+    files: list[Path]
+    errors: list[str]  # paths that do not exist or cannot be listed
+
+
+def discover(paths: list[Path], config: Config) -> Discovery:
+    files: list[Path] = []
+    errors: list[str] = []
+    seen: set[Path] = set()
+    ignore = _GitIgnore(config.root) if config.respect_gitignore else None
+    for path in paths:
+        if not path.exists():
+            errors.append(f"{path}: no such file or directory")
+            continue
+        if path.is_file():
+            # a file named on the command line is always checked, like ruff and black do
+            _add(files, seen, path)
+            continue
+        try:
+            for found in _walk(path, config, ignore, errors):
+                _add(files, seen, found)
+        except OSError as exc:
+            errors.append(f"{path}: {exc.strerror or exc}")
+    return Discovery(files, errors)
+
+
+def _add(files: list[Path], seen: set[Path], path: Path) -> None:
+    key = path.resolve()
+    if key not in seen:
+        seen.add(key)
+        files.append(path)
+
+
+def _walk(root: Path, config: Config, ignore, errors: list[str]):
+    def on_error(exc: OSError) -> None:
+        errors.append(f"{exc.filename}: {exc.strerror}")
+
+    for directory, subdirs, filenames in os.walk(root, onerror=on_error):
+        here = Path(directory)
+        subdirs[:] = sorted(d for d in subdirs if not _skip_dir(here / d, config, ignore))
+        for name in sorted(filenames):
+            if name.endswith((".py", ".pyi")):
+                path = here / name
+                if not _excluded(path, config) and not (ignore and ignore.matches(path)):
+                    yield path
+
+
+def _skip_dir(path: Path, config: Config, ignore) -> bool:
+    name = path.name
+    if name in DEFAULT_EXCLUDES or (path / "pyvenv.cfg").exists():
+        return True
+    if name == "migrations" and not config.include_migrations:
+        return True
+    return _excluded(path, config) or bool(ignore and ignore.matches(path, is_dir=True))
+
+
+def _excluded(path: Path, config: Config) -> bool:
+    if not config.exclude:
+        return False
+    relative = _relative(path, config.root)
+    return any(
+        fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(relative, pattern.rstrip("/") + "/*")
+        or fnmatch.fnmatch(path.name, pattern)
+        for pattern in config.exclude
+    )
+
+
+def _relative(path: Path, root: Path) -> str:
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+class _GitIgnore:
+    """The root .gitignore, when there is one (pathspec comes with Fixit's trailrunner)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.spec = None
+        gitignore = root / ".gitignore"
+        if gitignore.is_file():
+            try:
+                import pathspec
+
+                lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                self.spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+            except (OSError, ImportError):
+                self.spec = None
+
+    def matches(self, path: Path, is_dir: bool = False) -> bool:
+        if self.spec is None:
+            return False
+        relative = _relative(path, self.root)
+        if relative.startswith("/"):
+            return False  # outside the project root
+        return self.spec.match_file(relative + ("/" if is_dir else ""))
+
+
+def read_source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise FileError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise FileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def write_atomic(path: Path, new: bytes, expected_old: bytes) -> None:
+    """Replace `path` with `new` (temp file + rename, same permissions), refusing when the file
+    no longer holds `expected_old` (changed by someone else during the run)."""
+    try:
+        current = path.read_bytes()
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError as exc:
+        raise FileError(f"{path}: cannot re-read before writing: {exc.strerror or exc}") from None
+    if current != expected_old:
+        raise FileError(f"{path}: changed on disk during the run; not written")
+    target = path.resolve()  # write through a symlink, keep the link
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".celery-fix-tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, target)
+    except OSError as exc:
+        try:
+            os.unlink(temp_name)
+        except OSError:
+            pass
+        raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def module_name_for(path: Path) -> str:
+    """The dotted module name Python would import `path` as, from its `__init__.py` chain
+    (`src/shop/orders/tasks.py` -> `shop.orders.tasks`)."""
+    path = path.resolve()
+    parts = [] if path.stem == "__init__" else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").is_file():
+        parts.insert(0, directory.name)
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    return ".".join(parts)

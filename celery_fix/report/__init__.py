@@ -1,0 +1,1 @@
+"""Output formats for findings, diffs and summaries."""

@@ -1,0 +1,140 @@
+"""The base class of every celery-fix rule: a Fixit LintRule with a stable code and fix safety.
+
+Kept outside `celery_fix.rules` on purpose: Fixit collects every LintRule subclass it finds in a
+rules module, and the base class is not a rule. Rule modules import this module, not the class.
+
+A rule runs two ways:
+- under plain Fixit (`fixit --rules celery_fix.rules lint`): `report()` goes to Fixit, which needs
+  its Position/Parent metadata; unsafe fixes are reported without a replacement;
+- under celery-fix's engine: the engine sets `_sink` and `context`, runs all rules in one batched
+  pass with no metadata, and works out positions and suppressions only for what was reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Optional
+
+import libcst as cst
+from fixit import LintRule
+
+from celery_fix.names import NameTable, build_name_table
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+# Fixit's own directive, widened to accept kebab-case names (`# lint-ignore: retry-without-backoff`)
+_LINT_IGNORE = re.compile(r"#\s*(lint-(?:ignore|fixme))(?:(?::\s*|\s+)([\w-]+(?:\s*,\s*[\w-]+)*))?")
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+@dataclass
+class FileContext:
+    """What a rule may know about the file being checked."""
+
+    module: cst.Module
+    names: NameTable
+    path: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    index: Any = None  # the ProjectIndex, when the engine has one
+
+
+@dataclass
+class RawReport:
+    rule: "CeleryRule"
+    node: cst.CSTNode
+    message: str
+    replacement: Any
+    unsafe: bool
+    span: Any = None  # filled in by the engine for reports that survive suppression
+
+
+class CeleryRule(LintRule):
+    CODE: ClassVar[str] = ""
+    NAME: ClassVar[str] = ""  # kebab-case, e.g. "retry-without-backoff"
+    MESSAGE: ClassVar[str] = ""
+    FIX_TITLE: ClassVar[Optional[str]] = None  # None: the rule only reports
+    SEVERITY: ClassVar[str] = "warning"
+    ENABLED_BY_DEFAULT: ClassVar[bool] = True
+    NEEDS_INDEX: ClassVar[bool] = False
+    # rule options with their defaults, set from [tool.celery-fix] (Fixit does not pass options)
+    OPTIONS: ClassVar[dict[str, Any]] = {}
+    # words (bytes) without which the rule cannot fire: files that contain none of the enabled
+    # rules' words are not parsed at all. Empty means the rule must see every file.
+    TRIGGERS: ClassVar[tuple[bytes, ...]] = ()
+
+    TAGS = {"celery"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sink: list[RawReport] | None = None
+        self.context: FileContext | None = None
+        # a plain attribute, not a property: Fixit's getmembers() would evaluate a property early
+        self.names: NameTable = NameTable()
+        self.configured: dict[str, Any] = {}
+
+    # -- set up ------------------------------------------------------------------------------
+    def option(self, name: str) -> Any:
+        if name in self.configured:
+            return self.configured[name]
+        return self.OPTIONS[name]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        # under plain Fixit nobody prepared the context: build it from the module alone
+        if self.context is None or self.context.module is not node:
+            self.context = FileContext(module=node, names=build_name_table(node))
+        self.names = self.context.names
+
+
+    # -- reporting ---------------------------------------------------------------------------
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: Optional[str] = None,
+        *,
+        position=None,
+        replacement=None,
+        unsafe: bool = False,
+    ) -> None:
+        message = message or self.MESSAGE
+        if self._sink is not None:
+            self._sink.append(RawReport(self, node, message, replacement, unsafe))
+            return
+        # Fixit has no notion of fix safety: an unsafe fix is reported, never applied there
+        super().report(
+            node,
+            f"{self.CODE} {message}",
+            position=position,
+            replacement=None if unsafe else replacement,
+        )
+
+    def ignore_lint(self, node: cst.CSTNode) -> bool:
+        return any(suppresses(comment, self) for comment in self.node_comments(node))
+
+
+def suppresses(comment: str, rule: CeleryRule | type[CeleryRule]) -> bool:
+    """Whether a `# noqa` / `# lint-ignore` / `# lint-fixme` comment silences `rule`."""
+    rule_cls = rule if isinstance(rule, type) else type(rule)
+    match = _NOQA.search(comment)
+    if match:
+        codes = match.group("codes")
+        if codes is None or rule_cls.CODE in {c.strip().upper() for c in codes.split(",")}:
+            return True
+    match = _LINT_IGNORE.search(comment)
+    if match:
+        names = match.group(2)
+        if names is None:
+            return True
+        accepted = {rule_cls.CODE.lower(), rule_cls.NAME.lower(), rule_name(rule_cls).lower()}
+        for name in (n.strip() for n in names.split(",")):
+            if name.endswith("Rule"):
+                name = name[:-4]
+            if name.lower() in accepted:
+                return True
+    return False
+
+
+def rule_name(rule_cls: type[CeleryRule]) -> str:
+    name = rule_cls.__name__
+    return name[:-4] if name.endswith("Rule") else name
