@@ -104,7 +104,9 @@ class _GitIgnore:
                 import pathspec
 
                 lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-                self.spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+                # "gitignore" is the current name; older pathspec releases only know "gitwildmatch"
+                factory = "gitignore" if "gitignore" in pathspec.util._registered_patterns else "gitwildmatch"
+                self.spec = pathspec.PathSpec.from_lines(factory, lines)
             except (OSError, ImportError):
                 self.spec = None
 

@@ -1,0 +1,182 @@
+"""The celery-fix command end to end: exit codes, output, --apply, selection, errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from celery_fix.cli import main
+
+RETRYING = textwrap.dedent(
+    """\
+    from celery import shared_task
+
+
+    @shared_task(autoretry_for=(IOError,))
+    def sync(order_id):
+        pass
+    """
+)
+CLEAN = "from celery import shared_task\n\n\n@shared_task\ndef ok():\n    pass\n"
+
+
+def run(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "tasks.py").write_text(RETRYING)
+    (tmp_path / "app" / "clean.py").write_text(CLEAN)
+    return tmp_path
+
+
+def test_dry_run_reports_diffs_and_exits_1_without_writing(project):
+    before = (project / "app" / "tasks.py").read_bytes()
+    result = run(str(project))
+    assert result.exit_code == 1
+    assert f"{project}/app/tasks.py:4:2: CEL202 [*] task retries" in result.output
+    assert "+@shared_task(autoretry_for=(IOError,), retry_backoff=True, retry_backoff_max=600, retry_jitter=True)" in result.output
+    assert "3 files checked, 1 finding, 1 fixable" in result.output
+    assert (project / "app" / "tasks.py").read_bytes() == before
+
+
+def test_clean_tree_exits_0(project):
+    (project / "app" / "tasks.py").write_text(CLEAN)
+    result = run(str(project))
+    assert result.exit_code == 0, result.output
+    assert "0 findings" in result.output
+
+
+def test_apply_writes_then_converges(project):
+    target = project / "app" / "tasks.py"
+    clean_mtime = (project / "app" / "clean.py").stat().st_mtime_ns
+    first = run("--apply", str(project))
+    assert first.exit_code == 0, first.output
+    assert "1 fix applied in 1 file, 0 findings remaining" in first.output
+    assert "retry_backoff=True, retry_backoff_max=600, retry_jitter=True" in target.read_text()
+    assert (project / "app" / "clean.py").stat().st_mtime_ns == clean_mtime
+    written = target.read_bytes()
+    second = run("--apply", str(project))
+    assert second.exit_code == 0
+    assert target.read_bytes() == written
+    assert run(str(project)).exit_code == 0
+
+
+def test_apply_exits_1_when_unfixable_findings_remain(project):
+    (project / "app" / "tasks.py").write_text(RETRYING.replace("(IOError,)", "(IOError,), retry_backoff=False"))
+    result = run("--apply", str(project))
+    assert result.exit_code == 1
+    assert "1 finding remaining" in result.output
+
+
+def test_exit_zero(project):
+    assert run("--exit-zero", str(project)).exit_code == 0
+
+
+def test_select_and_ignore(project):
+    assert run("--ignore", "CEL202", str(project)).exit_code == 0
+    assert run("--select", "CEL2", str(project)).exit_code == 1
+    assert run("--select", "ALL", "--ignore", "CEL2", str(project)).exit_code == 0
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_unknown_code_is_a_usage_error(project, option):
+    result = run(option, "CEL999", str(project))
+    assert result.exit_code == 2
+    assert result.output.strip() == "celery-fix: error: unknown rule code or prefix: CEL999"
+
+
+def test_noqa_on_the_reported_line(project):
+    source = RETRYING.replace("(IOError,))", "(IOError,))  # noqa: CEL202")
+    (project / "app" / "tasks.py").write_text(source)
+    assert run(str(project)).exit_code == 0
+
+
+def test_syntax_error_is_one_line_and_others_still_checked(project):
+    (project / "app" / "broken.py").write_text("from celery import shared_task\n@shared_task(autoretry_for=(\n")
+    result = run("--no-diff", str(project))
+    assert result.exit_code == 2
+    assert "app/tasks.py:4:2: CEL202" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("celery-fix: error:")]
+    assert len(errors) == 1 and "broken.py" in errors[0] and "syntax error" in errors[0]
+    assert "Traceback" not in result.output
+
+
+def test_undecodable_file(project):
+    (project / "app" / "binary.py").write_bytes(b"autoretry_for = '\xff\xfe'\n")
+    result = run(str(project))
+    assert result.exit_code == 2
+    assert "binary.py" in result.output and "Traceback" not in result.output
+
+
+def test_missing_path(project):
+    result = run(str(project / "nope"))
+    assert result.exit_code == 2
+    assert "no such file or directory" in result.output
+
+
+def test_default_path_is_cwd(project):
+    assert run(cwd=project).exit_code == 1
+
+
+def test_skips_migrations_and_virtualenvs(project):
+    (project / "app" / "migrations").mkdir()
+    (project / "app" / "migrations" / "0001_initial.py").write_text(RETRYING)
+    (project / "venv").mkdir()
+    (project / "venv" / "pyvenv.cfg").write_text("")
+    (project / "venv" / "lib.py").write_text(RETRYING)
+    result = run("--no-diff", str(project))
+    assert "0001_initial.py" not in result.output and "lib.py" not in result.output
+    assert "3 files checked, 1 finding" in result.output
+
+
+def test_list_rules_and_explain():
+    listing = run("--list-rules")
+    assert listing.exit_code == 0
+    assert "CEL202  retry-without-backoff  safe" in listing.output
+    doc = run("--explain", "CEL202")
+    assert doc.exit_code == 0
+    sections = ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety"]
+    positions = [doc.output.index(s) for s in sections]
+    assert positions == sorted(positions)
+    assert run("--explain", "CEL999").exit_code == 2
+
+
+def test_json_format(project):
+    import json
+
+    result = run("--format", "json", str(project))
+    data = json.loads(result.output)
+    assert [f["code"] for f in data["findings"]] == ["CEL202"]
+    assert data["findings"][0]["fix"] == "safe"
+
+
+def test_python_dash_m_and_console_script(project):
+    module = subprocess.run([sys.executable, "-m", "celery_fix", "--no-diff", str(project)], capture_output=True, text=True)
+    assert module.returncode == 1 and "CEL202" in module.stdout
+
+
+def test_parallel_and_serial_runs_agree(tmp_path):
+    for i in range(12):
+        (tmp_path / f"tasks_{i}.py").write_text(RETRYING if i % 3 else CLEAN)
+    serial = run("--jobs", "1", str(tmp_path))
+    parallel = run("--jobs", "2", str(tmp_path))
+    assert serial.exit_code == parallel.exit_code == 1
+    assert serial.output == parallel.output

@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from celery_fix.docs import with_table
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_rules_table_is_current():
+    text = README.read_text(encoding="utf-8")
+    assert with_table(text) == text, "README rules table is stale: run `python -m celery_fix.docs`"
+
+
+def test_readme_test_command_matches_ci():
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pytest -q" in README.read_text(encoding="utf-8")
+    assert "python -m pytest -q" in ci
