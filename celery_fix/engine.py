@@ -62,6 +62,8 @@ class EngineSettings:
     root: str = "."
     prefilter: bool = True
     index: Any = None
+    # digest of the index facts results depend on: part of every cache key
+    index_digest: str = ""
     project_apps: frozenset[str] = frozenset()
 
 
@@ -274,16 +276,53 @@ def _apply(module: cst.Module, reports: list[rule_base.RawReport]) -> cst.Module
 
 
 # -- running many files ---------------------------------------------------------------------------
-def run_files(paths: list[str], settings: EngineSettings, jobs: int | None = None) -> list[FileResult]:
+def run_files(paths: list[str], settings: EngineSettings, jobs: int | None = None, cache=None) -> list[FileResult]:
+    """Check `paths`. The main process reads each file once and applies the prefilter and the
+    cache; only files that must be parsed go to the worker processes."""
+    _init_worker(settings)
+    results: dict[str, FileResult] = {}
+    to_parse: list[tuple[str, bytes, str | None]] = []
+    for path in paths:
+        try:
+            source = read_source(Path(path))
+        except FileError as exc:
+            results[path] = FileResult(path, error=str(exc))
+            continue
+        rules = [r for r in _RULES if not _ignored_for_path(r.CODE, path, settings)]
+        if not rules or (settings.prefilter and not _mentions_any(source, rules)):
+            results[path] = FileResult(path, original=source)
+            continue
+        key = cache.key(path, source) if cache is not None else None
+        cached = cache.get(key) if key is not None else None
+        if isinstance(cached, FileResult):
+            cached.original = source
+            results[path] = cached
+        else:
+            to_parse.append((path, source, key))
+
+    for (path, source, key), result in zip(to_parse, _check_many(to_parse, settings, jobs)):
+        results[path] = result
+        if key is not None and not result.internal_error:
+            result.original = b""  # the bytes are the key; do not store them twice
+            cache.put(key, result)
+            result.original = source
+    return [results[p] for p in paths]
+
+
+def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileResult]:
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(paths) < 2 * jobs:
-        _init_worker(settings)
-        return [check_path(p) for p in paths]
-    chunk = max(1, min(64, len(paths) // (jobs * 4)))
+    if jobs <= 1 or len(items) < 2 * jobs:
+        return [check_source(path, source) for path, source, _ in items]
+    chunk = max(1, min(16, len(items) // (jobs * 4)))
     # fork: the workers inherit the imported rules; spawn would re-import everything per worker
     context = get_context("fork") if "fork" in _start_methods() else None
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
-        return list(pool.map(check_path, paths, chunksize=chunk))
+        return list(pool.map(_check_item, items, chunksize=chunk))
+
+
+def _check_item(item) -> FileResult:
+    path, source, _ = item
+    return check_source(path, source)
 
 
 def _start_methods() -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from celery_fix.cache import ResultCache, settings_fingerprint
 from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.engine import EngineSettings, FileResult, run_files
 from celery_fix.files import FileError, discover, write_atomic
@@ -75,7 +76,8 @@ def execute(options: RunOptions) -> int:
         per_file_ignores=config.per_file_ignores,
         root=str(config.root),
     )
-    results = run_files([str(p) for p in discovery.files], settings, options.jobs)
+    cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
+    results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache)
     return _report(results, discovery.errors, options, config)
 
 

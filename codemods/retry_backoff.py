@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 
 from celery_fix.cst_edit import append_kwargs, keyword_arg
 from celery_fix.names import NameTable, build_name_table, is_task_factory
@@ -59,29 +57,50 @@ def _is_celery_task_class(table: NameTable, expr: cst.BaseExpression) -> bool:
     return table.resolve(expr) in {"celery.Task", "celery.app.task.Task"}
 
 
-class RetryBackoffCommand(VisitorBasedCodemodCommand):
-    DESCRIPTION = "Add retry_backoff=True (and explicit retry_backoff_max / retry_jitter) to tasks with autoretry_for."
+def _build_command():
+    import argparse
 
-    @staticmethod
-    def add_args(arg_parser: argparse.ArgumentParser) -> None:
-        arg_parser.add_argument("--backoff-max", dest="backoff_max", type=int, default=DEFAULT_BACKOFF_MAX)
-        arg_parser.add_argument(
-            "--no-explicit-defaults", dest="explicit_defaults", action="store_false",
-            help="add only retry_backoff=True, not the max and jitter that Celery defaults to",
-        )
+    from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 
-    def __init__(self, context: CodemodContext, backoff_max: int = DEFAULT_BACKOFF_MAX, explicit_defaults: bool = True) -> None:
-        super().__init__(context)
-        self.backoff_max = backoff_max
-        self.explicit_defaults = explicit_defaults
-        self.names = NameTable()
+    class RetryBackoffCommand(VisitorBasedCodemodCommand):
+        DESCRIPTION = "Add retry_backoff=True (and explicit retry_backoff_max / retry_jitter) to tasks with autoretry_for."
 
-    def visit_Module(self, node: cst.Module) -> bool:
-        self.names = build_name_table(node, self.context.full_module_name or "")
-        return True
+        @staticmethod
+        def add_args(arg_parser: argparse.ArgumentParser) -> None:
+            arg_parser.add_argument("--backoff-max", dest="backoff_max", type=int, default=DEFAULT_BACKOFF_MAX)
+            arg_parser.add_argument(
+                "--no-explicit-defaults", dest="explicit_defaults", action="store_false",
+                help="add only retry_backoff=True, not the max and jitter that Celery defaults to",
+            )
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        plan = plan_backoff(self.names, original_node)
-        if plan is None or not plan.fixable:
-            return updated_node
-        return add_backoff(updated_node, self.backoff_max, self.explicit_defaults)
+        def __init__(self, context: CodemodContext, backoff_max: int = DEFAULT_BACKOFF_MAX, explicit_defaults: bool = True) -> None:
+            super().__init__(context)
+            self.backoff_max = backoff_max
+            self.explicit_defaults = explicit_defaults
+            self.names = NameTable()
+
+        def visit_Module(self, node: cst.Module) -> bool:
+            self.names = build_name_table(node, self.context.full_module_name or "")
+            return True
+
+        def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+            plan = plan_backoff(self.names, original_node)
+            if plan is None or not plan.fixable:
+                return updated_node
+            return add_backoff(updated_node, self.backoff_max, self.explicit_defaults)
+
+    return RetryBackoffCommand
+
+
+def __getattr__(name: str):
+    # libcst.codemod imports libcst.matchers (half a second): the engine never needs the command,
+    # so it is only built when `python -m libcst.tool` (or a test) asks for it
+    if name == "RetryBackoffCommand":
+        command = _build_command()
+        globals()[name] = command
+        return command
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "RetryBackoffCommand"})

@@ -1,0 +1,71 @@
+"""Results of parsed files, kept in `.celery-fix-cache/` so a run on an unchanged tree parses nothing.
+
+An entry's key covers everything its result depends on: the file's bytes, the tool version, the
+engine settings (rules, options, fix policy) and the digest of the ProjectIndex facts. One file
+per entry, written with temp file + rename, so concurrent runs never see half an entry; an entry
+that cannot be read is treated as a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+
+from celery_fix import __version__
+
+CACHE_DIR = ".celery-fix-cache"
+_README = "Cache of celery-fix results; safe to delete. https://pypi.org/project/celery-fix/\n"
+
+
+class ResultCache:
+    def __init__(self, root: Path, fingerprint: str) -> None:
+        self.directory = root / CACHE_DIR / __version__
+        self.fingerprint = fingerprint
+        self.writable = True
+
+    def key(self, path: str, source: bytes) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(self.fingerprint.encode())
+        # the path matters too: module names (and so task names) come from where the file sits
+        digest.update(os.path.abspath(path).encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+        digest.update(source)
+        return digest.hexdigest()
+
+    def get(self, key: str):
+        try:
+            with open(self.directory / key[:2] / key, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+            return None
+
+    def put(self, key: str, value) -> None:
+        if not self.writable:
+            return
+        target_dir = self.directory / key[:2]
+        try:
+            target_dir.mkdir(parents=True, exist_ok=True)
+            self._mark_ignorable()
+            fd, temp = tempfile.mkstemp(dir=target_dir, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, target_dir / key)
+        except OSError:
+            self.writable = False  # read-only checkout: run without a cache, never fail for it
+
+    def _mark_ignorable(self) -> None:
+        top = self.directory.parent
+        gitignore = top / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")  # like ruff: the cache ignores itself
+            (top / "README.txt").write_text(_README)
+
+
+def settings_fingerprint(settings) -> str:
+    """Everything in the engine settings that changes results (not the index object itself)."""
+    data = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name not in ("index", "root")}
+    return repr(sorted(data.items()))
