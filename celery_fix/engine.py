@@ -20,6 +20,7 @@ import libcst as cst
 
 from celery_fix import rule as rule_base
 from celery_fix.files import FileError, module_name_for, read_source
+from celery_fix.imports import ensure_imports
 from celery_fix.names import build_name_table
 from celery_fix.positions import spans_of
 from celery_fix.registry import all_rule_classes
@@ -262,8 +263,11 @@ def _to_findings(path: str, module: cst.Module, source: bytes, reports) -> list[
 
 def _apply(module: cst.Module, reports: list[rule_base.RawReport]) -> cst.Module:
     replacements = {}
+    needed_imports: list[tuple[str, str]] = []
     for report in reports:
-        replacements.setdefault(id(report.node), report.replacement)  # one fix per node per pass
+        if id(report.node) not in replacements:  # one fix per node per pass
+            replacements[id(report.node)] = report.replacement
+            needed_imports += report.imports
 
     class ReplaceReported(cst.CSTTransformer):
         def on_visit(self, node: cst.CSTNode) -> bool:
@@ -272,7 +276,8 @@ def _apply(module: cst.Module, reports: list[rule_base.RawReport]) -> cst.Module
         def on_leave(self, original, updated):
             return replacements.get(id(original), updated)
 
-    return module.visit(ReplaceReported())
+    fixed = module.visit(ReplaceReported())
+    return ensure_imports(fixed, needed_imports) if needed_imports else fixed
 
 
 # -- running many files ---------------------------------------------------------------------------

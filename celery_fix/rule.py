@@ -47,6 +47,8 @@ class RawReport:
     message: str
     replacement: Any
     unsafe: bool
+    # (module, name) pairs the fix needs bound: `from module import name` is added when missing
+    imports: tuple[tuple[str, str], ...] = ()
     span: Any = None  # filled in by the engine for reports that survive suppression
 
 
@@ -96,11 +98,18 @@ class CeleryRule(LintRule):
         position=None,
         replacement=None,
         unsafe: bool = False,
+        imports: tuple[tuple[str, str], ...] = (),
     ) -> None:
+        """Report a finding on `node`; `replacement` is the fixed node (None: report only),
+        `unsafe` marks a fix that can change behaviour, `imports` the names the fix uses."""
         message = message or self.MESSAGE
         if self._sink is not None:
-            self._sink.append(RawReport(self, node, message, replacement, unsafe))
+            self._sink.append(RawReport(self, node, message, replacement, unsafe, tuple(imports)))
             return
+        if replacement is not None and any(
+            self.names.resolve(cst.Name(name)) != f"{source}.{name}" for source, name in imports
+        ):
+            replacement = None  # plain Fixit cannot add a missing import: report only there
         # Fixit has no notion of fix safety: an unsafe fix is reported, never applied there
         super().report(
             node,
