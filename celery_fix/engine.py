@@ -7,6 +7,7 @@ and positions and suppression comments are worked out only for what was reported
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import os
 import re
@@ -134,7 +135,36 @@ def _ignored_for_path(code: str, path: str, settings: EngineSettings) -> bool:
     return False
 
 
+_OPERATORS = (b"+", b"-", b"*", b"/", b"|", b"&", b"%", b" and ", b" or ", b",")
+_BRACKETS = bytes.maketrans(b"", b"")
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"()[]{}"))
+
+
+def _pathological(source: bytes) -> bool:
+    """Cheap signs of a file deep enough to overflow libcst's native parser (which then dies with
+    a segmentation fault, taking the process with it): long operator chains, deep brackets."""
+    if any(source.count(op) > 2500 for op in _OPERATORS):
+        return True
+    depth = deepest = 0
+    for char in source.translate(_BRACKETS, _NOT_BRACKETS):
+        depth = depth + 1 if char in b"([{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest > 100
+
+
+def _refuse_if_too_deep(path: str, source: bytes) -> None:
+    """CPython's own parser fails cleanly where libcst's would crash: ask it first when in doubt."""
+    if not _pathological(source):
+        return
+    try:
+        ast.parse(source)
+    except (RecursionError, MemoryError, SyntaxError, ValueError) as exc:
+        reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
+        raise FileError(f"{path}: too deeply nested to analyse safely ({reason}); skipped") from None
+
+
 def _parse(path: str, source: bytes) -> cst.Module:
+    _refuse_if_too_deep(path, source)
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:

@@ -38,6 +38,8 @@ class NameTable:
     bindings: dict[str, Binding] = field(default_factory=dict)
     # qualified names of Celery apps defined in other project modules (from the ProjectIndex)
     project_apps: frozenset[str] = frozenset()
+    # True for a package's `__init__.py`: its relative imports are relative to the package itself
+    is_package: bool = False
 
     def resolve(self, expr: cst.BaseExpression) -> str | None:
         """The dotted name `expr` refers to, or None when it is not a plain (dotted) name."""
@@ -76,9 +78,11 @@ def _looks_like_app_import(qualname: str) -> bool:
 
 
 def build_name_table(
-    module: cst.Module, module_name: str = "", project_apps: frozenset[str] = frozenset()
+    module: cst.Module, module_name: str = "", project_apps: frozenset[str] = frozenset(), is_package: bool = False
 ) -> NameTable:
-    table = NameTable(module_name=module_name, project_apps=project_apps)
+    """`is_package`: the module is a package's `__init__.py` (`from .celery import app` in
+    `shop/__init__.py` means `shop.celery.app`, not a sibling of `shop`)."""
+    table = NameTable(module_name=module_name, project_apps=project_apps, is_package=is_package)
     for statement in _top_level_statements(module.body):
         _bind_statement(table, statement)
     return table
@@ -118,7 +122,12 @@ def _absolute_module(table: NameTable, node: cst.ImportFrom) -> str | None:
     level = len(node.relative)
     if not level:
         return module
-    package_parts = table.module_name.split(".")[:-1] if table.module_name else []
+    if not table.module_name:
+        package_parts = []
+    elif table.is_package:
+        package_parts = table.module_name.split(".")
+    else:
+        package_parts = table.module_name.split(".")[:-1]
     if level - 1 > len(package_parts) or not table.module_name:
         return "." * level + module  # unknown package: keep it relative, it resolves to nothing
     base = package_parts[: len(package_parts) - (level - 1)]

@@ -1,9 +1,11 @@
 """Loads snapshot cases: snapshots/<CODE>-<name>/<case>.py (input), <case>.fixed.py (expected
-output; absent = the fix must change nothing) and <case>.findings (expected findings)."""
+output; absent = the fix must change nothing), <case>.findings (expected findings) and, optionally,
+<case>.toml: rule options for this case, written as in [tool.celery-fix] (`on-commit-style = "lambda"`)."""
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,17 @@ class Case:
     def findings_path(self) -> Path:
         return self.input.with_name(self.input.stem + ".findings")
 
+    @property
+    def options(self) -> dict:
+        path = self.input.with_suffix(".toml")
+        if not path.exists():
+            return {}
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover
+            import tomli as tomllib
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+
 
 def all_cases() -> list[Case]:
     cases = []
@@ -41,14 +54,14 @@ def all_cases() -> list[Case]:
     return cases
 
 
-def settings_for(code: str, prefilter: bool = True) -> EngineSettings:
+def settings_for(code: str, prefilter: bool = True, options: dict | None = None) -> EngineSettings:
     # unsafe fixes on: snapshots show every fix; the findings text says which are unsafe
-    return EngineSettings(codes=(code,), rule_options={}, unsafe_fixes=True, prefilter=prefilter)
+    return EngineSettings(codes=(code,), rule_options=dict(options or {}), unsafe_fixes=True, prefilter=prefilter)
 
 
 def run(case: Case, source: bytes | None = None, prefilter: bool = True) -> FileResult:
     data = case.input.read_bytes() if source is None else source
-    return check_one(str(case.input), data, settings_for(case.code, prefilter))
+    return check_one(str(case.input), data, settings_for(case.code, prefilter, case.options))
 
 
 def findings_text(result: FileResult) -> str:

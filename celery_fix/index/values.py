@@ -8,6 +8,7 @@ constant becomes a `Ref` (`requests.RequestException`, `settings.QUEUE`); `timed
 
 from __future__ import annotations
 
+import builtins
 import operator
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -56,6 +57,8 @@ KNOWN_CALLS = {
     "kombu.entity.Exchange": "Exchange",
 }
 
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+
 _BINARY = {
     cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: operator.mul,
     cst.Divide: operator.truediv, cst.FloorDivide: operator.floordiv, cst.Power: operator.pow,
@@ -87,6 +90,8 @@ def evaluate(expr: cst.BaseExpression, resolve: Resolver, constant: Constant | N
                 return value
     if isinstance(expr, (cst.Name, cst.Attribute)):
         name = resolve(expr)
+        if name is None and isinstance(expr, cst.Name) and expr.value in _BUILTINS:
+            name = expr.value  # `Exception`, `ValueError`: a builtin unless bound locally (resolve said no)
         return Ref(name) if name else UNKNOWN
     if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
         items = []
@@ -246,7 +251,7 @@ def crontab_period(value: Call) -> float | None:
             return int(minute[2:]) * 60.0
         return 3600.0 if _single(minute) else None
     if not _single(minute):
-        return None if minute != "*" else 60.0  # `crontab(hour=3)`: every minute of that hour
+        return None  # `crontab(hour=3)`: every minute of that hour, not a regular period
     if _single(hour):
         return 86400.0
     if hour.startswith("*/") and hour[2:].isdigit():

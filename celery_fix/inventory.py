@@ -1,0 +1,202 @@
+"""`celery-fix --list-tasks`: every task of the project in one table (or JSON), from the ProjectIndex."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from celery_fix.project import ProjectIndex, TaskInfo, build_index
+from celery_fix.index.values import UNKNOWN, Ref, plain
+
+COLUMNS = ("task", "location", "queue", "retry", "ignore_result", "time limits", "beat", "dispatches")
+
+
+def print_inventory(files: list[Path], config, output_format: str) -> int:
+    root = Path(getattr(config, "root", ".") or ".")
+    index = build_index(files, root, _atomic_functions(config))
+    rows = [task_row(index, task, root) for task in sorted(index.tasks, key=lambda t: (t.name or t.qualname))]
+    if output_format == "json":
+        click.echo(json.dumps({"tasks": rows, "stats": _stats(index), "errors": index.errors}, indent=2))
+    else:
+        click.echo(table(rows))
+        stats = index.stats
+        click.echo(
+            f"\n{len(rows)} task{'s' if len(rows) != 1 else ''}; {stats.files} files, {stats.parsed} parsed for the index "
+            f"({stats.skipped} skipped by the prefilter) in {stats.seconds:.2f} s"
+        )
+    for message in index.errors:
+        click.echo(f"celery-fix: error: {message}", err=True)
+    return 2 if index.errors else 0
+
+
+def _atomic_functions(config) -> tuple[str, ...]:
+    value = getattr(config, "atomic_functions", None)
+    if value is None:
+        value = (getattr(config, "rule_options", None) or {}).get("atomic-functions", ())
+    return tuple(value or ())
+
+
+def _stats(index: ProjectIndex) -> dict[str, Any]:
+    s = index.stats
+    return {"files": s.files, "parsed": s.parsed, "skipped": s.skipped, "seconds": round(s.seconds, 3)}
+
+
+def task_row(index: ProjectIndex, task: TaskInfo, root: Path) -> dict[str, Any]:
+    queue, route = queue_of(index, task)
+    return {
+        "name": task.name if task.name is not None else UNKNOWN,
+        "qualname": task.qualname,
+        "kind": task.kind,
+        "path": _relative(task.path, root),
+        "line": task.line,
+        "queue": queue,
+        "route": route,
+        "retry": retry_policy(task),
+        "ignore_result": ignore_result(index, task),
+        "time_limit": limit(index, task, "time_limit", "task_time_limit"),
+        "soft_time_limit": limit(index, task, "soft_time_limit", "task_soft_time_limit"),
+        "beat_entries": [b.name or "?" for b in index.beat_entries_for(task)],
+        "dispatch_sites": len(index.dispatches_of(task)),
+        "result_consumed": index.is_consumed(task),
+        "bind": task.bind,
+        "returns_value": task.returns_value,
+        "options": plain(task.options),
+        "options_unknown": task.options_unknown,
+    }
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def queue_of(index: ProjectIndex, task: TaskInfo) -> tuple[str | None, str | None]:
+    """(queue, the route key that sends it there): the task's `queue=` wins over `task_routes`."""
+    queue = task.options.get("queue")
+    if queue is not None:
+        return plain(queue), None
+    routes = index.settings.get("task_routes")
+    if routes is None or task.name is None:
+        return None, None
+    if not routes.known:
+        return UNKNOWN, UNKNOWN
+    for key, target in _route_items(routes.value):
+        if key is UNKNOWN:
+            return UNKNOWN, UNKNOWN
+        if _matches(key, task.name):
+            if isinstance(target, str):
+                return target, str(key)
+            if isinstance(target, dict):
+                return plain(target.get("queue", UNKNOWN)), str(key)
+            return UNKNOWN, str(key)
+    return None, None
+
+
+def _route_items(value: Any) -> list[tuple[Any, Any]]:
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, (list, tuple)):
+        items: list[tuple[Any, Any]] = []
+        for element in value:
+            if isinstance(element, dict):
+                items.extend(element.items())
+            elif isinstance(element, (list, tuple)) and len(element) == 2:
+                items.append((element[0], element[1]))
+            else:
+                items.append((UNKNOWN, UNKNOWN))  # a router function or dotted path: cannot evaluate
+        return items
+    return [(UNKNOWN, UNKNOWN)]
+
+
+def _matches(key: Any, name: str) -> bool:
+    if not isinstance(key, str):
+        return False
+    if key == name:
+        return True
+    return fnmatch.fnmatchcase(name, key)  # Celery's glob routes: fnmatch.translate + re.match
+
+
+def retry_policy(task: TaskInfo) -> str:
+    parts = []
+    auto = task.options.get("autoretry_for")
+    if auto is not None:
+        names = auto if isinstance(auto, (tuple, list)) else (auto,)
+        parts.append("auto(" + ", ".join(_short(n) for n in names) + ")")
+    if "max_retries" in task.options:
+        max_retries = task.options["max_retries"]
+        parts.append(f"max={'∞' if max_retries is None else plain(max_retries)}")
+    backoff = task.options.get("retry_backoff")
+    if backoff not in (None, False):
+        parts.append("backoff" if backoff is True else f"backoff={plain(backoff)}")
+    if task.options_unknown:
+        parts.append("+?")
+    return " ".join(parts) or "-"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, Ref):
+        return value.name.rsplit(".", 1)[-1] if value.name.count(".") > 1 else value.name
+    return "?" if value is UNKNOWN or value == UNKNOWN else str(plain(value))
+
+
+def ignore_result(index: ProjectIndex, task: TaskInfo) -> Any:
+    if "ignore_result" in task.options:
+        value = task.options["ignore_result"]
+        return value if isinstance(value, bool) else UNKNOWN
+    if task.options_unknown:
+        return UNKNOWN
+    setting = index.settings.get("task_ignore_result")
+    if setting is not None:
+        return setting.value if isinstance(setting.value, bool) else UNKNOWN
+    return False
+
+
+def limit(index: ProjectIndex, task: TaskInfo, option: str, setting_key: str) -> Any:
+    if option in task.options:
+        return plain(task.options[option])
+    setting = index.settings.get(setting_key)
+    if setting is not None:
+        return {"global": plain(setting.value)}
+    return UNKNOWN if task.options_unknown else None
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, dict) and "global" in value:
+        return f"{_cell(value['global'])} (global)"
+    if value == UNKNOWN:
+        return "?"
+    return str(value)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = [COLUMNS]
+    for row in rows:
+        queue = _cell(row["queue"])
+        if row["route"] not in (None, UNKNOWN):
+            queue += f" (route {row['route']})"
+        soft, hard = row["soft_time_limit"], row["time_limit"]
+        limits = "-" if soft is None and hard is None else f"soft {_cell(soft)} / hard {_cell(hard)}"
+        lines.append((
+            _cell(row["name"]),
+            f"{row['path']}:{row['line']}",
+            queue,
+            row["retry"],
+            _cell(row["ignore_result"]),
+            limits,
+            ", ".join(row["beat_entries"]) or "-",
+            str(row["dispatch_sites"]),
+        ))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)

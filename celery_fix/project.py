@@ -1,0 +1,277 @@
+"""The ProjectIndex: the cross-file facts about a project's Celery tasks (DESIGN.md, data flow step 2).
+
+One pass over the files that can matter (a byte prefilter skips the rest), one libcst traversal
+per file (`index/collect.py`, in worker processes for large projects), then a cheap linking step
+(`index/link.py`). The index is plain data: worker processes can receive it.
+
+Task names follow Celery's `gen_task_name` (celery/utils/imports.py), which `shared_task` and
+`app.task` both use: an explicit `name=`, else `<module>.<function __name__>` where the module
+is the dotted path Python imports the file as (its `__init__.py` chain, so `src/` layouts work).
+Not modelled: a task module run as `__main__` (Celery then uses `app.main`), a project override
+of `Celery.gen_task_name`, and decorators without `functools.wraps` that rename the function.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+from typing import Any
+
+from celery_fix.files import FileError, read_source
+from celery_fix.index.collect import FileFacts, collect_source
+from celery_fix.index.link import Linker
+from celery_fix.index.model import (
+    READING_KINDS, AppInfo, BeatEntry, Consumer, DispatchSite, IndexStats, SettingValue, TaskInfo,
+)
+from celery_fix.index.values import UNKNOWN, Call, Ref, plain
+
+__all__ = [
+    "ProjectIndex", "TaskInfo", "DispatchSite", "Consumer", "SettingValue", "BeatEntry", "AppInfo",
+    "IndexStats", "UNKNOWN", "Ref", "Call", "PREFILTER_WORDS", "build_index", "plain", "mentions_celery",
+]
+
+# A file that contains none of these bytes cannot define a task, app, setting, beat entry,
+# dispatch or result consumer, so it is not parsed for the index. (`.task(`/`.task\n` catch
+# `@app.task` with an imported app; `celery`/`CELERY` imports, settings and app modules.)
+PREFILTER_WORDS: tuple[bytes, ...] = (
+    b"celery", b"CELERY", b"Celery", b"shared_task", b".task(", b".task\n", b".task\r", b".task ", b".delay",
+    b"apply_async", b"send_task", b".signature(", b".s(", b".si(", b"AsyncResult", b"beat_schedule",
+    b"BEAT_SCHEDULE", b"register_task", b"ATOMIC_REQUESTS",
+)
+# A file that mentions only these (transaction.atomic, and the `atomic-functions` names) matters
+# for the call graph only when it calls a function that dispatches: it is parsed in a second
+# round when it contains the name of one (or on demand, when it defines an atomic wrapper).
+ATOMIC_WORDS: tuple[bytes, ...] = (b"atomic",)
+PARALLEL_THRESHOLD = 48  # files to parse before worker processes pay off
+
+
+@dataclass
+class ProjectIndex:
+    tasks: list[TaskInfo] = field(default_factory=list)
+    apps: set[str] = field(default_factory=set)  # app qualnames, and their re-exported aliases
+    app_infos: dict[str, AppInfo] = field(default_factory=dict)
+    dispatches: list[DispatchSite] = field(default_factory=list)
+    consumers: list[Consumer] = field(default_factory=list)
+    async_result_anywhere: bool = False  # some code looks results up by id: `AsyncResult(...)`
+    settings: dict[str, SettingValue] = field(default_factory=dict)  # the value Celery uses (main settings)
+    all_settings: dict[str, list[SettingValue]] = field(default_factory=dict)  # every assignment, in file order
+    atomic_requests: bool | None = None
+    beat_entries: list[BeatEntry] = field(default_factory=list)
+    atomic_wrappers: set[str] = field(default_factory=set)
+    calls: dict[str, set[str]] = field(default_factory=dict)
+    atomic_call_sites: list[tuple[str, str, str, int]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # files that could not be read or parsed
+    stats: IndexStats = field(default_factory=IndexStats)
+    _by_name: dict[str, TaskInfo] = field(default_factory=dict, repr=False)
+    _by_qualname: dict[str, TaskInfo] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        self._by_qualname = {t.qualname: t for t in self.tasks}
+        self._by_name = {}
+        for task in self.tasks:
+            if task.name is not None:
+                self._by_name.setdefault(task.name, task)
+
+    def task_by_name(self, name: str) -> TaskInfo | None:
+        return self._by_name.get(name)
+
+    def task_by_qualname(self, qualname: str) -> TaskInfo | None:
+        return self._by_qualname.get(qualname)
+
+    def consumers_of(self, task: TaskInfo) -> list[Consumer]:
+        return [c for c in self.consumers if c.task == task.qualname]
+
+    def is_consumed(self, task: TaskInfo) -> bool:
+        """Whether any code in the project reads this task's result (or may: the result object
+        escapes, or its id is kept while some code calls `AsyncResult(...)`)."""
+        for consumer in self.consumers:
+            if consumer.task != task.qualname:
+                continue
+            if consumer.kind in READING_KINDS or consumer.kind == "AsyncResult":
+                return True
+            if consumer.kind == "id" and self.async_result_anywhere:
+                return True
+        return False
+
+    def dispatches_of(self, task: TaskInfo) -> list[DispatchSite]:
+        return [d for d in self.dispatches if d.task == task.qualname]
+
+    def beat_entries_for(self, task: TaskInfo) -> list[BeatEntry]:
+        return [b for b in self.beat_entries if b.task is not None and b.task == task.name]
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """The value of a Celery setting: its literal, UNKNOWN when set to an expression, else `default`."""
+        found = self.settings.get(key)
+        return default if found is None else found.value
+
+    def dispatching_functions(self) -> set[str]:
+        return {d.function for d in self.dispatches if d.function and d.runs and not d.deferred}
+
+
+def mentions_celery(source: bytes, words: tuple[bytes, ...] = PREFILTER_WORDS) -> bool:
+    return any(word in source for word in words)
+
+
+def build_index(files: list[Path], root: Path, atomic_functions: tuple[str, ...] = (), jobs: int | None = None) -> ProjectIndex:
+    started = time.perf_counter()
+    atomic_words = ATOMIC_WORDS + tuple(a.rsplit(".", 1)[-1].encode() for a in atomic_functions)
+    stats = IndexStats(files=len(files))
+    errors: list[str] = []
+    selected: list[tuple[str, bytes, str]] = []
+    atomic_only: list[tuple[Path, bytes]] = []
+    skipped: list[Path] = []
+    for path in files:
+        try:
+            source = read_source(path)
+        except FileError as exc:
+            errors.append(str(exc))
+            continue
+        if mentions_celery(source) or path.stem == "celeryconfig":
+            selected.append((str(path), source, index_module_name(path)))
+        elif mentions_celery(source, atomic_words):
+            atomic_only.append((path, source))
+        else:
+            skipped.append(path)
+    facts = _collect_all(selected, jobs)
+    # second round: atomic-only files that call a function which dispatches
+    dispatchers = {d.function.rsplit(".", 1)[-1].encode() + b"(" for f in facts for d in f.dispatches if d.function}
+    second = []
+    for path, source in atomic_only:
+        if any(name in source for name in dispatchers):
+            second.append((str(path), source, index_module_name(path)))
+        else:
+            skipped.append(path)
+    facts += _collect_all(second, jobs)
+    stats.parsed = len(selected) + len(second)
+    stats.skipped = len(skipped)
+    for f in facts:
+        if f.error:
+            errors.append(f.error)
+
+    loader = _SkippedLoader(skipped, stats)
+    linker = Linker(facts, atomic_functions, load=loader.load)
+    index = link(linker)
+    index.errors = errors + loader.errors
+    stats.errors = len(index.errors)
+    stats.seconds = time.perf_counter() - started
+    index.stats = stats
+    return index
+
+
+def link(linker: Linker) -> ProjectIndex:
+    app_infos, apps = linker.link_apps()
+    tasks = linker.link_tasks()
+    index = ProjectIndex(tasks=tasks, apps=apps, app_infos=app_infos)
+    by_qualname, by_name = index._by_qualname, index._by_name
+    index.atomic_wrappers = linker.link_atomic()
+    index.dispatches = linker.link_dispatches(by_qualname, by_name)
+    index.consumers = linker.link_consumers(by_qualname, by_name)
+    index.async_result_anywhere = any(f.async_result_anywhere for f in linker.facts)
+    values, beat_sources = linker.link_settings()
+    index.all_settings = values
+    main = _main_settings_module(linker)
+    for key, assignments in values.items():
+        preferred = [v for v in assignments if v.module == main] or assignments
+        index.settings[key] = preferred[-1] if key != "DATABASES" else preferred[0]
+    index.atomic_requests = _atomic_requests(values.get("DATABASES", []), main)
+    index.beat_entries = linker.beat_entries(beat_sources, by_qualname, by_name)
+    index.calls, index.atomic_call_sites = linker.link_calls()
+    return index
+
+
+def index_module_name(path: Path) -> str:
+    """`files.module_name_for`, extended to namespace sub-packages: a directory without
+    `__init__.py` inside a regular package (saleor's `order/migrations/tasks/`) is still part
+    of the dotted path Python (and Celery's autodiscovery) imports the module by."""
+    path = path.resolve()
+    parts = [] if path.stem == "__init__" else [path.stem]
+    directory = path.parent
+    while directory.parent != directory:
+        if (directory / "__init__.py").is_file() or (directory.parent / "__init__.py").is_file():
+            parts.insert(0, directory.name)
+            directory = directory.parent
+            continue
+        break
+    return ".".join(parts)
+
+
+def _main_settings_module(linker: Linker) -> str | None:
+    hints = [m for f in linker.facts for m in f.django_settings_module]
+    return hints[0] if hints else None
+
+
+def _atomic_requests(databases: list[SettingValue], main: str | None) -> bool | None:
+    preferred = [v for v in databases if v.module == main] or databases
+    if not preferred:
+        return None
+    result: bool | None = False
+    for setting in preferred:
+        if not isinstance(setting.value, dict):
+            result = None
+            continue
+        for alias in setting.value.values():
+            if not isinstance(alias, dict):
+                result = None if result is False else result
+                continue
+            flag = alias.get("ATOMIC_REQUESTS", False)
+            if flag is True:
+                return True
+            if flag is not False:
+                result = None
+    return result
+
+
+class _SkippedLoader:
+    """Parses a module the prefilter skipped when linking needs it (a `**OPTIONS` dict, a base
+    class, a config module named by `config_from_object`)."""
+
+    def __init__(self, skipped: list[Path], stats: IndexStats) -> None:
+        self.skipped = skipped
+        self.stats = stats
+        self.errors: list[str] = []
+
+    def load(self, module: str) -> FileFacts | None:
+        tail = module.replace(".", "/")
+        for path in self.skipped:
+            posix = path.as_posix()
+            if not (posix.endswith(tail + ".py") or posix.endswith(tail + "/__init__.py")):
+                continue
+            if index_module_name(path) != module:
+                continue
+            try:
+                facts = collect_source(str(path), read_source(path), module)
+            except FileError as exc:
+                self.errors.append(str(exc))
+                return None
+            if facts.error:
+                self.errors.append(facts.error)
+                return None
+            self.stats.parsed += 1
+            self.stats.skipped -= 1
+            return facts
+        return None
+
+
+def _collect_one(item: tuple[str, bytes, str]) -> FileFacts:
+    path, source, module = item
+    try:
+        return collect_source(path, source, module)
+    except RecursionError:
+        return FileFacts(path, module, error=f"{path}: too deeply nested to analyse (RecursionError); skipped")
+
+
+def _collect_all(selected: list[tuple[str, bytes, str]], jobs: int | None) -> list[FileFacts]:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(selected) < PARALLEL_THRESHOLD:
+        return [_collect_one(item) for item in selected]
+    context = get_context("fork") if "fork" in get_all_start_methods() else None
+    chunk = max(1, len(selected) // (jobs * 4))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_collect_one, selected, chunksize=chunk))

@@ -1,0 +1,111 @@
+from typing import Any, Optional
+
+import libcst as cst
+from fixit import Valid
+
+from celery_fix import dispatch_rule, rule
+from celery_fix.dispatch import Dispatch
+
+
+class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
+    """
+    ## What it does
+    Checks for functions that send a task and are called, directly or through other project
+    functions, from inside an atomic block elsewhere in the project (needs the ProjectIndex's
+    call graph; without it the rule reports nothing). The finding is at the dispatch and names
+    the atomic caller.
+
+    ## Why is this bad?
+    The dispatch runs inside the caller's transaction: the worker can run the task before the
+    commit (and not find the row), or run it although the transaction rolls back.
+
+    ## Example
+    ```python
+    def notify_customer(order):          # services.py
+        send_receipt.delay(order.id)
+
+    with transaction.atomic():           # views.py
+        order.save()
+        notify_customer(order)
+    ```
+
+    ## Use instead
+    ```python
+    def notify_customer(order):
+        transaction.on_commit(partial(send_receipt.delay, order.id))
+    ```
+
+    ## Fix safety
+    Safe: called outside a transaction, `on_commit` runs the callback at once, as before; inside
+    one, the task is sent after the commit. Unsafe when the function can raise after the
+    dispatch; no fix when the dispatch's value is used. `on-commit-style` applies as for CEL701.
+    Dispatches inside an atomic block of their own function are CEL701's.
+    """
+
+    CODE = "CEL702"
+    NAME = "dispatch-in-atomic-caller"
+    MESSAGE = "task sent from a function that is called inside an atomic block; send it from `transaction.on_commit()`"
+    FIX_TITLE = "Send the task from `transaction.on_commit(partial(...))`"
+    FIX_KIND = "safe/unsafe"
+    SEVERITY = "error"
+    NEEDS_INDEX = True
+    TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
+    OPTIONS = dict(dispatch_rule.OPTIONS)
+
+    VALID = [
+        Valid(
+            """
+            from shop.tasks import send_receipt
+
+            def notify_customer(order):
+                send_receipt.delay(order.id)
+            """
+        ),
+    ]
+    INVALID = []  # needs the ProjectIndex: tested in tests/test_transaction_index_rules.py
+
+    def check_dispatch(self, dispatch: Dispatch, statement: Optional[cst.Expr]) -> None:
+        index = self.index
+        if index is None or self.tracker.atomic_context() is not None:
+            return
+        function = self.tracker.enclosing_function()
+        qualname = self.tracker.function_qualname(function) if function is not None else None
+        if qualname is None:
+            return
+        site = atomic_callers(index).get(qualname)
+        if site is None:
+            return
+        caller, path, line = site
+        message = (
+            f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in `{function.node.name.value}()`, which runs inside "
+            f"an atomic block (called from `{caller}` at {path}:{line}): the task can run before the commit "
+            "or despite a rollback; send it from `transaction.on_commit()`"
+        )
+        self.report_dispatch(dispatch, statement, message, function.node)
+
+
+_CACHE: dict[int, tuple[Any, dict[str, tuple[str, str, int]]]] = {}
+
+
+def atomic_callers(index: Any) -> dict[str, tuple[str, str, int]]:
+    """Function qualname -> (caller, path, line) of a call inside an atomic block that reaches
+    it, directly or through project functions (the index's call graph, followed transitively)."""
+    cached = _CACHE.get(id(index))
+    if cached is not None and cached[0] is index:
+        return cached[1]
+    reached: dict[str, tuple[str, str, int]] = {}
+    queue = []
+    for caller, callee, path, line in getattr(index, "atomic_call_sites", None) or ():
+        if callee not in reached:
+            reached[callee] = (caller, path, line)
+            queue.append(callee)
+    calls = getattr(index, "calls", None) or {}
+    while queue:
+        current = queue.pop()
+        for callee in calls.get(current, ()):
+            if callee not in reached:
+                reached[callee] = reached[current]
+                queue.append(callee)
+    _CACHE.clear()
+    _CACHE[id(index)] = (index, reached)
+    return reached

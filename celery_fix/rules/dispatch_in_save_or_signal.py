@@ -1,0 +1,224 @@
+from typing import Optional
+
+import libcst as cst
+from fixit import Invalid, Valid
+
+from celery_fix import dispatch_rule, rule
+from celery_fix.dispatch import Dispatch
+from celery_fix.names import dotted_name
+
+SIGNALS = {
+    f"django.db.models.signals.{name}": name
+    for name in ("pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed")
+}
+RECEIVER = frozenset({"django.dispatch.receiver", "django.dispatch.dispatcher.receiver"})
+MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+# bases that end in "Model" but are not models
+NOT_MODEL_PREFIXES = ("django.forms", "rest_framework", "django.contrib.admin", "graphene", "pydantic")
+
+
+class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
+    """
+    ## What it does
+    Checks for tasks sent from a Django model's `save()`/`delete()` override, or from a receiver
+    of `pre_save`/`post_save`/`pre_delete`/`post_delete`/`m2m_changed` (connected with
+    `@receiver(...)` or `signal.connect(handler)` in the same module).
+
+    ## Why is this bad?
+    These run inside whatever transaction the caller holds: deletes and m2m changes always do,
+    saves whenever the caller is atomic (the admin, `ATOMIC_REQUESTS`, service code). The worker
+    can then run the task before the commit and not find the row, or run it although the
+    transaction rolls back.
+
+    ## Example
+    ```python
+    @receiver(post_save, sender=Order)
+    def order_saved(sender, instance, created, **kwargs):
+        send_receipt.delay(instance.pk)
+    ```
+
+    ## Use instead
+    ```python
+    @receiver(post_save, sender=Order)
+    def order_saved(sender, instance, created, **kwargs):
+        transaction.on_commit(partial(send_receipt.delay, instance.pk))
+    ```
+
+    ## Fix safety
+    Safe: outside a transaction `on_commit` runs the callback at once, so nothing changes there,
+    and inside one the task is sent after the commit. Arguments are evaluated now (`partial`);
+    `on-commit-style` applies as for CEL701. Unsafe when the function can raise after the
+    dispatch; no fix when the dispatch's value is used. A dispatch inside an atomic block is
+    CEL701's, not reported here.
+    """
+
+    CODE = "CEL704"
+    NAME = "dispatch-in-save-or-signal"
+    MESSAGE = (
+        "task sent from a model's save()/delete() or a model signal receiver, which run inside the "
+        "caller's transaction; send it from `transaction.on_commit()`"
+    )
+    FIX_TITLE = "Send the task from `transaction.on_commit(partial(...))`"
+    FIX_KIND = "safe/unsafe"
+    SEVERITY = "error"
+    TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
+    OPTIONS = dict(dispatch_rule.OPTIONS)
+
+    VALID = [
+        Valid(
+            """
+            from functools import partial
+            from django.db import models, transaction
+            from shop.tasks import index_order
+
+            class Order(models.Model):
+                def save(self, *args, **kwargs):
+                    super().save(*args, **kwargs)
+                    transaction.on_commit(partial(index_order.delay, self.pk))
+            """
+        ),
+        Valid(
+            """
+            from django.db.models.signals import post_migrate
+            from django.dispatch import receiver
+            from shop.tasks import warm_cache
+
+            @receiver(post_migrate)
+            def migrated(sender, **kwargs):
+                warm_cache.delay()
+            """
+        ),
+        Valid(
+            """
+            from django import forms
+            from shop.tasks import index_order
+
+            class OrderForm(forms.ModelForm):
+                def save(self, commit=True):
+                    order = super().save(commit)
+                    index_order.delay(order.pk)
+                    return order
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from functools import partial
+            from django.db import models, transaction
+            from shop.tasks import index_order
+
+            class Order(models.Model):
+                def save(self, *args, **kwargs):
+                    super().save(*args, **kwargs)
+                    index_order.delay(self.pk)
+            """,
+            expected_replacement="""
+            from functools import partial
+            from django.db import models, transaction
+            from shop.tasks import index_order
+
+            class Order(models.Model):
+                def save(self, *args, **kwargs):
+                    super().save(*args, **kwargs)
+                    transaction.on_commit(partial(index_order.delay, self.pk))
+            """,
+        ),
+        Invalid(
+            """
+            from django.db.models.signals import post_delete
+            from django.dispatch import receiver
+            from shop.tasks import purge
+
+            @receiver(post_delete, sender="shop.Order")
+            def deleted(sender, instance, **kwargs):
+                purge.delay(instance.pk)
+            """,
+        ),
+    ]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        self._connected: set[str] = set()  # module-level functions passed to `<signal>.connect`
+        self._pending: list[tuple[str, Dispatch, Optional[cst.Expr], cst.FunctionDef]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "connect":
+            signal = SIGNALS.get(self.tracker.resolve(func.value) or "")
+            handler = next((a.value for a in node.args if a.keyword is None or a.keyword.value == "receiver"), None)
+            if signal and isinstance(handler, cst.Name):
+                self._connected.add(handler.value)
+        super().visit_Call(node)
+
+    def check_dispatch(self, dispatch: Dispatch, statement: Optional[cst.Expr]) -> None:
+        if self.tracker.atomic_context() is not None:
+            return  # CEL701 reports it
+        function = self.tracker.enclosing_function()
+        if function is None:
+            return
+        node = function.node
+        where = None
+        klass = self.tracker.enclosing_class_of(function)
+        if klass is not None and node.name.value in ("save", "delete") and self._is_model(klass):
+            where = f"`{klass.name.value}.{node.name.value}()` (it runs inside the caller's transaction)"
+        elif klass is None:
+            signals = self._receiver_signals(node)
+            if signals:
+                where = f"a `{'`/`'.join(signals)}` receiver (it runs inside the caller's transaction)"
+            elif self.tracker.frames and self.tracker.frames[0] is function:
+                self._pending.append((node.name.value, dispatch, statement, node))
+                return
+        if where is not None:
+            self._report(dispatch, statement, node, where)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for name, dispatch, statement, function in self._pending:
+            if name in self._connected:
+                self._report(dispatch, statement, function, "a model signal receiver (connected with `.connect()`)")
+
+    def _report(self, dispatch: Dispatch, statement, function: cst.FunctionDef, where: str) -> None:
+        message = (
+            f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in {where}: the task can run before the "
+            "commit (no row yet) or despite a rollback; send it from `transaction.on_commit()`"
+        )
+        self.report_dispatch(dispatch, statement, message, function)
+
+    def _receiver_signals(self, function: cst.FunctionDef) -> list[str]:
+        found: list[str] = []
+        for decorator in function.decorators:
+            call = decorator.decorator
+            if not isinstance(call, cst.Call) or self.tracker.resolve(call.func) not in RECEIVER or not call.args:
+                continue
+            first = call.args[0].value
+            candidates = [e.value for e in first.elements] if isinstance(first, (cst.List, cst.Tuple)) else [first]
+            for candidate in candidates:
+                signal = SIGNALS.get(self.tracker.resolve(candidate) or "")
+                if signal and signal not in found:
+                    found.append(signal)
+        return found
+
+    def _is_model(self, klass: cst.ClassDef) -> bool:
+        for base in klass.bases:
+            qualname = self.tracker.resolve(base.value) or ""
+            if qualname in MODEL_BASES:
+                return True
+            if qualname.startswith(NOT_MODEL_PREFIXES):
+                continue
+            written = dotted_name(base.value) or ""
+            last = written.rsplit(".", 1)[-1]
+            if last.endswith("Model") and not last.endswith(("ModelForm", "ModelSerializer", "ModelAdmin")):
+                return True
+        # a project base we cannot see: a model if its body declares Django model fields
+        return any(self._is_field(statement) for statement in klass.body.body)
+
+    def _is_field(self, statement: cst.CSTNode) -> bool:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            value = getattr(small, "value", None)
+            if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(value, cst.Call):
+                qualname = self.tracker.resolve(value.func) or ""
+                if qualname.startswith("django.db.models.") and qualname.rsplit(".", 1)[-1][:1].isupper():
+                    return True
+        return False

@@ -1,0 +1,37 @@
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from proj.db import locked_atomic
+from shop.tasks import notify
+
+
+@contextmanager
+def traced_atomic_transaction():
+    with transaction.atomic():
+        yield
+
+
+@contextmanager
+def traced():
+    yield
+
+
+def uses_local_wrapper(order):
+    with traced_atomic_transaction():
+        notify.delay(order.pk)
+
+
+@traced_atomic_transaction()
+def decorated_with_wrapper(order):
+    notify.delay(order.pk)
+
+
+def configured_wrapper(order):
+    with locked_atomic(order):
+        notify.delay(order.pk)
+
+
+def not_a_wrapper(order):
+    with traced():
+        notify.delay(order.pk)

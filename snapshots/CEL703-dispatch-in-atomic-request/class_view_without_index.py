@@ -1,0 +1,8 @@
+from django.views import View
+
+from shop.tasks import send_receipt
+
+
+class OrderView(View):
+    def post(self, request, pk):
+        send_receipt.delay(pk)

@@ -1,0 +1,17 @@
+from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from shop.tasks import index_order
+
+
+class Order(models.Model):
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        index_order.delay(self.pk)  # noqa: CEL701
+
+
+@receiver(post_save, sender=Order)
+def saved(sender, instance, **kwargs):
+    index_order.delay(instance.pk)
+    instance = None

@@ -1,0 +1,16 @@
+from celery import schedules
+from celery.schedules import crontab
+
+CELERY_BEAT_SCHEDULE = {
+    "nightly": {"task": "shop.tasks.a", "schedule": crontab(hour=3, minute=0)},
+    "monday": {"task": "shop.tasks.b", "schedule": schedules.crontab(day_of_week="mon", hour=7, minute=0)},
+    "first-of-month": {
+        "task": "shop.tasks.c",
+        "schedule": crontab(
+            hour=0,
+            day_of_month=1,
+            minute=0,
+        ),
+    },
+    "hours-step": {"task": "shop.tasks.d", "schedule": crontab(hour="*/3", minute=0)},
+}

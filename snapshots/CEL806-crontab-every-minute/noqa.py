@@ -1,0 +1,4 @@
+from celery.schedules import crontab
+
+a = crontab(hour=3)  # noqa: CEL806
+b = crontab(hour=4)

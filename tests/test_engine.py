@@ -1,0 +1,169 @@
+"""The engine's guarantees: overlapping fixes all land, broken fixes are never written, one bad
+file never ends the run, the prefilter and the cache change no result."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from celery_fix import engine
+from celery_fix import rule as rule_base
+from celery_fix.cache import ResultCache, settings_fingerprint
+from celery_fix.codemods.retry_backoff import plan_backoff
+from celery_fix.cst_edit import append_kwargs, keyword_arg
+from celery_fix.engine import EngineSettings, check_one, run_files
+from celery_fix.registry import all_rule_classes
+
+RETRYING = b"from celery import shared_task\n\n\n@shared_task(autoretry_for=(IOError,))\ndef sync():\n    pass\n"
+
+
+class AddsIgnoreResultRule(rule_base.CeleryRule):
+    """Test double: a second rule that edits the same decorator call as CEL202."""
+
+    CODE = "CEL998"
+    NAME = "adds-ignore-result"
+    MESSAGE = "add ignore_result"
+    FIX_TITLE = "add"
+    TRIGGERS = (b"shared_task",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if plan_backoff(self.names, node) is not None or self._is_task_call(node):
+            if not any(a.keyword is not None and a.keyword.value == "ignore_result" for a in node.args):
+                self.report(node, replacement=append_kwargs(node, [keyword_arg("ignore_result", cst.Name("True"))]))
+
+    def _is_task_call(self, node: cst.Call) -> bool:
+        return self.names.resolve(node.func) == "celery.shared_task"
+
+
+class BreaksCodeRule(rule_base.CeleryRule):
+    """Test double: a fix that produces code which does not parse."""
+
+    CODE = "CEL997"
+    NAME = "breaks-code"
+    MESSAGE = "broken"
+    FIX_TITLE = "break"
+    TRIGGERS = (b"shared_task",)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.report(node.name, replacement=cst.Name("if"))
+
+
+class CrashesRule(rule_base.CeleryRule):
+    CODE = "CEL996"
+    NAME = "crashes"
+    MESSAGE = "crash"
+    TRIGGERS = (b"shared_task",)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        raise KeyError("bug in a rule")
+
+
+@pytest.fixture
+def extra_rules(monkeypatch):
+    def install(*rules):
+        monkeypatch.setattr(engine, "all_rule_classes", lambda: (*all_rule_classes(), *rules))
+
+    return install
+
+
+def settings(*codes: str, **kwargs) -> EngineSettings:
+    return EngineSettings(codes=codes, rule_options={}, **kwargs)
+
+
+def test_two_fixes_on_one_decorator_both_land(extra_rules):
+    extra_rules(AddsIgnoreResultRule)
+    result = check_one("t.py", RETRYING, settings("CEL202", "CEL998"))
+    assert {f.code for f in result.findings} == {"CEL202", "CEL998"}
+    fixed = result.fixed.decode()
+    assert "ignore_result=True" in fixed and "retry_backoff=True" in fixed
+    assert result.remaining == []
+    again = check_one("t.py", result.fixed, settings("CEL202", "CEL998"))
+    assert again.fixed is None
+
+
+def test_fix_that_does_not_parse_is_never_returned(extra_rules):
+    extra_rules(BreaksCodeRule)
+    result = check_one("t.py", RETRYING, settings("CEL997"))
+    assert result.fixed is None
+    assert result.internal_error and "does not parse" in result.error
+
+
+def test_a_crashing_rule_is_that_files_error(extra_rules, tmp_path):
+    extra_rules(CrashesRule)
+    (tmp_path / "a.py").write_bytes(RETRYING)
+    (tmp_path / "b.py").write_bytes(b"x = 1\n")
+    results = run_files([str(tmp_path / "a.py"), str(tmp_path / "b.py")], settings("CEL996"), jobs=1)
+    assert "internal error: KeyError" in results[0].error
+    assert results[1].error is None
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [b"(" * 3000 + b"1" + b")" * 3000, b"+".join([b"a"] * 30000), b"(" + b" +\n".join([b"a"] * 30000) + b")"],
+    ids=["nested-parens", "long-operator-chain", "multi-line-chain"],
+)
+def test_pathological_nesting_is_that_files_error(expression):
+    # each crashes libcst's native parser (segmentation fault): the engine must refuse them first
+    deep = b"from celery import shared_task\nautoretry_for = " + expression + b"\n"
+    result = check_one("deep.py", deep, settings("CEL202"))
+    assert result.error.startswith("deep.py: too deeply nested to analyse safely")
+    assert result.fixed is None and result.findings == []
+
+
+def test_deep_but_valid_code_is_still_checked():
+    source = RETRYING + b"x = " + b"(" * 150 + b"1" + b")" * 150 + b"\n"
+    result = check_one("t.py", source, settings("CEL202"))
+    assert result.error is None and [f.code for f in result.findings] == ["CEL202"]
+
+
+def test_unsafe_fixes_only_with_the_flag(extra_rules):
+    class UnsafeRule(AddsIgnoreResultRule):
+        CODE = "CEL995"
+        NAME = "unsafe-double"
+
+        def report(self, node, message=None, **kwargs):
+            super().report(node, message, **{**kwargs, "unsafe": True})
+
+    extra_rules(UnsafeRule)
+    safe_only = check_one("t.py", RETRYING, settings("CEL995"))
+    assert [f.fix for f in safe_only.findings] == ["unsafe"]
+    assert safe_only.fixed is None
+    with_unsafe = check_one("t.py", RETRYING, settings("CEL995", unsafe_fixes=True))
+    assert b"ignore_result=True" in with_unsafe.fixed
+
+
+def test_cache_returns_the_same_results_and_skips_parsing(tmp_path, monkeypatch):
+    (tmp_path / "t.py").write_bytes(RETRYING)
+    paths = [str(tmp_path / "t.py")]
+    run_settings = settings("CEL202")
+    cache = ResultCache(tmp_path, settings_fingerprint(run_settings))
+    cold = run_files(paths, run_settings, jobs=1, cache=cache)
+    assert cold[0].parsed
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a warm run must not parse")
+
+    monkeypatch.setattr(engine, "check_source", no_parsing)
+    warm = run_files(paths, run_settings, jobs=1, cache=cache)
+    assert warm[0].findings == cold[0].findings and warm[0].fixed == cold[0].fixed
+    assert warm[0].original == RETRYING
+    assert (tmp_path / ".celery-fix-cache" / ".gitignore").read_text() == "*\n"
+
+
+def test_cache_key_changes_with_settings_and_content(tmp_path):
+    a = ResultCache(tmp_path, settings_fingerprint(settings("CEL202")))
+    b = ResultCache(tmp_path, settings_fingerprint(settings("CEL202", unsafe_fixes=True)))
+    assert a.key("t.py", RETRYING) != b.key("t.py", RETRYING)
+    assert a.key("t.py", RETRYING) != a.key("t.py", RETRYING + b"\n")
+
+
+def test_corrupt_cache_entry_is_a_miss(tmp_path):
+    run_settings = settings("CEL202")
+    cache = ResultCache(tmp_path, settings_fingerprint(run_settings))
+    (tmp_path / "t.py").write_bytes(RETRYING)
+    key = cache.key(str(tmp_path / "t.py"), RETRYING)
+    entry = cache.directory / key[:2] / key
+    entry.parent.mkdir(parents=True)
+    entry.write_bytes(b"not a pickle")
+    result = run_files([str(tmp_path / "t.py")], run_settings, jobs=1, cache=cache)
+    assert result[0].findings and result[0].parsed
