@@ -222,7 +222,7 @@ def _fix_allowed(report: rule_base.RawReport) -> bool:
 
 
 def _run_rules(module: cst.Module, rules, path: str, module_name: str) -> list[rule_base.RawReport]:
-    names = build_name_table(module, module_name, _SETTINGS.project_apps)
+    names = build_name_table(module, module_name, _SETTINGS.project_apps, is_package=path.endswith("__init__.py"))
     context = rule_base.FileContext(
         module=module, names=names, path=path, options=_SETTINGS.rule_options, index=_SETTINGS.index
     )

@@ -21,7 +21,7 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
-from celery_fix.files import FileError, read_source
+from celery_fix.files import FileError, module_name_for, read_source
 from celery_fix.index.collect import FileFacts, collect_source
 from celery_fix.index.link import Linker
 from celery_fix.index.model import (
@@ -186,20 +186,8 @@ def link(linker: Linker) -> ProjectIndex:
     return index
 
 
-def index_module_name(path: Path) -> str:
-    """`files.module_name_for`, extended to namespace sub-packages: a directory without
-    `__init__.py` inside a regular package (saleor's `order/migrations/tasks/`) is still part
-    of the dotted path Python (and Celery's autodiscovery) imports the module by."""
-    path = path.resolve()
-    parts = [] if path.stem == "__init__" else [path.stem]
-    directory = path.parent
-    while directory.parent != directory:
-        if (directory / "__init__.py").is_file() or (directory.parent / "__init__.py").is_file():
-            parts.insert(0, directory.name)
-            directory = directory.parent
-            continue
-        break
-    return ".".join(parts)
+# one definition of "the module a file is imported as", shared with the engine
+index_module_name = module_name_for
 
 
 def _main_settings_module(linker: Linker) -> str | None:

@@ -136,3 +136,20 @@ def test_atomic_write_failure_leaves_the_file_whole(tmp_path, monkeypatch):
         write_atomic(target, b"new\n", b"old\n")
     assert target.read_bytes() == b"old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["t.py"]
+
+
+def test_every_subpackage_is_packaged():
+    """pyproject lists packages by hand (codemods/ is mapped to celery_fix.codemods): a new
+    subpackage missing from the list would be absent from an installed wheel."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    repo = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(p.parent.relative_to(repo).parts) for p in (repo / "celery_fix").rglob("__init__.py")
+    } | {"celery_fix.codemods"}
+    assert found == listed
