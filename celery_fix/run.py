@@ -12,6 +12,7 @@ import click
 from celery_fix.cache import ResultCache, settings_fingerprint
 from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.engine import EngineSettings, FileResult, run_files
+from celery_fix.index_digest import index_digest
 from celery_fix.files import FileError, discover, write_atomic
 from celery_fix.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rules
 from celery_fix.report import diff as diff_report
@@ -69,16 +70,36 @@ def execute(options: RunOptions) -> int:
 
         return print_inventory(discovery.files, config, options.output_format) or (EXIT_ERROR if discovery.errors else 0)
 
+    index = _build_index(discovery.files, config, options)
     settings = EngineSettings(
         codes=tuple(r.CODE for r in rule_classes),
         rule_options=dict(config.rule_options),
         unsafe_fixes=config.unsafe_fixes,
         per_file_ignores=config.per_file_ignores,
         root=str(config.root),
+        index=index,
+        index_digest=index_digest(index),
+        project_apps=frozenset(index.apps) if index is not None else frozenset(),
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
     results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache)
-    return _report(results, discovery.errors, options, config)
+    return _report(results, discovery.errors + _index_only_errors(index, results), options, config)
+
+
+def _build_index(files: list[Path], config: Config, options: RunOptions):
+    """The cross-file facts, built once before the rules run; the rules get it as context.index."""
+    from celery_fix.project import build_index
+
+    atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
+    return build_index(files, config.root, atomic_functions=atomic_functions, jobs=options.jobs)
+
+
+def _index_only_errors(index, results: list[FileResult]) -> list[str]:
+    """Files the index could not read or parse and the engine did not already report."""
+    if index is None:
+        return []
+    reported = {r.path for r in results if r.error}
+    return [e for e in index.errors if not any(e.startswith(f"{path}:") for path in reported)]
 
 
 def _apply_command_line(config: Config, options: RunOptions) -> Config:

@@ -1,6 +1,8 @@
 """Loads snapshot cases: snapshots/<CODE>-<name>/<case>.py (input), <case>.fixed.py (expected
 output; absent = the fix must change nothing), <case>.findings (expected findings) and, optionally,
-<case>.toml: rule options for this case, written as in [tool.celery-fix] (`on-commit-style = "lambda"`)."""
+<case>.toml: rule options for this case, written as in [tool.celery-fix] (`on-commit-style = "lambda"`),
+<case>.index: run the case with a ProjectIndex built over the case file alone (the file's text is
+a comment saying why); without it, cases run without an index, as under plain Fixit."""
 
 from __future__ import annotations
 
@@ -41,7 +43,24 @@ class Case:
             import tomllib
         else:  # pragma: no cover
             import tomli as tomllib
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        options = tomllib.loads(path.read_text(encoding="utf-8"))
+        options.pop("snapshot", None)
+        return options
+
+    @property
+    def harness(self) -> dict:
+        path = self.input.with_suffix(".toml")
+        if not path.exists():
+            return {}
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover
+            import tomli as tomllib
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("snapshot", {})
+
+    @property
+    def with_index(self) -> bool:
+        return self.input.with_suffix(".index").exists()
 
 
 def all_cases() -> list[Case]:
@@ -54,14 +73,27 @@ def all_cases() -> list[Case]:
     return cases
 
 
-def settings_for(code: str, prefilter: bool = True, options: dict | None = None) -> EngineSettings:
+def settings_for(code: str, prefilter: bool = True, options: dict | None = None, index=None,
+                 root: str = ".") -> EngineSettings:
     # unsafe fixes on: snapshots show every fix; the findings text says which are unsafe
-    return EngineSettings(codes=(code,), rule_options=dict(options or {}), unsafe_fixes=True, prefilter=prefilter)
+    return EngineSettings(codes=(code,), rule_options=dict(options or {}), unsafe_fixes=True, prefilter=prefilter,
+                          index=index, root=root)
+
+
+def case_index(case: Case):
+    """The ProjectIndex of a `<case>.index` case: built over the case file alone."""
+    if not case.with_index:
+        return None
+    from celery_fix.project import build_index
+
+    return build_index([case.input], case.input.parent)
 
 
 def run(case: Case, source: bytes | None = None, prefilter: bool = True) -> FileResult:
     data = case.input.read_bytes() if source is None else source
-    return check_one(str(case.input), data, settings_for(case.code, prefilter, case.options))
+    index = case_index(case)
+    root = str(case.input.parent) if index is not None else "."
+    return check_one(str(case.input), data, settings_for(case.code, prefilter, case.options, index, root))
 
 
 def findings_text(result: FileResult) -> str:

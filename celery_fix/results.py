@@ -1,0 +1,174 @@
+"""Helpers shared by the result-backend (CEL4xx) and routing (CEL5xx) rules: finding this file's
+tasks in the ProjectIndex, whether results are stored at all, and reading `task_routes`.
+
+Everything here takes the ProjectIndex as `Any` (plain data, see celery_fix/project.py) and is
+defensive: a fact that is missing or not a literal makes the callers stay quiet.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+import libcst as cst
+
+from celery_fix.index.values import UNKNOWN, Call, is_unknown
+from celery_fix.names import NameTable
+from celery_fix.tasks import TaskDecorator, task_decorator
+
+# result_backend values that store nothing
+NO_BACKEND_VALUES = (None, "", "disabled", "disabled://")
+
+
+@dataclass
+class TaskDef:
+    """A task defined in the module being checked."""
+
+    tail: str  # qualname inside the module: "send_receipt", "Jobs.run_report"
+    node: cst.FunctionDef
+    decorator: cst.Decorator
+    task: TaskDecorator
+
+
+def module_task_defs(module: cst.Module, names: NameTable) -> Iterator[TaskDef]:
+    """Function tasks defined at import time (module level, `if`/`try` blocks, class bodies)."""
+    yield from _defs(module.body, names, ())
+
+
+def _defs(body, names: NameTable, scope: tuple[str, ...]) -> Iterator[TaskDef]:
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef):
+            for decorator in statement.decorators:
+                task = task_decorator(names, decorator)
+                if task is not None:
+                    yield TaskDef(".".join((*scope, statement.name.value)), statement, decorator, task)
+                    break
+        elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            yield from _defs(statement.body.body, names, (*scope, statement.name.value))
+        elif isinstance(statement, (cst.If, cst.Try, cst.With)):
+            yield from _defs(statement.body.body, names, scope)
+            for handler in getattr(statement, "handlers", ()):
+                yield from _defs(handler.body.body, names, scope)
+            for tail in (getattr(statement, "orelse", None), getattr(statement, "finalbody", None)):
+                if isinstance(tail, cst.If):
+                    yield from _defs([tail], names, scope)
+                elif tail is not None:
+                    yield from _defs(tail.body.body, names, scope)
+
+
+_REALPATHS: dict[str, str] = {}
+
+
+def _real(path: str) -> str:
+    found = _REALPATHS.get(path)
+    if found is None:
+        found = _REALPATHS[path] = os.path.realpath(path)
+    return found
+
+
+def same_file(a: str, b: str) -> bool:
+    return a == b or _real(a) == _real(b)
+
+
+def index_of(rule: Any) -> Any:
+    context = getattr(rule, "context", None)
+    return getattr(context, "index", None) if context is not None else None
+
+
+def find_task(index: Any, path: str, tail: str, kind: str = "function") -> Any:
+    """The index's TaskInfo for the task `tail` defined in `path`; None when absent or ambiguous."""
+    found = [
+        t for t in getattr(index, "tasks", ()) or ()
+        if t.kind == kind and (t.qualname == tail or t.qualname.endswith("." + tail)) and same_file(t.path, path)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def setting(index: Any, key: str) -> Any:
+    """The SettingValue Celery uses for `key` (None when the project never sets it)."""
+    settings = getattr(index, "settings", None) or {}
+    return settings.get(key)
+
+
+def setting_value(index: Any, key: str, default: Any = None) -> Any:
+    found = setting(index, key)
+    if found is None:
+        return default
+    return UNKNOWN if not found.known else found.value
+
+
+def backend_state(index: Any, override: str = "auto") -> str:
+    """"configured", "none" or "unknown": whether the project stores task results.
+
+    "none" only when the backend is written down as off, or when the project's Celery
+    configuration is visible (an app and the settings it reads) and sets no backend. The
+    `CELERY_RESULT_BACKEND` environment variable (which Celery also reads) cannot be seen:
+    option `result-backend` overrides the guess."""
+    if override in ("configured", "none"):
+        return override
+    found = setting(index, "result_backend")
+    if found is not None:
+        if not found.known:
+            return "unknown"
+        return "none" if found.value in NO_BACKEND_VALUES else "configured"
+    apps = getattr(index, "app_infos", None) or {}
+    all_settings = getattr(index, "all_settings", None) or {}
+    if apps and any(key != "DATABASES" for key in all_settings):
+        return "none"
+    return "unknown"
+
+
+# -- task_routes ------------------------------------------------------------------------------------
+def route_items(value: Any) -> list[tuple[Any, Any]] | None:
+    """(key, route) pairs of a `task_routes` value; None when a part cannot be read (a router
+    function, a dotted path to one, a `re.compile()` key, an expression)."""
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, (list, tuple)):
+        items: list[tuple[Any, Any]] = []
+        for element in value:
+            if isinstance(element, dict):
+                items.extend(element.items())
+            elif isinstance(element, (list, tuple)) and len(element) == 2:
+                items.append((element[0], element[1]))
+            else:
+                return None
+        return items
+    return None
+
+
+def route_matches(key: str, name: str) -> bool:
+    # celery/app/routes.py: glob keys go through fnmatch.translate and re.match
+    return key == name or (any(c in key for c in "*?[") and fnmatch.fnmatchcase(name, key))
+
+
+def route_queue(route: Any) -> Optional[str]:
+    """The queue a route sends to: `"q"`, `{"queue": "q"}`; None when unknown or not a queue."""
+    if isinstance(route, str):
+        return route
+    if isinstance(route, dict):
+        queue = route.get("queue")
+        if isinstance(queue, str):
+            return queue
+        if isinstance(queue, Call) and queue.func == "Queue":
+            return queue_name(queue)
+    return None
+
+
+def queue_name(value: Any) -> Optional[str]:
+    """The name of a `Queue("name", ...)` value (or a plain string)."""
+    if isinstance(value, str) and not is_unknown(value):
+        return value
+    if isinstance(value, Call) and value.func == "Queue":
+        name = value.args[0] if value.args else value.kwarg("name")
+        return name if isinstance(name, str) and not is_unknown(name) else None
+    return None
+
+
+def project_roots(index: Any) -> set[str]:
+    """First components of the modules the project's tasks and apps live in (`orders`, `saleor`)."""
+    roots = {t.module.split(".")[0] for t in getattr(index, "tasks", ()) or () if t.module}
+    roots |= {q.split(".")[0] for q in getattr(index, "apps", ()) or ()}
+    return {r for r in roots if r}

@@ -1,0 +1,156 @@
+from typing import Any, Optional
+
+import libcst as cst
+from fixit import Valid
+
+from celery_fix import rule
+from celery_fix.codemods.ignore_result import add_ignore_result, can_add_option, returns_value
+from celery_fix.results import backend_state, find_task, index_of, module_task_defs, setting, setting_value
+
+
+class UnusedResultRule(rule.CeleryRule):
+    """
+    ## What it does
+    Checks for tasks whose result no code in the scanned project reads, while Celery stores it:
+    the task has no `ignore_result` (in its decorator, its base class or the global
+    `task_ignore_result`), and nothing consumes its result — no `.get()`/`.wait()`/`.join()`/
+    `.ready()`/`.state`/`.result` on what its dispatches return, no chord header or chain link
+    that passes its result on, no `link=` callback, and its result object or id is never
+    returned, stored or passed on. Needs the ProjectIndex (without it the rule reports nothing).
+
+    No finding at all when the project has no result backend (the setting is absent while the
+    configuration is visible, or it is set off), when some code calls `AsyncResult(...)`
+    (results can then be looked up by an id taken anywhere, e.g. in a `before_task_publish`
+    handler, so no task's result is provably unused), when some `send_task()` call with a
+    name built at run time uses its result, or for tasks that call `self.update_state()`.
+    Celery also reads the `CELERY_RESULT_BACKEND` environment variable, which no scan can see:
+    set option `result-backend` to `"configured"` or `"none"` when the guess is wrong.
+
+    ## Why is this bad?
+    Every run writes its return value (and state) to the result backend, where nobody reads
+    it: a Redis key or database row per task, a round trip per task, memory until
+    `result_expires` (a day by default) — and, for the database backend, a table that grows.
+
+    ## Example
+    ```python
+    @shared_task
+    def send_receipt(order_id):
+        Order.objects.get(pk=order_id).send_receipt()
+    ```
+
+    ## Use instead
+    ```python
+    @shared_task(ignore_result=True)
+    def send_receipt(order_id):
+        Order.objects.get(pk=order_id).send_receipt()
+    ```
+
+    ## Fix safety
+    Safe when the task returns nothing on any path: its stored result is always `None`.
+    Unsafe when it returns a value: nothing in the scanned project reads it, but code elsewhere
+    (another service, a shell script, a monitoring tool such as Flower reading the backend)
+    could. No fix for class-based tasks, tasks made with a preset decorator
+    (`retrying = shared_task(...)`), or options given through `**kwargs`.
+    """
+
+    CODE = "CEL401"
+    NAME = "unused-result"
+    MESSAGE = "task result is stored but no code in the project reads it; add `ignore_result=True`"
+    FIX_TITLE = "Add `ignore_result=True`"
+    FIX_KIND = "safe/unsafe"
+    NEEDS_INDEX = True
+    # a task decorator this module can recognise is `shared_task`, `<app>.task` or an alias of them
+    TRIGGERS = (b"task",)
+    OPTIONS = {"result-backend": "auto"}
+
+    VALID = [
+        Valid(
+            """
+            from celery import shared_task
+
+            @shared_task
+            def send_receipt(order_id):
+                pass
+            """
+        ),
+    ]
+    INVALID = []  # needs the ProjectIndex: tests/test_result_routing_cel401.py and the snapshots
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        index = index_of(self)
+        if index is None or not self.context.path or project_blocker(index, self.option("result-backend")):
+            return
+        for definition in module_task_defs(node, self.names):
+            info = find_task(index, self.context.path, definition.tail)
+            if info is None or not results_stored(index, info) or consumed(index, info):
+                continue
+            if "ignore_result" in definition.task.options or definition.task.options_unknown:
+                continue  # what this file says wins over the index (built before a fix)
+            if _updates_state(definition.node):
+                continue
+            name = info.name or definition.node.name.value
+            returns = info.returns_value or returns_value(definition.node)
+            fixable = can_add_option(definition.task) and "ignore_result" not in definition.task.options
+            replacement = add_ignore_result(definition.decorator) if fixable else None
+            if returns:
+                message = (
+                    f"task `{name}` returns a value that no code in this project reads (no `.get()`, "
+                    "`AsyncResult`, chord or callback), yet Celery stores it in the result backend; add "
+                    "`ignore_result=True` unless code outside this project reads it"
+                )
+            else:
+                message = (
+                    f"task `{name}` returns nothing and no code in this project reads its result, yet Celery "
+                    "stores it in the result backend; add `ignore_result=True`"
+                )
+            self.report(definition.decorator, message, replacement=replacement, unsafe=returns)
+
+
+def project_blocker(index: Any, backend_option: str) -> Optional[str]:
+    """Why no task of this project is reported (None: tasks may be)."""
+    if backend_state(index, backend_option) == "none":
+        return "no result backend"
+    ignore = setting_value(index, "task_ignore_result", False)
+    if ignore is not False:
+        return "task_ignore_result is on (or not known)"
+    if getattr(index, "async_result_anywhere", False):
+        return "AsyncResult(...) is called somewhere"
+    for site in getattr(index, "dispatches", ()) or ():
+        if site.method == "send_task" and site.task_name is None and site.value_used:
+            return "send_task() with a computed name whose result is used"
+    return None
+
+
+def results_stored(index: Any, info: Any) -> bool:
+    """Whether Celery provably stores this task's result (no `ignore_result` anywhere)."""
+    if info.options_unknown or "ignore_result" in info.options:
+        return False
+    annotations = setting(index, "task_annotations")
+    if annotations is not None and (not annotations.known or "ignore_result" in repr(annotations.value)):
+        return False
+    return True
+
+
+def consumed(index: Any, info: Any) -> bool:
+    """Any use of the task's result in the project: read, chained, returned, stored, id taken."""
+    for consumer in getattr(index, "consumers", ()) or ():
+        if consumer.task == info.qualname:
+            return True
+    return False
+
+
+def _updates_state(function: cst.FunctionDef) -> bool:
+    finder = _StateUpdates()
+    function.body.visit(finder)
+    return finder.found
+
+
+class _StateUpdates(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in ("update_state", "backend"):
+            self.found = True
+

@@ -1,0 +1,19 @@
+from celery import shared_task
+
+
+@shared_task
+def total(order_id):
+    return order_id * 2
+
+
+@shared_task(acks_late=True)
+def rows():
+    yield 1
+
+
+@shared_task
+def nested_return_only(items):
+    def key(item):
+        return item.pk
+
+    sorted(items, key=key)
