@@ -23,7 +23,7 @@ from celery_fix import rule as rule_base
 from celery_fix.files import FileError, module_name_for, read_source
 from celery_fix.imports import ensure_imports
 from celery_fix.names import build_name_table
-from celery_fix.positions import spans_of
+from celery_fix.positions import code_in_place, spans_of
 from celery_fix.registry import all_rule_classes
 
 MAX_FIX_PASSES = 10  # like ruff's fix loop: overlapping fixes land one per pass
@@ -195,8 +195,7 @@ def _check_parsed(result: FileResult, source: bytes, rules) -> None:
         applicable = [r for r in current_reports if _fix_allowed(r)]
         if not applicable:
             break
-        fixed_module = _apply(current, applicable)
-        fixed_source = fixed_module.bytes
+        fixed_source = _apply(current, applicable)
         if fixed_source == current_source:
             break
         try:
@@ -291,14 +290,55 @@ def _to_findings(path: str, module: cst.Module, source: bytes, reports) -> list[
     return findings
 
 
-def _apply(module: cst.Module, reports: list[rule_base.RawReport]) -> cst.Module:
-    replacements = {}
-    needed_imports: list[tuple[str, str]] = []
+def _apply(module: cst.Module, reports: list[rule_base.RawReport]) -> bytes:
+    """The module's source with the fixes applied: one fix per node per pass, and a fix nested in
+    another waits for the next pass (the loop re-runs the rules)."""
+    chosen: dict[int, rule_base.RawReport] = {}
     for report in reports:
-        if id(report.node) not in replacements:  # one fix per node per pass
-            replacements[id(report.node)] = report.replacement
-            needed_imports += report.imports
+        chosen.setdefault(id(report.node), report)
+    needed_imports = [pair for report in chosen.values() for pair in report.imports]
+    fixed_code = _splice(module, list(chosen.values()))
+    if fixed_code is None:
+        fixed = _transform(module, {key: r.replacement for key, r in chosen.items()})
+    elif needed_imports:
+        fixed = _parse_for_imports(fixed_code, module)
+    else:
+        return fixed_code.encode(module.encoding)
+    if needed_imports:
+        fixed = ensure_imports(fixed, needed_imports)
+    return fixed.bytes
 
+
+def _splice(module: cst.Module, reports: list[rule_base.RawReport]) -> str | None:
+    """Apply replacements as text edits at the nodes' spans: a whole-tree transform rebuilds every
+    node of the module (seconds on a large file), the splice only generates the new nodes.
+    None when some replacement cannot be placed that way (its code depends on its parent)."""
+    code = module.code
+    edits = []
+    for report in sorted(reports, key=lambda r: r.span.start_offset):
+        span, replacement = report.span, report.replacement
+        if not isinstance(replacement, cst.CSTNode) or span.start_offset < 0:
+            return None
+        if edits and span.start_offset < edits[-1][1]:
+            continue  # nested in an earlier fix: next pass
+        # the node must generate in place exactly what the module holds there; an `elif`, an
+        # argument's default comma and the like depend on the parent: use the tree transform
+        if code_in_place(module, report.node, span.indent_tokens) != code[span.start_offset : span.end_offset]:
+            return None
+        edits.append((span.start_offset, span.end_offset, code_in_place(module, replacement, span.indent_tokens)))
+    pieces, last = [], 0
+    for start, end, text in edits:
+        pieces += [code[last:start], text]
+        last = end
+    pieces.append(code[last:])
+    return "".join(pieces)
+
+
+def _parse_for_imports(code: str, original: cst.Module) -> cst.Module:
+    return cst.parse_module(code.encode(original.encoding))
+
+
+def _transform(module: cst.Module, replacements: dict[int, object]) -> cst.Module:
     class ReplaceReported(cst.CSTTransformer):
         def on_visit(self, node: cst.CSTNode) -> bool:
             return id(node) not in replacements  # a replaced parent drops nested fixes: next pass
@@ -306,8 +346,7 @@ def _apply(module: cst.Module, reports: list[rule_base.RawReport]) -> cst.Module
         def on_leave(self, original, updated):
             return replacements.get(id(original), updated)
 
-    fixed = module.visit(ReplaceReported())
-    return ensure_imports(fixed, needed_imports) if needed_imports else fixed
+    return module.visit(ReplaceReported())
 
 
 # -- running many files ---------------------------------------------------------------------------

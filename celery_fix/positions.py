@@ -26,18 +26,26 @@ class Span:
     column: int  # 0-based
     end_line: int
     end_column: int
+    # where the node's own code (whitespace it owns included) sits in module.code, and the indent
+    # in force there: enough to splice a replacement in without re-generating the whole module
+    start_offset: int = -1
+    end_offset: int = -1
+    indent_tokens: tuple[str, ...] = ()
 
 
 @add_slots
 @dataclass(frozen=False)
 class _TargetedPositionState(CodegenState):
-    targets: frozenset[int] = frozenset()
+    targets: set[int] = field(default_factory=set)
     found: dict[int, Span] = field(default_factory=dict)
     line: int = 1
     column: int = 0
-    stack: list[tuple[int, int] | None] = field(default_factory=list)
+    offset: int = 0
+    stack: list[tuple[int, int, int, tuple[str, ...]] | None] = field(default_factory=list)
+    syntactic: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
 
     def _advance(self, value: str) -> None:
+        self.offset += len(value)
         if "\n" in value or "\r" in value:
             segments = _NEWLINES.split(value)
             self.line += len(segments) - 1
@@ -56,12 +64,17 @@ class _TargetedPositionState(CodegenState):
         pass  # only the module's last token: no target lies after it
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        self.stack.append((self.line, self.column) if id(node) in self.targets else None)
+        if id(node) in self.targets:
+            self.stack.append((self.line, self.column, self.offset, tuple(self.indent_tokens)))
+        else:
+            self.stack.append(None)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self.stack.pop()
-        if start is not None and id(node) not in self.found:
-            self.found[id(node)] = Span(start[0], start[1], self.line, self.column)
+        if start is None or id(node) in self.found:
+            return
+        line, column, end_line, end_column = self.syntactic.get(id(node), (start[0], start[1], self.line, self.column))
+        self.found[id(node)] = Span(line, column, end_line, end_column, start[2], self.offset, start[3])
 
     def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         if id(node) not in self.targets:
@@ -70,12 +83,22 @@ class _TargetedPositionState(CodegenState):
 
     @contextmanager
     def _record(self, node, start_node, end_node) -> Iterator[None]:
+        # a node's range can be hoisted from a child's (FunctionDef ends where its body ends):
+        # track those children too, as PositionProvider does
+        for child in (start_node, end_node):
+            if child is not None:
+                self.targets.add(id(child))
         start = (self.line, self.column)
         try:
             yield
         finally:
-            end = (self.line, self.column)
-            self.found[id(node)] = Span(start[0], start[1], end[0], end[1])
+            line, column, end_line, end_column = start[0], start[1], self.line, self.column
+            if start_node is not None and id(start_node) in self.found:
+                line, column = self.found[id(start_node)].line, self.found[id(start_node)].column
+            if end_node is not None and id(end_node) in self.found:
+                end_line, end_column = self.found[id(end_node)].end_line, self.found[id(end_node)].end_column
+            # the syntactic range (without owned whitespace) is what a finding points at
+            self.syntactic[id(node)] = (line, column, end_line, end_column)
 
 
 def spans_of(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, Span]:
@@ -83,7 +106,16 @@ def spans_of(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, Span]:
     state = _TargetedPositionState(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
-        targets=frozenset(id(node) for node in nodes),
+        targets={id(node) for node in nodes},
     )
     module._codegen(state)
     return state.found
+
+
+def code_in_place(module: cst.Module, node: cst.CSTNode, indent_tokens: tuple[str, ...]) -> str:
+    """The code `node` generates where a node with these indent tokens stood in `module`."""
+    state = CodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, indent_tokens=list(indent_tokens)
+    )
+    node._codegen(state)
+    return "".join(state.tokens)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from celery_fix.files import FileError, module_name_for, read_source
+from celery_fix.index.ast_collect import Unsupported, collect_source_ast
 from celery_fix.index.collect import FileFacts, collect_source
 from celery_fix.index.link import Linker
 from celery_fix.index.model import (
@@ -119,7 +120,13 @@ def mentions_celery(source: bytes, words: tuple[bytes, ...] = PREFILTER_WORDS) -
     return any(word in source for word in words)
 
 
-def build_index(files: list[Path], root: Path, atomic_functions: tuple[str, ...] = (), jobs: int | None = None) -> ProjectIndex:
+def build_index(
+    files: list[Path], root: Path, atomic_functions: tuple[str, ...] = (), jobs: int | None = None, cache: Any = None,
+) -> ProjectIndex:
+    """`cache`: an object with `key(path, source) -> str`, `get(key)` and `put(key, value)` (a
+    `celery_fix.cache.ResultCache`): each parsed file's FileFacts are kept under its path, module
+    name and bytes, so a build on an unchanged tree parses nothing. The cache's own fingerprint must
+    cover the tool version (the facts depend on nothing else: `atomic_functions` is applied in linking)."""
     started = time.perf_counter()
     atomic_words = ATOMIC_WORDS + tuple(a.rsplit(".", 1)[-1].encode() for a in atomic_functions)
     stats = IndexStats(files=len(files))
@@ -139,7 +146,7 @@ def build_index(files: list[Path], root: Path, atomic_functions: tuple[str, ...]
             atomic_only.append((path, source))
         else:
             skipped.append(path)
-    facts = _collect_all(selected, jobs)
+    facts = _collect_cached(selected, jobs, cache)
     # second round: atomic-only files that call a function which dispatches
     dispatchers = {d.function.rsplit(".", 1)[-1].encode() + b"(" for f in facts for d in f.dispatches if d.function}
     second = []
@@ -148,14 +155,14 @@ def build_index(files: list[Path], root: Path, atomic_functions: tuple[str, ...]
             second.append((str(path), source, index_module_name(path)))
         else:
             skipped.append(path)
-    facts += _collect_all(second, jobs)
+    facts += _collect_cached(second, jobs, cache)
     stats.parsed = len(selected) + len(second)
     stats.skipped = len(skipped)
     for f in facts:
         if f.error:
             errors.append(f.error)
 
-    loader = _SkippedLoader(skipped, stats)
+    loader = _SkippedLoader(skipped, stats, cache)
     linker = Linker(facts, atomic_functions, load=loader.load)
     index = link(linker)
     index.errors = errors + loader.errors
@@ -220,9 +227,10 @@ class _SkippedLoader:
     """Parses a module the prefilter skipped when linking needs it (a `**OPTIONS` dict, a base
     class, a config module named by `config_from_object`)."""
 
-    def __init__(self, skipped: list[Path], stats: IndexStats) -> None:
+    def __init__(self, skipped: list[Path], stats: IndexStats, cache: Any = None) -> None:
         self.skipped = skipped
         self.stats = stats
+        self.cache = cache
         self.errors: list[str] = []
 
     def load(self, module: str) -> FileFacts | None:
@@ -234,7 +242,7 @@ class _SkippedLoader:
             if index_module_name(path) != module:
                 continue
             try:
-                facts = collect_source(str(path), read_source(path), module)
+                facts = _collect_cached([(str(path), read_source(path), module)], 1, self.cache)[0]
             except FileError as exc:
                 self.errors.append(str(exc))
                 return None
@@ -247,12 +255,49 @@ class _SkippedLoader:
         return None
 
 
+def collect_file(path: str, source: bytes, module: str) -> FileFacts:
+    """One file's facts: from the stdlib `ast` (fast), or from libcst when the running Python
+    cannot parse the file (newer syntax; libcst then also words the error of a broken file)."""
+    try:
+        return collect_source_ast(path, source, module)
+    except Unsupported:
+        return collect_source(path, source, module)
+
+
 def _collect_one(item: tuple[str, bytes, str]) -> FileFacts:
     path, source, module = item
     try:
-        return collect_source(path, source, module)
+        return collect_file(path, source, module)
     except RecursionError:
         return FileFacts(path, module, error=f"{path}: too deeply nested to analyse (RecursionError); skipped")
+
+
+_CACHE_TAG = b"celery-fix index facts v1\0"
+
+
+def _collect_cached(selected: list[tuple[str, bytes, str]], jobs: int | None, cache: Any) -> list[FileFacts]:
+    """FileFacts in the order of `selected`: from the cache when it has them, else collected (and stored)."""
+    if cache is None:
+        return _collect_all(selected, jobs)
+    results: list[FileFacts | None] = []
+    missing: list[int] = []
+    keys: list[str] = []
+    for position, (path, source, module) in enumerate(selected):
+        # the module name is part of the key: it changes when an `__init__.py` appears or goes
+        key = cache.key(path, _CACHE_TAG + module.encode("utf-8", "surrogateescape") + b"\0" + source)
+        keys.append(key)
+        found = cache.get(key)
+        if isinstance(found, FileFacts) and found.path == path:
+            results.append(found)
+        else:
+            results.append(None)
+            missing.append(position)
+    if missing:
+        collected = _collect_all([selected[i] for i in missing], jobs)
+        for position, facts in zip(missing, collected):
+            results[position] = facts
+            cache.put(keys[position], facts)
+    return results  # type: ignore[return-value]
 
 
 def _collect_all(selected: list[tuple[str, bytes, str]], jobs: int | None) -> list[FileFacts]:

@@ -172,3 +172,69 @@ def project_roots(index: Any) -> set[str]:
     roots = {t.module.split(".")[0] for t in getattr(index, "tasks", ()) or () if t.module}
     roots |= {q.split(".")[0] for q in getattr(index, "apps", ()) or ()}
     return {r for r in roots if r}
+
+
+# -- where a module writes its settings (for rules that report on the setting's line) ----------
+def _setting_names(key: str) -> set[str]:
+    names = {key, f"CELERY_{key.upper()}"}
+    if key == "task_routes":
+        names.add("CELERY_ROUTES")
+    if key == "task_queues":
+        names.add("CELERY_QUEUES")
+    if key == "result_expires":
+        names.add("CELERY_TASK_RESULT_EXPIRES")
+    return names
+
+
+def setting_nodes(module: cst.Module, names: NameTable, key: str) -> list[tuple[cst.CSTNode, cst.BaseExpression]]:
+    """(node to report on, value expression) for every place this module sets Celery setting `key`:
+    `CELERY_KEY = ...` / `key = ...` at module level, `app.conf.key = ...`, `app.conf.update(key=...)`,
+    `Celery(..., key=...)`."""
+    wanted = _setting_names(key)
+    found: list[tuple[cst.CSTNode, cst.BaseExpression]] = []
+    for statement in _module_statements(module.body):
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                    for target in targets:
+                        if isinstance(target, cst.Name) and target.value in wanted:
+                            found.append((statement, small.value))
+                        elif (isinstance(target, cst.Attribute) and target.attr.value == key
+                              and isinstance(target.value, cst.Attribute) and target.value.attr.value == "conf"):
+                            found.append((statement, small.value))
+                elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                    found.extend(_update_call(small.value, key))
+    return found
+
+
+def _update_call(call: cst.Call, key: str) -> list[tuple[cst.CSTNode, cst.BaseExpression]]:
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Attribute) \
+            and func.value.attr.value == "conf":
+        return [(arg, arg.value) for arg in call.args if arg.keyword is not None and arg.keyword.value == key]
+    return []
+
+
+def _module_statements(body) -> Iterator[cst.CSTNode]:
+    for statement in body:
+        if isinstance(statement, (cst.If, cst.Try, cst.With)):
+            yield from _module_statements(statement.body.body)
+            for handler in getattr(statement, "handlers", ()):
+                yield from _module_statements(handler.body.body)
+            orelse = getattr(statement, "orelse", None)
+            if isinstance(orelse, cst.If):
+                yield from _module_statements([orelse])
+            elif orelse is not None:
+                yield from _module_statements(orelse.body.body)
+        else:
+            yield statement
+
+
+def dict_literals(expr: cst.BaseExpression) -> list[cst.Dict]:
+    """The dict literals of a `task_routes` value: `{...}`, or a list/tuple of them."""
+    if isinstance(expr, cst.Dict):
+        return [expr]
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        return [e.value for e in expr.elements if isinstance(e.value, cst.Dict)]
+    return []

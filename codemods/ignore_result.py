@@ -15,7 +15,7 @@ from celery_fix.names import NameTable, build_name_table
 from celery_fix.tasks import TaskDecorator, task_decorator
 
 
-def can_add_option(task: TaskDecorator) -> bool:
+def can_add_option(names: NameTable, task: TaskDecorator) -> bool:
     """Whether a keyword can be added to this task's decorator: a call of `shared_task`/`app.task`
     (or an alias of them), or the bare decorator. Not a preset (`retrying = shared_task(...)`:
     `@retrying(...)` would call the finished decorator) and not the functional form."""
@@ -23,6 +23,9 @@ def can_add_option(task: TaskDecorator) -> bool:
         return False
     expr = task.decorator.decorator
     if task.call is None:
+        binding = names.binding_of(expr)
+        if binding is not None and binding.kind == "task_preset":
+            return False
         return isinstance(expr, (cst.Name, cst.Attribute))
     return expr is task.call
 
@@ -109,7 +112,7 @@ def _build_command():
                 task = task_decorator(self.names, decorator)
                 if task is None:
                     continue
-                if "ignore_result" in task.options or task.options_unknown or not can_add_option(task):
+                if "ignore_result" in task.options or task.options_unknown or not can_add_option(self.names, task):
                     return updated_node
                 decorators = list(updated_node.decorators)
                 decorators[position] = add_ignore_result(decorators[position])

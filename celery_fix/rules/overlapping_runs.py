@@ -144,13 +144,13 @@ class OverlappingRunsRule(rule.CeleryRule):
             limits = {}
             for key in LIMITS:
                 if key in entry.options:
-                    limits[key] = (resolver.value(entry.options[key]), "the entry's `options`")
+                    limits[key] = (resolver.value(entry.options[key]), f"`{key}` in the entry's `options`")
                 else:
                     limits[key] = _task_limit(task, key, index)
             found = _run_bound(limits)
             if found is None:
                 continue
-            key, seconds, where = found
+            _, seconds, where = found
             if seconds < period:
                 continue
             label = f"beat entry {entry.name!r}" if entry.name else "beat entry"
@@ -159,7 +159,7 @@ class OverlappingRunsRule(rule.CeleryRule):
             self.report(
                 entry.report_node,
                 f"{label} runs {often} {every}, but its task {task.label!r} may run for {human_seconds(seconds)} "
-                f"(`{key}` in {where}): a new run can start while the last is still working; keep the limit "
+                f"({where}): a new run can start while the last is still working; keep the limit "
                 "below the interval, or make the task take a lock (e.g. `cache.add(key, ...)`, celery-once) "
                 "so an overlapping run skips",
             )
@@ -173,8 +173,8 @@ def _locks(task: ScheduledTask) -> bool:
 def _task_limit(task: ScheduledTask, key: str, index: Any) -> tuple[Any, str]:
     """(value, where it is set): None when not set, UNKNOWN when we cannot know."""
     if task.options.get(key) is not None:  # `time_limit=None` falls back to the setting, as in Celery
-        where = "the task's options" if task.info is not None else "the task decorator"
-        return task.options[key], where
+        where = "its decorator or base class" if task.base else "the task decorator"
+        return task.options[key], f"`{key}` in {where}"
     if not task.complete:
         return UNKNOWN, ""
     if index is None:

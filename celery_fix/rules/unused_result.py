@@ -5,6 +5,7 @@ from fixit import Valid
 
 from celery_fix import rule
 from celery_fix.codemods.ignore_result import add_ignore_result, can_add_option, returns_value
+from celery_fix.index.values import is_unknown
 from celery_fix.results import backend_state, find_task, index_of, module_task_defs, setting, setting_value
 
 
@@ -91,7 +92,7 @@ class UnusedResultRule(rule.CeleryRule):
                 continue
             name = info.name or definition.node.name.value
             returns = info.returns_value or returns_value(definition.node)
-            fixable = can_add_option(definition.task) and "ignore_result" not in definition.task.options
+            fixable = can_add_option(self.names, definition.task) and "ignore_result" not in definition.task.options
             replacement = add_ignore_result(definition.decorator) if fixable else None
             if returns:
                 message = (
@@ -104,6 +105,8 @@ class UnusedResultRule(rule.CeleryRule):
                     f"task `{name}` returns nothing and no code in this project reads its result, yet Celery "
                     "stores it in the result backend; add `ignore_result=True`"
                 )
+            if replacement is None:
+                message += " (not fixed automatically: the decorator is a preset or its options are built by code)"
             self.report(definition.decorator, message, replacement=replacement, unsafe=returns)
 
 
@@ -117,7 +120,8 @@ def project_blocker(index: Any, backend_option: str) -> Optional[str]:
     if getattr(index, "async_result_anywhere", False):
         return "AsyncResult(...) is called somewhere"
     for site in getattr(index, "dispatches", ()) or ():
-        if site.method == "send_task" and site.task_name is None and site.value_used:
+        # (the index records a computed name as UNKNOWN, which is a str: check both)
+        if site.method == "send_task" and (site.task_name is None or is_unknown(site.task_name)) and site.value_used:
             return "send_task() with a computed name whose result is used"
     return None
 

@@ -1,0 +1,22 @@
+from celery import Celery
+
+app = Celery("shop", broker="redis://localhost")
+
+
+@app.task
+def send_receipt(order_id):
+    pass
+
+
+@app.task
+def capture_payment(order_id):
+    pass
+
+
+@app.task
+def build_report(day):
+    pass
+
+
+def nightly():
+    build_report.apply_async(("today",), queue="reports")
