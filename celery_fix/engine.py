@@ -187,7 +187,7 @@ def _check_parsed(result: FileResult, source: bytes, rules) -> None:
     result.parsed = True
     result.encoding = module.encoding
     module_name = module_name_for(Path(path))
-    reports = _run_rules(module, rules, path, module_name)
+    reports = _run_rules(module, rules, path, module_name, source)
     result.findings = _to_findings(path, module, source, reports)
 
     current, current_reports, current_source = module, reports, source
@@ -206,7 +206,7 @@ def _check_parsed(result: FileResult, source: bytes, rules) -> None:
             result.fixed = None
             return
         current_source = fixed_source
-        current_reports = _run_rules(current, rules, path, module_name)
+        current_reports = _run_rules(current, rules, path, module_name, current_source)
     if current_source != source:
         result.fixed = current_source
         result.remaining = _to_findings(path, current, current_source, current_reports)
@@ -220,7 +220,12 @@ def _fix_allowed(report: rule_base.RawReport) -> bool:
     return not report.unsafe or _SETTINGS.unsafe_fixes
 
 
-def _run_rules(module: cst.Module, rules, path: str, module_name: str) -> list[rule_base.RawReport]:
+def _run_rules(module: cst.Module, rules, path: str, module_name: str, source: bytes) -> list[rule_base.RawReport]:
+    # each rule sees only files that mention one of its own words: a rule's visitors cost
+    # nothing on a file it cannot fire on
+    rules = [r for r in rules if not r.TRIGGERS or any(word in source for word in r.TRIGGERS)]
+    if not rules:
+        return []
     names = build_name_table(module, module_name, _SETTINGS.project_apps, is_package=path.endswith("__init__.py"))
     context = rule_base.FileContext(
         module=module, names=names, path=path, options=_SETTINGS.rule_options, index=_SETTINGS.index

@@ -19,6 +19,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 import libcst as cst
 
 from celery_fix.names import NameTable, dotted_name
+from celery_fix.walk import walk
 
 ATOMIC = frozenset({"django.db.transaction.atomic"})
 ON_COMMIT = frozenset({"django.db.transaction.on_commit"})
@@ -37,67 +38,38 @@ def _target_names(target: cst.BaseExpression) -> Iterator[str]:
         yield from _target_names(target.value)
 
 
-class _LocalNames(cst.CSTVisitor):
-    """Names a function binds in its own scope (not in nested functions, classes, lambdas or
-    comprehensions, whose names are their own), minus `global`/`nonlocal` declarations."""
+_OWN_SCOPE = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
-    def __init__(self) -> None:
-        self.bound: set[str] = set()
-        self.declared_outer: set[str] = set()
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.bound.add(node.name.value)
-        return False
+def _bound_in_body(body: cst.CSTNode) -> tuple[set[str], set[str]]:
+    """Names a function body binds in its own scope (not in nested functions, classes, lambdas or
+    comprehensions, whose names are their own), and its `global`/`nonlocal` declarations."""
+    bound: set[str] = set()
+    declared_outer: set[str] = set()
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.bound.add(node.name.value)
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ListComp(self, node) -> bool:
-        return False
-
-    visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.bound.update(_target_names(node.target))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.bound.update(_target_names(node.target))
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.bound.update(_target_names(node.target))
-
-    def visit_For(self, node: cst.For) -> None:
-        self.bound.update(_target_names(node.target))
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        self.bound.update(_target_names(node.name))
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.bound.update(_target_names(node.target))
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            if alias.asname is None:
-                name = dotted_name(alias.name)
+    def enter(node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            bound.add(node.name.value)
+            return False
+        if isinstance(node, _OWN_SCOPE):
+            return False
+        if isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)):
+            bound.update(_target_names(node.target))
+        elif isinstance(node, cst.AsName):
+            bound.update(_target_names(node.name))
+        elif isinstance(node, cst.Import):
+            for alias in node.names:
+                name = dotted_name(alias.name) if alias.asname is None else None
                 if name:
-                    self.bound.add(name.split(".")[0])
+                    bound.add(name.split(".")[0])
+        elif isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+            bound.update(a.name.value for a in node.names if a.asname is None and isinstance(a.name, cst.Name))
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            declared_outer.update(item.name.value for item in node.names)
+        return True
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            if alias.asname is None and isinstance(alias.name, cst.Name):
-                self.bound.add(alias.name.value)
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self.declared_outer.update(item.name.value for item in node.names)
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self.declared_outer.update(item.name.value for item in node.names)
+    walk(body, enter)
+    return bound, declared_outer
 
 
 def parameter_names(params: cst.Parameters) -> list[str]:
@@ -110,12 +82,8 @@ def parameter_names(params: cst.Parameters) -> list[str]:
 
 def local_names(function: cst.FunctionDef | cst.Lambda) -> frozenset[str]:
     """The names `function` binds locally: its parameters and everything assigned in its body."""
-    collector = _LocalNames()
-    if isinstance(function, cst.FunctionDef):
-        function.body.visit(collector)
-    else:
-        function.body.visit(collector)
-    return frozenset((set(parameter_names(function.params)) | collector.bound) - collector.declared_outer)
+    bound, declared_outer = _bound_in_body(function.body)
+    return frozenset((set(parameter_names(function.params)) | bound) - declared_outer)
 
 
 # -- the frame stack ----------------------------------------------------------------------------
@@ -478,6 +446,69 @@ def can_raise(nodes: Iterable[cst.CSTNode]) -> bool:
         if finder.found:
             return True
     return False
+
+
+class _LocalNames(cst.CSTVisitor):
+    """Names a function binds in its own scope (not in nested functions, classes, lambdas or
+    comprehensions, whose names are their own), minus `global`/`nonlocal` declarations."""
+
+    def __init__(self) -> None:
+        self.bound: set[str] = set()
+        self.declared_outer: set[str] = set()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.bound.add(node.name.value)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.bound.add(node.name.value)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ListComp(self, node) -> bool:
+        return False
+
+    visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.bound.update(_target_names(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.bound.update(_target_names(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.bound.update(_target_names(node.target))
+
+    def visit_For(self, node: cst.For) -> None:
+        self.bound.update(_target_names(node.target))
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self.bound.update(_target_names(node.name))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.bound.update(_target_names(node.target))
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            if alias.asname is None:
+                name = dotted_name(alias.name)
+                if name:
+                    self.bound.add(name.split(".")[0])
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            if alias.asname is None and isinstance(alias.name, cst.Name):
+                self.bound.add(alias.name.value)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.declared_outer.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.declared_outer.update(item.name.value for item in node.names)
 
 
 class _Rebinds(_LocalNames):

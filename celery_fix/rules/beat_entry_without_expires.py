@@ -132,17 +132,21 @@ class BeatEntryWithoutExpiresRule(rule.CeleryRule):
     def __init__(self) -> None:
         super().__init__()
         self._model_aliases: list[frozenset[str]] = []
-        self._scopes: list[frozenset[str]] = []
+        # enclosing functions; their local names are worked out only when a PeriodicTask call needs them
+        self._scopes: list[cst.FunctionDef] = []
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         self._model_aliases, self._scopes = [], []
         index = self.context.index if self.context is not None else None
+        entries = module_entries(node, self.names)
+        if not entries:
+            return
         database = self._database_scheduler(node, index)
         ambiguous = database is None  # django-celery-beat installed, scheduler not known: no fix
         key = EXPIRE_SECONDS if database else EXPIRES
         default = self.option("beat-default-expires")
-        for entry in module_entries(node, self.names):
+        for entry in entries:
             if entry.form == "opaque" or entry.options_unknown:
                 continue
             if entry.form != "add_periodic_task" and not {"task", "schedule"} <= set(entry.fields):
@@ -224,7 +228,7 @@ class BeatEntryWithoutExpiresRule(rule.CeleryRule):
 
     # -- django-celery-beat rows created in code or data migrations -----------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._scopes.append(frozenset(local_bindings(node)))
+        self._scopes.append(node)
         aliases = set()
         for statement in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
             if isinstance(statement, cst.SimpleStatementLine):
@@ -245,11 +249,11 @@ class BeatEntryWithoutExpiresRule(rule.CeleryRule):
         if not (isinstance(manager, cst.Attribute) and manager.attr.value == "objects"):
             return
         model = manager.value
-        local = self._scopes[-1] if self._scopes else frozenset()
         aliases = self._model_aliases[-1] if self._model_aliases else frozenset()
-        is_model = (isinstance(model, cst.Name) and model.value in aliases) or (
-            Resolver(self.names, local).resolve(model) in PERIODIC_TASK_MODEL
-        )
+        is_model = isinstance(model, cst.Name) and model.value in aliases
+        if not is_model:
+            local = frozenset(local_bindings(self._scopes[-1])) if self._scopes else frozenset()
+            is_model = Resolver(self.names, local).resolve(model) in PERIODIC_TASK_MODEL
         if not is_model:
             return
         fields: dict[str, cst.BaseExpression] = {}

@@ -1,0 +1,116 @@
+"""The index's speed design: files are collected with the stdlib `ast` (libcst only as the fallback),
+and with a cache a build on an unchanged tree parses nothing, yet gives the same index."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from celery_fix import project
+from celery_fix.cache import ResultCache
+from celery_fix.config import Config
+from celery_fix.files import discover
+from celery_fix.index import ast_collect, collect
+from celery_fix.project import build_index
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shop"
+
+
+class DictCache:
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+        self.gets = self.puts = 0
+
+    def key(self, path: str, source: bytes) -> str:
+        return f"{path}\0{hash(source)}"
+
+    def get(self, key: str):
+        self.gets += 1
+        found = self.store.get(key)
+        return None if found is None else pickle.loads(found)  # as a disk cache would: a fresh copy
+
+    def put(self, key: str, value) -> None:
+        self.puts += 1
+        self.store[key] = pickle.dumps(value)
+
+
+def files_of(root: Path) -> list[Path]:
+    return discover([root], Config(root=root)).files
+
+
+def comparable(index) -> dict:
+    data = dict(vars(index))
+    for name in ("stats", "_by_name", "_by_qualname"):
+        data.pop(name)
+    return data
+
+
+def forbid_parsing(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("a warm build parsed a file")
+    monkeypatch.setattr(project, "collect_source_ast", refuse)
+    monkeypatch.setattr(project, "collect_source", refuse)
+
+
+@pytest.mark.parametrize("root", [FIXTURES / "django_proj", FIXTURES / "class_proj", FIXTURES / "plain_proj", EXAMPLE])
+def test_warm_build_parses_nothing_and_gives_the_same_index(root: Path, monkeypatch):
+    files = files_of(root)
+    plain = build_index(files, root, jobs=1)
+    cache = DictCache()
+    cold = build_index(files, root, jobs=1, cache=cache)
+    assert cache.puts == cold.stats.parsed > 0
+    with monkeypatch.context() as patch:
+        forbid_parsing(patch)
+        warm = build_index(files, root, jobs=1, cache=cache)
+    assert comparable(plain) == comparable(cold) == comparable(warm)
+    assert warm.stats.parsed == cold.stats.parsed and warm.stats.skipped == cold.stats.skipped
+
+
+def test_changed_file_is_parsed_again(tmp_path: Path):
+    (tmp_path / "tasks.py").write_text("from celery import shared_task\n\n@shared_task\ndef a():\n    pass\n")
+    cache = DictCache()
+    first = build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache)
+    assert [t.name for t in first.tasks] == ["tasks.a"]
+    (tmp_path / "tasks.py").write_text("from celery import shared_task\n\n@shared_task\ndef b():\n    pass\n")
+    second = build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache)
+    assert [t.name for t in second.tasks] == ["tasks.b"]
+
+
+def test_module_name_is_part_of_the_key(tmp_path: Path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "tasks.py").write_text("from celery import shared_task\n\n@shared_task\ndef a():\n    pass\n")
+    cache = DictCache()
+    assert [t.name for t in build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache).tasks] == ["tasks.a"]
+    (app / "__init__.py").write_text("")  # same bytes, same path: now imported as app.tasks
+    assert [t.name for t in build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache).tasks] == ["app.tasks.a"]
+
+
+def test_with_the_real_result_cache(tmp_path: Path, monkeypatch):
+    root = FIXTURES / "django_proj"
+    files = files_of(root)
+    cold = build_index(files, root, jobs=1, cache=ResultCache(tmp_path, "fingerprint"))
+    forbid_parsing(monkeypatch)
+    warm = build_index(files, root, jobs=1, cache=ResultCache(tmp_path, "fingerprint"))
+    assert comparable(cold) == comparable(warm)
+
+
+def test_facts_pickle_without_cst_nodes():
+    source = (EXAMPLE / "orders" / "tasks.py") if (EXAMPLE / "orders" / "tasks.py").exists() else next(EXAMPLE.rglob("tasks.py"))
+    for collector in (collect.collect_source, ast_collect.collect_source_ast):
+        facts = collector(str(source), source.read_bytes(), "orders.tasks")
+        assert pickle.loads(pickle.dumps(facts)) == facts
+        assert b"libcst" not in pickle.dumps(facts) and b"_ast" not in pickle.dumps(facts)
+
+
+def test_cold_build_does_not_use_libcst(monkeypatch):
+    """Every fixture file parses with the running Python: libcst is not needed for the index."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("libcst collector used")
+    monkeypatch.setattr(project, "collect_source", refuse)
+    for root in (FIXTURES / "django_proj", EXAMPLE):
+        index = build_index(files_of(root), root, jobs=1)
+        assert index.tasks and not index.errors
