@@ -78,12 +78,19 @@ def index_of(rule: Any) -> Any:
 
 
 def find_task(index: Any, path: str, tail: str, kind: str = "function") -> Any:
-    """The index's TaskInfo for the task `tail` defined in `path`; None when absent or ambiguous."""
+    """The index's TaskInfo for the task `tail` defined in `path`; None when absent, ambiguous, or
+    in a file Python cannot import by that name (`.semgrep/rule-fixture.py`: no task module)."""
     found = [
         t for t in getattr(index, "tasks", ()) or ()
         if t.kind == kind and (t.qualname == tail or t.qualname.endswith("." + tail)) and same_file(t.path, path)
     ]
-    return found[0] if len(found) == 1 else None
+    if len(found) != 1 or not importable(found[0].module):
+        return None
+    return found[0]
+
+
+def importable(module: str) -> bool:
+    return bool(module) and all(part.isidentifier() for part in module.split("."))
 
 
 def setting(index: Any, key: str) -> Any:

@@ -38,7 +38,7 @@ def _target_names(target: cst.BaseExpression) -> Iterator[str]:
         yield from _target_names(target.value)
 
 
-_OWN_SCOPE = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_OWN_SCOPE = frozenset({cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})
 
 
 def _bound_in_body(body: cst.CSTNode) -> tuple[set[str], set[str]]:
@@ -48,28 +48,33 @@ def _bound_in_body(body: cst.CSTNode) -> tuple[set[str], set[str]]:
     declared_outer: set[str] = set()
 
     def enter(node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        kind = type(node)  # dispatch on the concrete type: isinstance() on libcst's ABCs is slow
+        if kind in _BINDING_TARGET:
+            bound.update(_target_names(getattr(node, _BINDING_TARGET[kind])))
+        elif kind is cst.FunctionDef or kind is cst.ClassDef:
             bound.add(node.name.value)
             return False
-        if isinstance(node, _OWN_SCOPE):
+        elif kind in _OWN_SCOPE:
             return False
-        if isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)):
-            bound.update(_target_names(node.target))
-        elif isinstance(node, cst.AsName):
-            bound.update(_target_names(node.name))
-        elif isinstance(node, cst.Import):
+        elif kind is cst.Import:
             for alias in node.names:
                 name = dotted_name(alias.name) if alias.asname is None else None
                 if name:
                     bound.add(name.split(".")[0])
-        elif isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        elif kind is cst.ImportFrom and not isinstance(node.names, cst.ImportStar):
             bound.update(a.name.value for a in node.names if a.asname is None and isinstance(a.name, cst.Name))
-        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+        elif kind is cst.Global or kind is cst.Nonlocal:
             declared_outer.update(item.name.value for item in node.names)
         return True
 
     walk(body, enter)
     return bound, declared_outer
+
+
+_BINDING_TARGET = {
+    cst.AssignTarget: "target", cst.AnnAssign: "target", cst.AugAssign: "target", cst.For: "target",
+    cst.NamedExpr: "target", cst.AsName: "name",
+}
 
 
 def parameter_names(params: cst.Parameters) -> list[str]:

@@ -13,6 +13,11 @@ from typing import Callable, Iterator
 import libcst as cst
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# libcst's node classes use ABCMeta, which makes isinstance() slow in a hot loop: test the
+# concrete type against this set instead
+NODE_TYPES = frozenset(
+    value for value in vars(cst).values() if isinstance(value, type) and issubclass(value, cst.CSTNode)
+)
 
 
 def _child_fields(node_type: type) -> tuple[str, ...]:
@@ -26,11 +31,12 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     for name in _child_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = type(value)
+        if kind in NODE_TYPES:
             yield value
-        elif isinstance(value, (list, tuple)):
+        elif kind is list or kind is tuple:
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if type(item) in NODE_TYPES:
                     yield item
 
 

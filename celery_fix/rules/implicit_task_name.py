@@ -47,7 +47,7 @@ class ImplicitTaskNameRule(rule.CeleryRule):
     FIX_TITLE = "Add `name=\"<current task name>\"`"
     FIX_KIND = "safe"
     ENABLED_BY_DEFAULT = False
-    TRIGGERS = (b"task",)
+    TRIGGERS = (b"shared_task", b".task")
 
     VALID = [
         Valid(

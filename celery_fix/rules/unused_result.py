@@ -61,7 +61,7 @@ class UnusedResultRule(rule.CeleryRule):
     FIX_KIND = "safe/unsafe"
     NEEDS_INDEX = True
     # a task decorator this module can recognise is `shared_task`, `<app>.task` or an alias of them
-    TRIGGERS = (b"task",)
+    TRIGGERS = (b"shared_task", b".task")
     OPTIONS = {"result-backend": "auto"}
 
     VALID = [
@@ -80,8 +80,11 @@ class UnusedResultRule(rule.CeleryRule):
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         index = index_of(self)
-        if index is None or not self.context.path or project_blocker(index, self.option("result-backend")):
+        backend = self.option("result-backend")
+        if index is None or not self.context.path or project_blocker(index, backend):
             return
+        stored = "Celery stores it in the result backend" if backend_state(index, backend) == "configured" else \
+            "Celery stores it whenever a result backend is configured (the project sets it from code we cannot read)"
         for definition in module_task_defs(node, self.names):
             info = find_task(index, self.context.path, definition.tail)
             if info is None or not results_stored(index, info) or consumed(index, info):
@@ -97,13 +100,13 @@ class UnusedResultRule(rule.CeleryRule):
             if returns:
                 message = (
                     f"task `{name}` returns a value that no code in this project reads (no `.get()`, "
-                    "`AsyncResult`, chord or callback), yet Celery stores it in the result backend; add "
+                    f"`AsyncResult`, chord or callback), yet {stored}; add "
                     "`ignore_result=True` unless code outside this project reads it"
                 )
             else:
                 message = (
-                    f"task `{name}` returns nothing and no code in this project reads its result, yet Celery "
-                    "stores it in the result backend; add `ignore_result=True`"
+                    f"task `{name}` returns nothing and no code in this project reads its result, yet {stored}; "
+                    "add `ignore_result=True`"
                 )
             if replacement is None:
                 message += " (not fixed automatically: the decorator is a preset or its options are built by code)"
