@@ -16,11 +16,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from celery_fix.config import load_config  # noqa: E402
-from celery_fix.files import discover, read_source  # noqa: E402
-from celery_fix.index.ast_collect import Unsupported, collect_source_ast  # noqa: E402
-from celery_fix.index.collect import collect_source  # noqa: E402
-from celery_fix.project import ATOMIC_WORDS, PREFILTER_WORDS, index_module_name, mentions_celery  # noqa: E402
+from celery_fix.config import load_config
+from celery_fix.files import discover, read_source
+from celery_fix.index.ast_collect import Unsupported, collect_source_ast
+from celery_fix.index.collect import collect_source
+from celery_fix.project import (
+    ATOMIC_WORDS,
+    PREFILTER_WORDS,
+    index_module_name,
+    mentions_celery,
+)
 
 
 def first_difference(a, b, where="facts"):

@@ -15,8 +15,13 @@ from typing import Any
 
 import libcst as cst
 
-from celery_fix.beat import BeatEntry, Resolver, celery_task_name, index_task_by_name, module_tasks
-from celery_fix.index.values import is_unknown
+from celery_fix.beat import (
+    BeatEntry,
+    Resolver,
+    celery_task_name,
+    index_task_by_name,
+    module_tasks,
+)
 from celery_fix.names import NameTable
 
 
@@ -91,10 +96,6 @@ def known_number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
-
-
-def is_known(value: Any) -> bool:
-    return not is_unknown(value)
 
 
 def human_seconds(seconds: float) -> str:

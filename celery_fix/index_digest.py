@@ -29,8 +29,12 @@ def _canonical(value):
     return repr(value)
 
 
+def canonical_json(value) -> str:
+    return json.dumps(_canonical(value), sort_keys=True, separators=(",", ":"))
+
+
 def index_digest(index) -> str:
     if index is None:
         return ""
-    text = json.dumps(_canonical(index), sort_keys=True, separators=(",", ":"))
+    text = canonical_json(index)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

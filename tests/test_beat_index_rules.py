@@ -127,18 +127,36 @@ def test_cel803_without_the_index_knows_nothing_of_other_modules(project):
     assert run(root / "shop/settings.py", "CEL803", None).findings == []
 
 
-def test_cel804_reports_renamed_and_misspelt_task_names(project):
+def test_cel804_reports_misspelt_task_names(project):
     root, index = project
     result = run(root / "shop/settings.py", "CEL804", index)
+    assert entry_names(result) == ["typo"]
+    assert "'shop.stock.tasks.reindx'" in result.findings[0].message
+    assert "did you mean 'shop.stock.tasks.reindex'?" in result.findings[0].message
+    assert [f.line for f in result.findings] == [21]
+
+
+def test_cel804_reports_a_renamed_module_only_when_the_index_covers_the_project(project):
+    # `shop.tasks` is not a module the index saw: renamed, or just not among the paths checked.
+    # `complete` is the flag requested from the ProjectIndex (built from the project root).
+    root, index = project
+    index.complete = True
+    result = run(root / "shop/settings.py", "CEL804", index)
     assert entry_names(result) == ["renamed", "typo"]
-    renamed, typo = (f.message for f in result.findings)
-    assert "'shop.tasks.sync_stock'" in renamed and "'shop.stock.tasks.sync_stock'" in renamed
-    assert "did you mean 'shop.stock.tasks.reindex'?" in typo
+    renamed = result.findings[0].message
+    assert "'shop.tasks.sync_stock'" in renamed and "a task 'sync_stock' is named 'shop.stock.tasks.sync_stock'" in renamed
     assert [f.line for f in result.findings] == [20, 21]
 
 
+def test_cel804_partial_run_sees_only_what_it_indexed(project):
+    # `celery-fix shop/settings.py shop/base.py`: the index has no task at all
+    root, _ = project
+    index = build_index([root / "shop/settings.py", root / "shop/base.py", root / "shop/stock/tasks.py"], root)
+    assert entry_names(run(root / "shop/settings.py", "CEL804", index)) == ["typo"]
+
+
 def test_cel804_is_quiet_without_the_index_or_without_tasks(project):
-    root, index = project
+    root, _ = project
     assert run(root / "shop/settings.py", "CEL804", None).findings == []
     settings_only = build_index([root / "shop/settings.py", root / "shop/celery.py"], root)
     assert settings_only.tasks == []

@@ -167,3 +167,20 @@ def test_corrupt_cache_entry_is_a_miss(tmp_path):
     entry.write_bytes(b"not a pickle")
     result = run_files([str(tmp_path / "t.py")], run_settings, jobs=1, cache=cache)
     assert result[0].findings and result[0].parsed
+
+
+def test_settings_fingerprint_is_stable_across_processes():
+    """Set order follows string hashing, which differs per process: the fingerprint must not."""
+    import subprocess
+    import sys
+
+    code = (
+        "from celery_fix.engine import EngineSettings; from celery_fix.cache import settings_fingerprint; "
+        "print(settings_fingerprint(EngineSettings(codes=('CEL202',), rule_options={}, "
+        "project_apps=frozenset({'a.app', 'b.app', 'c.app', 'd.celery_app'}))))"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and outputs.pop().strip()

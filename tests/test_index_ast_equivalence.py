@@ -22,7 +22,7 @@ from celery_fix.project import collect_file
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from index_equivalence import first_difference  # noqa: E402
+from index_equivalence import first_difference
 
 
 def python_files(*roots: Path) -> list[Path]:

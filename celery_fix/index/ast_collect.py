@@ -24,16 +24,38 @@ from io import BytesIO
 from typing import Any
 
 from celery_fix.index.ast_names import (
-    Arg, AstNameTable, build_name_table, call_args, dotted_name, evaluate, top_level_statements,
+    Arg,
+    AstNameTable,
+    build_name_table,
+    call_args,
+    dotted_name,
+    evaluate,
+    top_level_statements,
 )
 from celery_fix.index.collect_config import _setting_like
 from celery_fix.index.collect_dispatch import (
-    ASYNC_RESULT_NAMES, CANVAS_NAMES, DISPATCH_METHODS, ON_COMMIT, RESULT_ATTRIBUTES, SIGNATURE_FACTORIES,
+    ASYNC_RESULT_NAMES,
+    CANVAS_NAMES,
+    DISPATCH_METHODS,
+    ON_COMMIT,
+    RESULT_ATTRIBUTES,
+    SIGNATURE_FACTORIES,
     SIGNATURE_METHODS,
 )
 from celery_fix.index.facts import (
-    AppFact, AssignFact, CallFact, ClassFact, ConfigFromObject, ConsumerFact, Decorated, DispatchFact, Entry,
-    FileFacts, FunctionFact, PeriodicFact, Registration,
+    AppFact,
+    AssignFact,
+    CallFact,
+    ClassFact,
+    ConfigFromObject,
+    ConsumerFact,
+    Decorated,
+    DispatchFact,
+    Entry,
+    FileFacts,
+    FunctionFact,
+    PeriodicFact,
+    Registration,
 )
 from celery_fix.index.scopes import _Frame
 from celery_fix.index.values import UNKNOWN, Ref
@@ -104,7 +126,7 @@ class _Source:
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
 
     def offset(self, line: int, byte_col: int) -> int:
-        text = self.text
+        self.text  # noqa: B018 (loads the line table)
         return self._starts[line - 1] + self.column(line, byte_col)
 
 

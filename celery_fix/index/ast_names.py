@@ -6,10 +6,17 @@ stdlib `ast` instead of libcst: the same rules, node for node, for the fast inde
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from celery_fix.index.values import _BUILTINS, KNOWN_CALLS, UNKNOWN, Call, Ref, _number
-from celery_fix.names import CELERY_APP_FACTORIES, CURRENT_APP, SHARED_TASK, Binding, _looks_like_app_import
+from celery_fix.names import (
+    CELERY_APP_FACTORIES,
+    CURRENT_APP,
+    SHARED_TASK,
+    Binding,
+    _looks_like_app_import,
+)
 
 _Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
 
@@ -26,7 +33,7 @@ def dotted_name(expr: ast.AST) -> str | None:
 class AstNameTable:
     """`celery_fix.names.NameTable` for an `ast` tree (Binding.node holds ast nodes)."""
 
-    __slots__ = ("module_name", "bindings", "project_apps", "is_package")
+    __slots__ = ("bindings", "is_package", "module_name", "project_apps")
 
     def __init__(self, module_name: str = "", is_package: bool = False) -> None:
         self.module_name = module_name
@@ -165,7 +172,7 @@ def is_task_factory(table: AstNameTable, func: ast.AST) -> bool:
 
 
 # -- literal values (values.evaluate) ----------------------------------------------------------------
-import operator  # noqa: E402
+import operator
 
 _BINARY = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
@@ -179,7 +186,7 @@ class Arg:
     """A call argument in source order, shaped like libcst's `Arg`: `keyword` is None for
     positional, `*x` and `**x` arguments; `star` is "", "*" or "**"; `value` is without the star."""
 
-    __slots__ = ("keyword", "star", "value", "node")
+    __slots__ = ("keyword", "node", "star", "value")
 
     def __init__(self, keyword, star, value, node) -> None:
         self.keyword = keyword

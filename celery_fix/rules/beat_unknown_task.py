@@ -37,12 +37,13 @@ class BeatUnknownTaskRule(rule.CeleryRule):
 
     ## Fix safety
     No fix (the message suggests the closest task name when there is one). Needs the ProjectIndex:
-    without it (plain Fixit, or an index that found no task at all, e.g. when only part of the
-    project is checked) the rule reports nothing. To stay precise it reports a name only when it
-    belongs to the project — its first dotted part is a top-level package that defines tasks — or
-    when it is a near-miss of a project task's name; Celery's built-ins (`celery.backend_cleanup`)
-    and the tasks of installed libraries are never reported, nor is any entry while some task's
-    `name=` is an expression the index cannot read.
+    without it (plain Fixit, or an index that found no task at all) the rule reports nothing. To
+    stay precise it reports a name only when its module is one whose tasks the index knows (the
+    function is missing there), when it is a near-miss of a project task's name, or — when the
+    index covers the whole project, not just the paths given on the command line — when its first
+    dotted part is a project package that defines tasks (a renamed or moved module). Celery's
+    built-ins (`celery.backend_cleanup`) and the tasks of installed libraries are never reported,
+    nor is any entry while some task's `name=` is an expression the index cannot read.
     """
 
     CODE = "CEL804"
@@ -73,24 +74,30 @@ class BeatUnknownTaskRule(rule.CeleryRule):
         if not tasks or any(getattr(t, "name", None) is None for t in tasks):
             return  # no tasks seen (partial run), or one whose name we cannot read: it may be any name
         names = sorted({t.name for t in tasks})
-        roots = {name.split(".", 1)[0] for name in names if "." in name}
-        roots |= {t.module.split(".", 1)[0] for t in tasks if getattr(t, "module", "")}
-        unreadable = " ".join(getattr(index, "errors", None) or ())
+        modules = {t.module for t in tasks if getattr(t, "module", "")}
+        roots = {module.split(".", 1)[0] for module in modules}
+        # whether the index was built over the whole project (not a few paths picked on the command
+        # line): only then does "no task in a module we never saw" mean the module is gone
+        complete = getattr(index, "complete", False) is True
+        unreadable = " ".join(getattr(index, "errors", None) or ()).replace("\\", "/")
         for entry in module_entries(node, self.names):
             name = entry.task
             if entry.form == "opaque" or not name:
                 continue
             if name.startswith("celery.") or index_task_by_name(index, name) is not None:
                 continue
-            module_part = name.rsplit(".", 1)[0]
-            if "." in name and module_part.replace(".", "/") in unreadable.replace("\\", "/"):
+            module_part = name.rsplit(".", 1)[0] if "." in name else ""
+            if module_part and module_part.replace(".", "/") in unreadable:
                 continue  # its module could not be parsed: the task may be there
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.85)
-            ours = "." in name and name.split(".", 1)[0] in roots
-            if not ours and not difflib.get_close_matches(name, names, n=1, cutoff=0.9):
-                continue  # another code base's or a library's task (unless a near-miss of ours)
+            if module_part in modules:
+                pass  # a module whose tasks we all know: the function was renamed or misspelt
+            elif difflib.get_close_matches(name, names, n=1, cutoff=0.9):
+                pass  # a near-miss of one of our task names
+            elif not (complete and module_part and module_part.split(".", 1)[0] in roots):
+                continue  # a library's or another code base's task, or a module outside this run
             label = f"beat entry {entry.name!r}" if entry.name else "beat entry"
-            hint = f"; did you mean {close[0]!r}?" if close else _module_hint(name, tasks)
+            hint = _module_hint(name, tasks) or (f"; did you mean {close[0]!r}?" if close else "")
             self.report(
                 entry.report_node,
                 f"{label} schedules task {name!r}, but no task in the project has that name (typo, or a renamed "

@@ -5,7 +5,12 @@ from fixit import Invalid, Valid
 
 from celery_fix import rule
 from celery_fix.beat import UNKNOWN, Resolver, index_setting, module_entries
-from celery_fix.beat_tasks import ScheduledTask, find_scheduled_task, human_seconds, known_number
+from celery_fix.beat_tasks import (
+    ScheduledTask,
+    find_scheduled_task,
+    human_seconds,
+    known_number,
+)
 from celery_fix.index.values import is_unknown
 
 LIMITS = ("time_limit", "soft_time_limit")

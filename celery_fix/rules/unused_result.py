@@ -84,7 +84,7 @@ class UnusedResultRule(rule.CeleryRule):
         if index is None or not self.context.path or project_blocker(index, backend):
             return
         stored = "Celery stores it in the result backend" if backend_state(index, backend) == "configured" else \
-            "Celery stores it whenever a result backend is configured (the project sets it from code we cannot read)"
+            "Celery stores it whenever a result backend is configured (this scan cannot tell whether one is)"
         for definition in module_task_defs(node, self.names):
             info = find_task(index, self.context.path, definition.tail)
             if info is None or not results_stored(index, info) or consumed(index, info):

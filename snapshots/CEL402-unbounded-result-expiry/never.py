@@ -1,0 +1,2 @@
+CELERY_RESULT_BACKEND = "redis://localhost/1"
+CELERY_RESULT_EXPIRES = None
