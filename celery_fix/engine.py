@@ -25,6 +25,7 @@ from celery_fix.imports import ensure_imports
 from celery_fix.names import build_name_table
 from celery_fix.positions import code_in_place, spans_of
 from celery_fix.registry import all_rule_classes
+from celery_fix.walk import visit_batched_fast
 
 MAX_FIX_PASSES = 10  # like ruff's fix loop: overlapping fixes land one per pass
 
@@ -236,7 +237,7 @@ def _run_rules(module: cst.Module, rules, path: str, module_name: str, source: b
         r.context = context
         r.names = names
     try:
-        cst.visit_batched(module, rules)
+        visit_batched_fast(module, rules)
     finally:
         for r in rules:
             r._sink = None

@@ -20,10 +20,19 @@ NODE_TYPES = frozenset(
 )
 
 
+# where source order differs from the dataclass field order (decorators come before the body)
+_SOURCE_ORDER = {
+    cst.FunctionDef: ("leading_lines", "decorators", "name", "params", "returns", "body"),
+    cst.ClassDef: ("leading_lines", "decorators", "name", "bases", "keywords", "body"),
+}
+
+
 def _child_fields(node_type: type) -> tuple[str, ...]:
     fields = _CHILD_FIELDS.get(node_type)
     if fields is None:
-        fields = tuple(f.name for f in dataclasses.fields(node_type))
+        names = [f.name for f in dataclasses.fields(node_type)]
+        first = [n for n in _SOURCE_ORDER.get(node_type, ()) if n in names]
+        fields = (*first, *(n for n in names if n not in first))
         _CHILD_FIELDS[node_type] = fields
     return fields
 
@@ -48,3 +57,31 @@ def walk(node: cst.CSTNode, enter: Callable[[cst.CSTNode], bool]) -> None:
         current = stack.pop()
         if enter(current):
             stack.extend(reversed(list(children(current))))
+
+
+def visit_batched_fast(module: cst.Module, visitors) -> None:
+    """What `libcst.visit_batched` does for visitors with only `visit_<Node>`/`leave_<Node>`
+    methods, over the read-only walk: libcst's own traversal rebuilds every node it passes and
+    costs more than parsing. Visitors with attribute hooks (`visit_Call_func`) go to libcst."""
+    visit: dict[type, list] = {}
+    leave: dict[type, list] = {}
+    for visitor in visitors:
+        for name in visitor.get_visitors():
+            prefix, _, node_name = name.partition("_")
+            node_type = getattr(cst, node_name, None)
+            if node_type not in NODE_TYPES:
+                cst.visit_batched(module, visitors)
+                return
+            (visit if prefix == "visit" else leave).setdefault(node_type, []).append(getattr(visitor, name))
+    stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+    while stack:
+        node, leaving = stack.pop()
+        kind = type(node)
+        if leaving:
+            for method in leave.get(kind, ()):
+                method(node)
+            continue
+        for method in visit.get(kind, ()):
+            method(node)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(list(children(node))))
