@@ -91,7 +91,8 @@ def _build_index(files: list[Path], config: Config, options: RunOptions):
     from celery_fix.project import build_index
 
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
-    return build_index(files, config.root, atomic_functions=atomic_functions, jobs=options.jobs)
+    cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
+    return build_index(files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache)
 
 
 def _index_only_errors(index, results: list[FileResult]) -> list[str]:
