@@ -242,14 +242,14 @@ def _run_rules(module: cst.Module, rules, path: str, module_name: str, source: b
         for r in rules:
             r._sink = None
             r.context = None
-    return _drop_suppressed(module, sink)
+    return _drop_suppressed(module, source, sink)
 
 
-def _drop_suppressed(module: cst.Module, reports: list[rule_base.RawReport]) -> list[rule_base.RawReport]:
+def _drop_suppressed(module: cst.Module, source: bytes, reports: list[rule_base.RawReport]) -> list[rule_base.RawReport]:
     if not reports:
         return reports
     spans = spans_of(module, [r.node for r in reports])
-    lines = _LINE_BREAK.split(module.code)
+    lines = _LINE_BREAK.split(source.decode(module.encoding, errors="replace"))
     kept = []
     for report in reports:
         span = spans[id(report.node)]

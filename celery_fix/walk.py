@@ -27,10 +27,22 @@ _SOURCE_ORDER = {
 }
 
 
+# fields that only ever hold formatting (whitespace, comments, brackets, commas): no rule looks
+# inside them, and skipping them halves the walk
+_TRIVIA_FIELDS = frozenset({
+    "lpar", "rpar", "comma", "leading_lines", "lines_after_decorators", "header", "footer", "semicolon",
+    "equal", "colon", "first_line", "empty_lines", "indent", "last_line", "newline", "trailing_whitespace",
+    "lbracket", "rbracket", "lbrace", "rbrace", "dot", "asynchronous", "whitespace", "footer",
+})
+
+
 def _child_fields(node_type: type) -> tuple[str, ...]:
     fields = _CHILD_FIELDS.get(node_type)
     if fields is None:
-        names = [f.name for f in dataclasses.fields(node_type)]
+        names = [
+            f.name for f in dataclasses.fields(node_type)
+            if f.name not in _TRIVIA_FIELDS and not f.name.startswith("whitespace")
+        ]
         first = [n for n in _SOURCE_ORDER.get(node_type, ()) if n in names]
         fields = (*first, *(n for n in names if n not in first))
         _CHILD_FIELDS[node_type] = fields
