@@ -66,6 +66,9 @@ class ProjectIndex:
     calls: dict[str, set[str]] = field(default_factory=dict)
     atomic_call_sites: list[tuple[str, str, str, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # files that could not be read or parsed
+    # built over the whole project (the paths cover the project root), not a few paths picked on
+    # the command line: only then can "no such task anywhere" be said
+    complete: bool = False
     stats: IndexStats = field(default_factory=IndexStats)
     _by_name: dict[str, TaskInfo] = field(default_factory=dict, repr=False)
     _by_qualname: dict[str, TaskInfo] = field(default_factory=dict, repr=False)

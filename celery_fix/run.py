@@ -92,7 +92,10 @@ def _build_index(files: list[Path], config: Config, options: RunOptions):
 
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
-    return build_index(files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache)
+    index = build_index(files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache)
+    root = config.root.resolve()
+    index.complete = any(root == p.resolve() or p.resolve() in root.parents for p in (options.paths or (Path("."),)))
+    return index
 
 
 def _index_only_errors(index, results: list[FileResult]) -> list[str]:

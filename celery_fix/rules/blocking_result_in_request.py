@@ -294,6 +294,7 @@ class _Scanner:
     checked: set[str] = field(default_factory=set)  # names whose state is read (`.ready()`)
     checked_lookup: bool = False  # a looked-up result's state is read directly
     _statement: Optional[cst.CSTNode] = None
+    _in_loop_test: bool = False
 
     def __post_init__(self) -> None:
         self.local = local_names(self.function)
@@ -381,7 +382,9 @@ class _Scanner:
                 self._expr(statement.iter)
                 self.bind(statement.target, None)
             else:
+                self._in_loop_test = True  # `while not r.ready(): sleep(1)` polls in the request: still a wait
                 self._expr(statement.test)
+                self._in_loop_test = False
             self._block(_body(statement))
             if statement.orelse is not None:
                 self._block(_body(statement.orelse))
@@ -480,6 +483,8 @@ class _Scanner:
             self._expr(child, shadow)
 
     def _state_read(self, receiver: cst.BaseExpression, shadow: frozenset[str]) -> None:
+        if self._in_loop_test:
+            return
         if isinstance(receiver, cst.Name):
             if receiver.value not in shadow:
                 self.checked.add(receiver.value)

@@ -1,4 +1,6 @@
 """Results looked up by id: celery.result.AsyncResult and <app>.AsyncResult."""
+import time
+
 from celery.result import AsyncResult
 from celery.result import GroupResult as GR
 from django.http import JsonResponse
@@ -40,3 +42,11 @@ def shadowed(request, task_id):
 
 def other_object(request, task_id, client):
     return JsonResponse({"value": client.AsyncResult(task_id).get()})
+
+
+def busy_wait(request, task_id):
+    """Polling inside the request is still waiting in the request."""
+    result = AsyncResult(task_id)
+    while not result.ready():
+        time.sleep(0.5)
+    return JsonResponse({"value": result.get()})
