@@ -9,9 +9,10 @@ from fixit import Invalid, Valid
 from celery_fix import rule
 from celery_fix.dispatch import TRIGGERS as DISPATCH_TRIGGERS
 from celery_fix.dispatch import as_dispatch
-from celery_fix.names import NameTable, dotted_name
+from celery_fix.names import NameTable
 from celery_fix.scopes import local_names, parameter_names
 from celery_fix.tasks import task_decorator
+from celery_fix.views import is_view_class
 from celery_fix.walk import children, walk
 
 # the methods that wait for a result: AsyncResult.get/wait/collect, ResultSet/GroupResult.join
@@ -24,10 +25,6 @@ RESULT_LOOKUPS = frozenset({
     "celery.result.ResultSet",
 })
 API_VIEW = frozenset({"rest_framework.decorators.api_view"})
-# kept in step with CEL703 (celery_fix/rules/dispatch_in_atomic_request.py)
-VIEW_BASE_PREFIXES = ("django.views", "rest_framework.views", "rest_framework.viewsets", "rest_framework.generics",
-                      "rest_framework.mixins")
-VIEW_BASE_SUFFIXES = ("View", "ViewSet", "APIView", "GenericAPIView", "ViewSetMixin")
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _SNIPPET = cst.Module(body=[])
 
@@ -191,14 +188,7 @@ class BlockingResultInRequestRule(rule.CeleryRule):
                 yield statement, f"`{klass.name.value}.{statement.name.value}()`"
 
     def _is_view_class(self, klass: cst.ClassDef) -> bool:
-        for base in klass.bases:
-            qualname = self.names.resolve(base.value) or ""
-            if qualname.startswith(VIEW_BASE_PREFIXES):
-                return True
-            written = (dotted_name(base.value) or "").rsplit(".", 1)[-1]
-            if written.endswith(VIEW_BASE_SUFFIXES):
-                return True
-        return False
+        return is_view_class(klass, self.names.resolve)
 
     def _called_helpers(self, function: cst.FunctionDef, helpers: dict[str, cst.FunctionDef]) -> list[str]:
         """Module functions `function` calls by their plain name (not shadowed by a local)."""

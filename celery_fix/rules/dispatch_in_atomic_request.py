@@ -5,12 +5,8 @@ from fixit import Valid
 
 from celery_fix import dispatch_rule, rule
 from celery_fix.dispatch import Dispatch
-from celery_fix.names import dotted_name
 from celery_fix.scopes import NON_ATOMIC_REQUESTS, parameter_names
-
-VIEW_BASE_PREFIXES = ("django.views", "rest_framework.views", "rest_framework.viewsets", "rest_framework.generics",
-                      "rest_framework.mixins")
-VIEW_BASE_SUFFIXES = ("View", "ViewSet", "APIView", "GenericAPIView", "ViewSetMixin")
+from celery_fix.views import is_view_class
 
 
 class DispatchInAtomicRequestRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
@@ -106,14 +102,7 @@ class DispatchInAtomicRequestRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRu
         return False
 
     def _is_view_class(self, klass: cst.ClassDef) -> bool:
-        for base in klass.bases:
-            qualname = self.tracker.resolve(base.value) or ""
-            if qualname.startswith(VIEW_BASE_PREFIXES):
-                return True
-            written = (dotted_name(base.value) or "").rsplit(".", 1)[-1]
-            if written.endswith(VIEW_BASE_SUFFIXES):
-                return True
-        return False
+        return is_view_class(klass, self.tracker.resolve)
 
 
 def _names_in(expr: cst.BaseExpression):
