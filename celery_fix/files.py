@@ -178,3 +178,17 @@ def module_name_for(path: Path) -> str:
             continue
         break
     return ".".join(parts)
+
+
+class SourceReader:
+    """Reads each file once per run: the index pass and the engine both need the bytes."""
+
+    def __init__(self) -> None:
+        self._sources: dict[str, bytes] = {}
+
+    def __call__(self, path: Path) -> bytes:
+        key = str(path)
+        source = self._sources.get(key)
+        if source is None:
+            source = self._sources[key] = read_source(path)
+        return source

@@ -125,6 +125,7 @@ def mentions_celery(source: bytes, words: tuple[bytes, ...] = PREFILTER_WORDS) -
 
 def build_index(
     files: list[Path], root: Path, atomic_functions: tuple[str, ...] = (), jobs: int | None = None, cache: Any = None,
+    read: Any = read_source,
 ) -> ProjectIndex:
     """`cache`: an object with `key(path, source) -> str`, `get(key)` and `put(key, value)` (a
     `celery_fix.cache.ResultCache`): each parsed file's FileFacts are kept under its path, module
@@ -139,7 +140,7 @@ def build_index(
     skipped: list[Path] = []
     for path in files:
         try:
-            source = read_source(path)
+            source = read(path)
         except FileError as exc:
             errors.append(str(exc))
             continue

@@ -13,7 +13,7 @@ from celery_fix.cache import ResultCache, settings_fingerprint
 from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.engine import EngineSettings, FileResult, run_files
 from celery_fix.index_digest import index_digest
-from celery_fix.files import FileError, discover, write_atomic
+from celery_fix.files import FileError, SourceReader, discover, write_atomic
 from celery_fix.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rules
 from celery_fix.report import diff as diff_report
 from celery_fix.report import json_format, text
@@ -70,7 +70,8 @@ def execute(options: RunOptions) -> int:
 
         return print_inventory(discovery.files, config, options.output_format) or (EXIT_ERROR if discovery.errors else 0)
 
-    index = _build_index(discovery.files, config, options)
+    read = SourceReader()
+    index = _build_index(discovery.files, config, options, read)
     settings = EngineSettings(
         codes=tuple(r.CODE for r in rule_classes),
         rule_options=dict(config.rule_options),
@@ -82,17 +83,17 @@ def execute(options: RunOptions) -> int:
         project_apps=frozenset(index.apps) if index is not None else frozenset(),
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
-    results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache)
+    results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache, read)
     return _report(results, discovery.errors + _index_only_errors(index, results), options, config)
 
 
-def _build_index(files: list[Path], config: Config, options: RunOptions):
+def _build_index(files: list[Path], config: Config, options: RunOptions, read):
     """The cross-file facts, built once before the rules run; the rules get it as context.index."""
     from celery_fix.project import build_index
 
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
-    index = build_index(files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache)
+    index = build_index(files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache, read=read)
     root = config.root.resolve()
     index.complete = any(root == p.resolve() or p.resolve() in root.parents for p in (options.paths or (Path("."),)))
     return index
