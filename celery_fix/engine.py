@@ -122,7 +122,9 @@ def check_source(path: str, source: bytes) -> FileResult:
 
 def _mentions_any(source: bytes, rules) -> bool:
     words = _trigger_words(tuple(type(r) for r in rules))
-    return words is None or any(word in source for word in words)
+    if words is not None and not any(word in source for word in words):
+        return False  # the common case, decided by one scan per distinct word
+    return any(r.relevant(source, _SETTINGS.index) for r in rules)
 
 
 @functools.lru_cache(maxsize=64)
@@ -235,7 +237,7 @@ def _fix_allowed(report: rule_base.RawReport) -> bool:
 def _run_rules(module: cst.Module, rules, path: str, module_name: str, source: bytes) -> list[rule_base.RawReport]:
     # each rule sees only files that mention one of its own words: a rule's visitors cost
     # nothing on a file it cannot fire on
-    rules = [r for r in rules if not r.TRIGGERS or any(word in source for word in r.TRIGGERS)]
+    rules = [r for r in rules if r.relevant(source, _SETTINGS.index)]
     if not rules:
         return []
     names = build_name_table(module, module_name, _SETTINGS.project_apps, is_package=path.endswith("__init__.py"))

@@ -77,6 +77,14 @@ class CeleryRule(LintRule):
         self.configured: dict[str, Any] = {}
 
     # -- set up ------------------------------------------------------------------------------
+    @classmethod
+    def relevant(cls, source: bytes, index: Any = None) -> bool:
+        """Whether the rule can fire on a file with this source: the engine neither parses a file
+        no enabled rule finds relevant nor runs a rule on a file it does not. Override for a
+        narrower test (words that must appear together, facts from the index); it must never
+        say no to a file the rule would report on."""
+        return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
+
     def option(self, name: str) -> Any:
         if name in self.configured:
             return self.configured[name]

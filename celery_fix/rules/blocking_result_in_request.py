@@ -87,6 +87,13 @@ class BlockingResultInRequestRule(rule.CeleryRule):
     # a task result comes from a dispatch (its words) or from an `AsyncResult`/`GroupResult` lookup
     TRIGGERS = tuple(DISPATCH_TRIGGERS) + (b"AsyncResult", b"GroupResult", b"ResultSet")
 
+    @classmethod
+    def relevant(cls, source: bytes, index=None) -> bool:
+        # a task result and a wait on something
+        return super().relevant(source, index) and any(
+            word in source for word in (b".get(", b".wait(", b".join(", b".collect(", b".join_native(")
+        )
+
     VALID = [
         Valid(
             """

@@ -61,6 +61,18 @@ class DispatchInAtomicRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
     FIX_KIND = "safe/unsafe"
     SEVERITY = "error"
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None) -> bool:
+        # a dispatch and an atomic block: `atomic` itself, or a project wrapper's name
+        if not super().relevant(source, index):
+            return False
+        if b"atomic" in source:
+            return True
+        wrappers = getattr(index, "atomic_wrappers", None)
+        if index is None or wrappers is None:
+            return True
+        return any(q.rsplit(".", 1)[-1].encode() in source for q in wrappers)
     OPTIONS = dict(dispatch_rule.OPTIONS)
 
     VALID = [

@@ -50,6 +50,15 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
     SEVERITY = "error"
     NEEDS_INDEX = True
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None) -> bool:
+        # only in files that define a function the index sees called inside an atomic block
+        if not super().relevant(source, index):
+            return False
+        if index is None:
+            return True
+        return any(q.rsplit(".", 1)[-1].encode() in source for q in atomic_callers(index))
     OPTIONS = dict(dispatch_rule.OPTIONS)
 
     VALID = [

@@ -52,6 +52,13 @@ class DispatchInAtomicRequestRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRu
     SEVERITY = "error"
     NEEDS_INDEX = True
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None) -> bool:
+        # only fires with ATOMIC_REQUESTS on (known from the index), in view code
+        if index is not None and getattr(index, "atomic_requests", None) is not True:
+            return False
+        return super().relevant(source, index) and b"request" in source
     OPTIONS = dict(dispatch_rule.OPTIONS)
 
     VALID = [
