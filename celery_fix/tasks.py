@@ -96,3 +96,13 @@ def is_false_literal(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.Integer):
         return expr.evaluated_value == 0
     return False
+
+
+def defines_any(source: bytes, tasks) -> bool:
+    """Whether `source` may define one of `tasks` (index TaskInfos): its function or class name
+    appears after `def `/`class `. A cheap relevance test for rules that look at task definitions."""
+    for task in tasks:
+        name = task.qualname.rsplit(".", 1)[-1].encode()
+        if b"def " + name in source or b"class " + name in source:
+            return True
+    return False

@@ -5,6 +5,7 @@ from celery_fix import rule
 from celery_fix.codemods.ignore_result import can_add_option
 from celery_fix.codemods.task_name import add_task_name
 from celery_fix.results import find_task, index_of, module_task_defs
+from celery_fix.tasks import defines_any
 
 
 class ImplicitTaskNameRule(rule.CeleryRule):
@@ -48,6 +49,12 @@ class ImplicitTaskNameRule(rule.CeleryRule):
     FIX_KIND = "safe"
     ENABLED_BY_DEFAULT = False
     TRIGGERS = (b"shared_task", b".task")
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None) -> bool:
+        if not super().relevant(source, index):
+            return False
+        return index is None or defines_any(source, index.tasks)
 
     VALID = [
         Valid(

@@ -6,7 +6,14 @@ from fixit import Valid
 from celery_fix import rule
 from celery_fix.index.values import evaluate
 from celery_fix.results import (
-    dict_literals, find_task, index_of, module_task_defs, queue_name, route_queue, setting, setting_nodes,
+    dict_literals,
+    find_task,
+    index_of,
+    module_task_defs,
+    queue_name,
+    route_queue,
+    setting,
+    setting_nodes,
 )
 
 
@@ -45,6 +52,11 @@ class UndeclaredQueueRule(rule.CeleryRule):
     MESSAGE = "queue missing from `task_queues` while `task_create_missing_queues` is off"
     NEEDS_INDEX = True
     TRIGGERS = (b"queue", b"ROUTES", b"task_routes", b"QUEUES")
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None) -> bool:
+        # only fires when the project turns task_create_missing_queues off and lists task_queues
+        return index is not None and declared_queues(index) is not None and super().relevant(source, index)
 
     VALID = [
         Valid(

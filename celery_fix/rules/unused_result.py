@@ -4,9 +4,21 @@ import libcst as cst
 from fixit import Valid
 
 from celery_fix import rule
-from celery_fix.codemods.ignore_result import add_ignore_result, can_add_option, returns_value
+from celery_fix.codemods.ignore_result import (
+    add_ignore_result,
+    can_add_option,
+    returns_value,
+)
 from celery_fix.index.values import is_unknown
-from celery_fix.results import backend_state, find_task, index_of, module_task_defs, setting, setting_value
+from celery_fix.results import (
+    backend_state,
+    find_task,
+    index_of,
+    module_task_defs,
+    setting,
+    setting_value,
+)
+from celery_fix.tasks import defines_any
 
 
 class UnusedResultRule(rule.CeleryRule):
@@ -62,6 +74,11 @@ class UnusedResultRule(rule.CeleryRule):
     NEEDS_INDEX = True
     # a task decorator this module can recognise is `shared_task`, `<app>.task` or an alias of them
     TRIGGERS = (b"shared_task", b".task")
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None) -> bool:
+        # needs the index; then only files that define one of its tasks
+        return index is not None and super().relevant(source, index) and defines_any(source, index.tasks)
     OPTIONS = {"result-backend": "auto"}
 
     VALID = [
