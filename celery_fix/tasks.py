@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -98,11 +99,17 @@ def is_false_literal(expr: cst.BaseExpression) -> bool:
     return False
 
 
+_DEFINED = re.compile(rb"(?:def|class)\s+(\w+)")
+_TASK_NAMES: dict[int, tuple[object, frozenset[bytes]]] = {}
+
+
 def defines_any(source: bytes, tasks) -> bool:
-    """Whether `source` may define one of `tasks` (index TaskInfos): its function or class name
-    appears after `def `/`class `. A cheap relevance test for rules that look at task definitions."""
-    for task in tasks:
-        name = task.qualname.rsplit(".", 1)[-1].encode()
-        if b"def " + name in source or b"class " + name in source:
-            return True
-    return False
+    """Whether `source` may define one of `tasks` (index TaskInfos): a `def`/`class` of one of
+    their names. A cheap relevance test for rules that look at task definitions."""
+    cached = _TASK_NAMES.get(id(tasks))
+    if cached is None or cached[0] is not tasks:
+        cached = (tasks, frozenset(t.qualname.rsplit(".", 1)[-1].encode() for t in tasks))
+        _TASK_NAMES.clear()
+        _TASK_NAMES[id(tasks)] = cached
+    names = cached[1]
+    return any(match in names for match in _DEFINED.findall(source))
