@@ -13,6 +13,7 @@ of `Celery.gen_task_name`, and decorators without `functools.wraps` that rename 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -138,18 +139,28 @@ def build_index(
     selected: list[tuple[str, bytes, str]] = []
     atomic_only: list[tuple[Path, bytes]] = []
     skipped: list[Path] = []
+    # the linked index depends on every file (linking may load a skipped module's `**OPTIONS`):
+    # an unchanged tree gets the whole index from the cache, with no linking
+    tree = hashlib.blake2b(repr((_CACHE_TAG, atomic_functions)).encode(), digest_size=20)
     for path in files:
         try:
             source = read(path)
         except FileError as exc:
             errors.append(str(exc))
             continue
+        tree.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + hashlib.blake2b(source, digest_size=16).digest())
         if mentions_celery(source) or path.stem == "celeryconfig":
             selected.append((str(path), source, index_module_name(path)))
         elif mentions_celery(source, atomic_words):
             atomic_only.append((path, source))
         else:
             skipped.append(path)
+    tree_key = f"linked-index-{tree.hexdigest()}-{len(errors)}" if cache is not None else None
+    cached = cache.get(tree_key) if tree_key is not None else None
+    if isinstance(cached, ProjectIndex):
+        cached.reindex()
+        cached.stats.seconds = time.perf_counter() - started
+        return cached
     facts = _collect_cached(selected, jobs, cache)
     # second round: atomic-only files that call a function which dispatches
     dispatchers = {d.function.rsplit(".", 1)[-1].encode() + b"(" for f in facts for d in f.dispatches if d.function}
@@ -173,6 +184,8 @@ def build_index(
     stats.errors = len(index.errors)
     stats.seconds = time.perf_counter() - started
     index.stats = stats
+    if tree_key is not None and not loader.errors:
+        cache.put(tree_key, index)
     return index
 
 

@@ -61,7 +61,7 @@ def test_warm_build_parses_nothing_and_gives_the_same_index(root: Path, monkeypa
     plain = build_index(files, root, jobs=1)
     cache = DictCache()
     cold = build_index(files, root, jobs=1, cache=cache)
-    assert cache.puts == cold.stats.parsed > 0
+    assert cache.puts == cold.stats.parsed + 1 > 1  # each parsed file's facts, and the linked index
     with monkeypatch.context() as patch:
         forbid_parsing(patch)
         warm = build_index(files, root, jobs=1, cache=cache)
@@ -114,3 +114,18 @@ def test_cold_build_does_not_use_libcst(monkeypatch):
     for root in (FIXTURES / "django_proj", EXAMPLE):
         index = build_index(files_of(root), root, jobs=1)
         assert index.tasks and not index.errors
+
+
+def test_linked_index_cache_misses_when_any_file_changes(tmp_path: Path):
+    """The whole linked index is cached under a digest of every file: a change to a file the
+    prefilter skips (it may hold a `**OPTIONS` dict linking reads) must rebuild it."""
+    (tmp_path / "tasks.py").write_text(
+        "from celery import shared_task\nfrom opts import RETRY\n\n@shared_task(**RETRY)\ndef a():\n    pass\n"
+    )
+    (tmp_path / "opts.py").write_text("RETRY = {'max_retries': 3}\n")
+    cache = DictCache()
+    first = build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache)
+    (tmp_path / "opts.py").write_text("RETRY = {'max_retries': 7}\n")
+    second = build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache)
+    assert first.tasks[0].options.get("max_retries") == 3
+    assert second.tasks[0].options.get("max_retries") == 7
