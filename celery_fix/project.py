@@ -287,6 +287,8 @@ def _collect_one(item: tuple[str, bytes, str]) -> FileFacts:
         return collect_file(path, source, module)
     except RecursionError:
         return FileFacts(path, module, error=f"{path}: too deeply nested to analyse (RecursionError); skipped")
+    except Exception as exc:  # one file's problem (or a collector bug) must not end the run
+        return FileFacts(path, module, error=f"{path}: cannot be indexed: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
 _CACHE_TAG = b"celery-fix index facts v1\0"

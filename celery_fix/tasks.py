@@ -85,7 +85,10 @@ def literal_dict(table: NameTable, expr: cst.BaseExpression) -> dict[str, cst.Ba
 
 def string_value(expr: cst.BaseExpression) -> str | None:
     if isinstance(expr, cst.SimpleString):
-        value = expr.evaluated_value
+        try:
+            value = expr.evaluated_value
+        except (SyntaxError, ValueError):  # e.g. "\N{NO SUCH NAME}": not a valid literal
+            return None
         return value if isinstance(value, str) else None
     return None
 

@@ -184,3 +184,13 @@ def test_parallel_and_serial_runs_agree(tmp_path):
     parallel = run("--jobs", "2", str(tmp_path))
     assert serial.exit_code == parallel.exit_code == 1
     assert serial.output == parallel.output
+
+
+def test_invalid_string_literal_is_one_line_error_in_index_and_inventory(project):
+    # libcst parses it, but the literal cannot be evaluated (Python rejects the file)
+    (project / "app" / "settings.py").write_text('CELERY_BROKER_URL = "\\N{NO SUCH NAME}"\n')
+    for args in ([str(project)], ["--list-tasks", str(project)]):
+        result = run(*args)
+        assert result.exit_code == 2
+        assert "Traceback" not in result.output
+        assert [line for line in result.output.splitlines() if "settings.py" in line and "error" in line]
