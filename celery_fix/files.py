@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ class _GitIgnore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.spec = None
+        self.combined = None
         gitignore = root / ".gitignore"
         if gitignore.is_file():
             try:
@@ -118,13 +120,36 @@ class _GitIgnore:
                 # "gitignore" is the current name; older pathspec releases only know "gitwildmatch"
                 factory = "gitignore" if "gitignore" in pathspec.util._registered_patterns else "gitwildmatch"
                 self.spec = pathspec.PathSpec.from_lines(factory, lines)
+                self.combined = _combined_regex(self.spec)
             except (OSError, ImportError):
                 self.spec = None
 
     def matches(self, relative: str, is_dir: bool = False) -> bool:
         if self.spec is None or relative.startswith("/"):
             return False  # no .gitignore, or outside the project root
-        return self.spec.match_file(relative + ("/" if is_dir else ""))
+        path = relative + ("/" if is_dir else "")
+        if self.combined is not None:
+            return self.combined.match(path) is not None
+        return self.spec.match_file(path)
+
+
+def _combined_regex(spec):
+    """All the .gitignore patterns as one regex (pathspec tries them one by one, per file); only
+    when there is no `!negation`, where the order of patterns matters."""
+    regexes = []
+    for pattern in getattr(spec, "patterns", ()):
+        regex = getattr(pattern, "regex", None)
+        if getattr(pattern, "include", None) is None:
+            continue  # a blank or comment line
+        if pattern.include is False or regex is None:
+            return None
+        regexes.append(regex.pattern)
+    if not regexes:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{r})" for r in regexes))
+    except re.error:
+        return None
 
 
 def read_source(path: Path) -> bytes:

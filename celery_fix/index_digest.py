@@ -16,7 +16,7 @@ def _canonical(value):
         return {
             f.name: _canonical(getattr(value, f.name))
             for f in dataclasses.fields(value)
-            if not f.name.startswith("_") and f.name not in ("stats", "errors")
+            if not f.name.startswith("_") and f.name not in ("stats", "errors", "digest", "complete")
         }
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))}

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from celery_fix.files import FileError, module_name_for, read_source
+from celery_fix.index_digest import index_digest
 from celery_fix.index.ast_collect import Unsupported, collect_source_ast
 from celery_fix.index.collect import FileFacts, collect_source
 from celery_fix.index.link import Linker
@@ -70,6 +71,7 @@ class ProjectIndex:
     # built over the whole project (the paths cover the project root), not a few paths picked on
     # the command line: only then can "no such task anywhere" be said
     complete: bool = False
+    digest: str = ""  # canonical digest of the facts above (index_digest), kept with the cached index
     stats: IndexStats = field(default_factory=IndexStats)
     _by_name: dict[str, TaskInfo] = field(default_factory=dict, repr=False)
     _by_qualname: dict[str, TaskInfo] = field(default_factory=dict, repr=False)
@@ -184,6 +186,7 @@ def build_index(
     stats.errors = len(index.errors)
     stats.seconds = time.perf_counter() - started
     index.stats = stats
+    index.digest = index_digest(index)
     if tree_key is not None and not loader.errors:
         cache.put(tree_key, index)
     return index

@@ -79,7 +79,7 @@ def execute(options: RunOptions) -> int:
         per_file_ignores=config.per_file_ignores,
         root=str(config.root),
         index=index,
-        index_digest=index_digest(index),
+        index_digest=_digest_of(index),
         project_apps=frozenset(index.apps) if index is not None else frozenset(),
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
@@ -97,6 +97,13 @@ def _build_index(files: list[Path], config: Config, options: RunOptions, read):
     root = config.root.resolve()
     index.complete = any(root == p.resolve() or p.resolve() in root.parents for p in (options.paths or (Path("."),)))
     return index
+
+
+def _digest_of(index) -> str:
+    if index is None:
+        return ""
+    # `complete` changes what some rules may say, so it is part of what results depend on
+    return f"{index.digest or index_digest(index)}-{'complete' if index.complete else 'partial'}"
 
 
 def _index_only_errors(index, results: list[FileResult]) -> list[str]:

@@ -153,3 +153,16 @@ def test_every_subpackage_is_packaged():
         ".".join(p.parent.relative_to(repo).parts) for p in (repo / "celery_fix").rglob("__init__.py")
     } | {"celery_fix.codemods"}
     assert found == listed
+
+
+@pytest.mark.parametrize("paths", [["build/", "a/build/", "x.py", "gen/x.py", "deep/gen/x.py", "docs/conf.py", "docs/", "a/b.pyc"]])
+def test_combined_gitignore_regex_agrees_with_pathspec(tmp_path, paths):
+    from celery_fix.files import _GitIgnore
+
+    (tmp_path / ".gitignore").write_text("# comment\n\nbuild/\n*.pyc\n/gen\ndocs/**\n")
+    ignore = _GitIgnore(tmp_path)
+    assert ignore.combined is not None
+    for path in paths:
+        assert (ignore.combined.match(path) is not None) == ignore.spec.match_file(path), path
+    (tmp_path / ".gitignore").write_text("build/\n!build/keep.py\n")
+    assert _GitIgnore(tmp_path).combined is None  # negations: order matters, pathspec decides
