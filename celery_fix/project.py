@@ -13,6 +13,7 @@ of `Celery.gen_task_name`, and decorators without `functools.wraps` that rename 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -123,7 +124,14 @@ class ProjectIndex:
 
 
 def mentions_celery(source: bytes, words: tuple[bytes, ...] = PREFILTER_WORDS) -> bool:
-    return any(word in source for word in words)
+    return any(word in source for word in _minimal(words))
+
+
+@functools.lru_cache(maxsize=16)
+def _minimal(words: tuple[bytes, ...]) -> tuple[bytes, ...]:
+    from celery_fix.engine import minimal_words
+
+    return minimal_words(words)
 
 
 def build_index(
