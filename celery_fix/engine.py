@@ -220,7 +220,7 @@ def _check_parsed(result: FileResult, source: bytes, rules) -> None:
         applicable = [r for r in current_reports if _fix_allowed(r)]
         if not applicable:
             break
-        fixed_source = _apply(current, applicable)
+        fixed_source = _apply(current, applicable, current_source)
         if fixed_source == current_source:
             break
         try:
@@ -320,14 +320,14 @@ def _to_findings(path: str, module: cst.Module, source: bytes, reports) -> list[
     return findings
 
 
-def _apply(module: cst.Module, reports: list[rule_base.RawReport]) -> bytes:
+def _apply(module: cst.Module, reports: list[rule_base.RawReport], source: bytes) -> bytes:
     """The module's source with the fixes applied: one fix per node per pass, and a fix nested in
     another waits for the next pass (the loop re-runs the rules)."""
     chosen: dict[int, rule_base.RawReport] = {}
     for report in reports:
         chosen.setdefault(id(report.node), report)
     needed_imports = [pair for report in chosen.values() for pair in report.imports]
-    fixed_code = _splice(module, list(chosen.values()))
+    fixed_code = _splice(module, list(chosen.values()), source)
     if fixed_code is None:
         fixed = _transform(module, {key: r.replacement for key, r in chosen.items()})
     elif needed_imports:
@@ -339,11 +339,12 @@ def _apply(module: cst.Module, reports: list[rule_base.RawReport]) -> bytes:
     return fixed.bytes
 
 
-def _splice(module: cst.Module, reports: list[rule_base.RawReport]) -> str | None:
+def _splice(module: cst.Module, reports: list[rule_base.RawReport], source: bytes) -> str | None:
     """Apply replacements as text edits at the nodes' spans: a whole-tree transform rebuilds every
     node of the module (seconds on a large file), the splice only generates the new nodes.
     None when some replacement cannot be placed that way (its code depends on its parent)."""
-    code = module.code
+    # the module's code is its source (libcst round-trips it): no need to generate it again
+    code = source.decode(module.encoding)
     edits = []
     for report in sorted(reports, key=lambda r: r.span.start_offset):
         span, replacement = report.span, report.replacement

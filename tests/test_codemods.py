@@ -21,7 +21,7 @@ COMPARABLE = [c for c in all_cases() if c.code == "CEL202" and c.fixed_path.exis
 @pytest.mark.parametrize("case", COMPARABLE, ids=lambda c: c.id)
 def test_command_matches_engine_fix(case):
     source = case.input.read_bytes()
-    encoding = "latin-1" if b"latin-1" in source[:80] else "utf-8"
+    encoding = "latin-1" if b"latin-1" in source[:80] else "utf-8-sig" if source.startswith(b"\xef\xbb\xbf") else "utf-8"
     result = transform_module(retry_backoff.RetryBackoffCommand(CodemodContext()), source.decode(encoding))
     assert isinstance(result, TransformSuccess), result
     assert result.code.encode(encoding) == case.fixed_path.read_bytes()
