@@ -14,7 +14,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -87,23 +87,6 @@ def _init_worker(settings: EngineSettings) -> None:
         _RULES.append(instance)
 
 
-def triggers_for(codes) -> tuple[bytes, ...]:
-    by_code = {r.CODE: r for r in all_rule_classes()}
-    words: list[bytes] = []
-    for code in codes:
-        words += [w for w in by_code[code].TRIGGERS if w not in words]
-    return tuple(words)
-
-
-def check_path(path: str) -> FileResult:
-    """Read and check one file; every failure becomes this file's error, never the run's."""
-    try:
-        source = read_source(Path(path))
-    except FileError as exc:
-        return FileResult(path, error=str(exc))
-    return check_source(path, source)
-
-
 def check_source(path: str, source: bytes) -> FileResult:
     assert _SETTINGS is not None, "engine not initialised"
     result = FileResult(path, original=source)
@@ -161,7 +144,6 @@ def _ignored_for_path(code: str, path: str, settings: EngineSettings) -> bool:
 
 
 _OPERATORS = (b"+", b"-", b"*", b"/", b"|", b"&", b"%", b" and ", b" or ", b",")
-_BRACKETS = bytes.maketrans(b"", b"")
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"()[]{}"))
 
 
@@ -171,7 +153,7 @@ def _pathological(source: bytes) -> bool:
     if any(source.count(op) > 2500 for op in _OPERATORS):
         return True
     depth = deepest = 0
-    for char in source.translate(_BRACKETS, _NOT_BRACKETS):
+    for char in source.translate(None, _NOT_BRACKETS):
         depth = depth + 1 if char in b"([{" else max(depth - 1, 0)
         deepest = max(deepest, depth)
     return deepest > 100
@@ -422,7 +404,7 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
         return [check_source(path, source) for path, source, _ in items]
     chunk = max(1, min(16, len(items) // (jobs * 4)))
     # fork: the workers inherit the imported rules; spawn would re-import everything per worker
-    context = get_context("fork") if "fork" in _start_methods() else None
+    context = get_context("fork") if "fork" in get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
         return list(pool.map(_check_item, items, chunksize=chunk))
 
@@ -430,12 +412,6 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
 def _check_item(item) -> FileResult:
     path, source, _ = item
     return check_source(path, source)
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
 
 
 def check_one(path: str, source: bytes, settings: EngineSettings) -> FileResult:
