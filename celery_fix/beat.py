@@ -21,6 +21,7 @@ import libcst as cst
 
 from celery_fix.index.values import UNKNOWN, Call, evaluate, is_unknown, timedelta_seconds
 from celery_fix.names import NameTable
+from celery_fix.scopes import local_names
 
 TIMEDELTA = frozenset({"datetime.timedelta"})
 CRONTAB = frozenset({"celery.schedules.crontab", "celery.crontab"})
@@ -99,67 +100,8 @@ def module_entries(module: cst.Module, names: NameTable) -> list[BeatEntry]:
 
 
 def local_bindings(function: cst.FunctionDef | cst.Lambda) -> set[str]:
-    """Parameters and names assigned (or imported) in a function's own body."""
-    bound: set[str] = set()
-    params = function.params
-    for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
-        bound.add(param.name.value)
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            bound.add(star.name.value)
-    if isinstance(function, cst.FunctionDef):
-        collector = _Assigned()
-        function.body.visit(collector)
-        bound |= collector.names
-    return bound
-
-
-class _Assigned(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.names.add(node.name.value)
-        return False  # a nested function's names are its own
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.names.add(node.name.value)
-        return False
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._target(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._target(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._target(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._target(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._target(node.asname.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._target(node.target)
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        name = node.asname.name if node.asname is not None else node.name
-        while isinstance(name, cst.Attribute):
-            name = name.value
-        if isinstance(name, cst.Name):
-            self.names.add(name.value)
-
-    def _target(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            self.names.add(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._target(element.value)
-        elif isinstance(target, cst.StarredElement):
-            self._target(target.value)
+    """Parameters and names bound in a function's own scope (the one definition, in scopes.py)."""
+    return set(local_names(function))
 
 
 class Resolver:

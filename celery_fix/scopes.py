@@ -38,7 +38,7 @@ def _target_names(target: cst.BaseExpression) -> Iterator[str]:
         yield from _target_names(target.value)
 
 
-_OWN_SCOPE = frozenset({cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})
+_COMPREHENSIONS = frozenset({cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})
 
 
 def _bound_in_body(body: cst.CSTNode) -> tuple[set[str], set[str]]:
@@ -54,7 +54,10 @@ def _bound_in_body(body: cst.CSTNode) -> tuple[set[str], set[str]]:
         elif kind is cst.FunctionDef or kind is cst.ClassDef:
             bound.add(node.name.value)
             return False
-        elif kind in _OWN_SCOPE:
+        elif kind is cst.Lambda:
+            return False
+        elif kind in _COMPREHENSIONS:
+            walk(node, walrus_only)  # `(x := ...)` in a comprehension binds in the function (PEP 572)
             return False
         elif kind is cst.Import:
             for alias in node.names:
@@ -66,6 +69,12 @@ def _bound_in_body(body: cst.CSTNode) -> tuple[set[str], set[str]]:
         elif kind is cst.Global or kind is cst.Nonlocal:
             declared_outer.update(item.name.value for item in node.names)
         return True
+
+    def walrus_only(node: cst.CSTNode) -> bool:
+        kind = type(node)
+        if kind is cst.NamedExpr:
+            bound.update(_target_names(node.target))
+        return kind not in (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
     walk(body, enter)
     return bound, declared_outer
