@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from celery_fix.project import ProjectIndex, TaskInfo, build_index
 from celery_fix.index.values import UNKNOWN, Ref, plain
+from celery_fix.project import ProjectIndex, TaskInfo, build_index
+from celery_fix.results import route_items, route_matches
 
 COLUMNS = ("task", "location", "queue", "retry", "ignore_result", "time limits", "beat", "dispatches")
 
@@ -86,40 +86,16 @@ def queue_of(index: ProjectIndex, task: TaskInfo) -> tuple[str | None, str | Non
         return None, None
     if not routes.known:
         return UNKNOWN, UNKNOWN
-    for key, target in _route_items(routes.value):
+    for key, target in route_items(routes.value, keep_unreadable=True):
         if key is UNKNOWN:
             return UNKNOWN, UNKNOWN
-        if _matches(key, task.name):
+        if isinstance(key, str) and route_matches(key, task.name):
             if isinstance(target, str):
                 return target, str(key)
             if isinstance(target, dict):
                 return plain(target.get("queue", UNKNOWN)), str(key)
             return UNKNOWN, str(key)
     return None, None
-
-
-def _route_items(value: Any) -> list[tuple[Any, Any]]:
-    if isinstance(value, dict):
-        return list(value.items())
-    if isinstance(value, (list, tuple)):
-        items: list[tuple[Any, Any]] = []
-        for element in value:
-            if isinstance(element, dict):
-                items.extend(element.items())
-            elif isinstance(element, (list, tuple)) and len(element) == 2:
-                items.append((element[0], element[1]))
-            else:
-                items.append((UNKNOWN, UNKNOWN))  # a router function or dotted path: cannot evaluate
-        return items
-    return [(UNKNOWN, UNKNOWN)]
-
-
-def _matches(key: Any, name: str) -> bool:
-    if not isinstance(key, str):
-        return False
-    if key == name:
-        return True
-    return fnmatch.fnmatchcase(name, key)  # Celery's glob routes: fnmatch.translate + re.match
 
 
 def retry_policy(task: TaskInfo) -> str:

@@ -128,9 +128,11 @@ def backend_state(index: Any, override: str = "auto") -> str:
 
 
 # -- task_routes ------------------------------------------------------------------------------------
-def route_items(value: Any) -> list[tuple[Any, Any]] | None:
+def route_items(value: Any, keep_unreadable: bool = False) -> list[tuple[Any, Any]] | None:
     """(key, route) pairs of a `task_routes` value; None when a part cannot be read (a router
-    function, a dotted path to one, a `re.compile()` key, an expression)."""
+    function, a dotted path to one, a `re.compile()` key, an expression) — or, with
+    `keep_unreadable`, that part as an `(UNKNOWN, UNKNOWN)` pair among the readable ones."""
+    unreadable = [(UNKNOWN, UNKNOWN)]
     if isinstance(value, dict):
         return list(value.items())
     if isinstance(value, (list, tuple)):
@@ -140,10 +142,12 @@ def route_items(value: Any) -> list[tuple[Any, Any]] | None:
                 items.extend(element.items())
             elif isinstance(element, (list, tuple)) and len(element) == 2:
                 items.append((element[0], element[1]))
+            elif keep_unreadable:
+                items.extend(unreadable)
             else:
                 return None
         return items
-    return None
+    return unreadable if keep_unreadable else None
 
 
 def route_matches(key: str, name: str) -> bool:
