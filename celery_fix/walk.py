@@ -32,7 +32,7 @@ _SOURCE_ORDER = {
 _TRIVIA_FIELDS = frozenset({
     "lpar", "rpar", "comma", "leading_lines", "lines_after_decorators", "header", "footer", "semicolon",
     "equal", "colon", "first_line", "empty_lines", "indent", "last_line", "newline", "trailing_whitespace",
-    "lbracket", "rbracket", "lbrace", "rbrace", "dot", "asynchronous", "whitespace", "footer",
+    "lbracket", "rbracket", "lbrace", "rbrace", "dot", "asynchronous", "whitespace",
 })
 
 
