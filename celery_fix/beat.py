@@ -22,6 +22,7 @@ import libcst as cst
 from celery_fix.index.values import UNKNOWN, Call, evaluate, is_unknown, timedelta_seconds
 from celery_fix.names import NameTable
 from celery_fix.scopes import local_names
+from celery_fix.walk import visit_readonly
 
 TIMEDELTA = frozenset({"datetime.timedelta"})
 CRONTAB = frozenset({"celery.schedules.crontab", "celery.crontab"})
@@ -93,7 +94,7 @@ def module_entries(module: cst.Module, names: NameTable) -> list[BeatEntry]:
     if cached is not None and cached[0] is module and cached[1] is names:
         return cached[2]
     collector = _Collector(names)
-    module.visit(collector)
+    visit_readonly(module, collector)
     _CACHE.clear()
     _CACHE[id(module)] = (module, names, collector.entries)
     return collector.entries
@@ -608,7 +609,7 @@ def module_scheduler(module: cst.Module) -> str | None:
     """The `beat_scheduler` set in this module (`CELERY_BEAT_SCHEDULER = "..."`,
     `app.conf.beat_scheduler = ...`, `app.conf.update(beat_scheduler=...)`), when a string."""
     finder = _SchedulerSetting()
-    module.visit(finder)
+    visit_readonly(module, finder)
     return finder.value
 
 

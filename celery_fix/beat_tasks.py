@@ -88,6 +88,28 @@ def index_tasks_in_file(index: Any, path: str, module_name: str) -> list:
     return found
 
 
+def may_define_undocumented_scheduled_task(index: Any, path: str, module_name: str) -> bool:
+    """Whether the file may define a task beat runs that has no docstring (CEL805's relevance
+    test): the same lookup as index_tasks_in_file, with the scheduled tasks worked out once."""
+    scheduled = _SCHEDULED.get(id(index))
+    if scheduled is None or scheduled[0] is not index:
+        tasks = getattr(index, "tasks", None) or ()
+        finder = getattr(index, "beat_entries_for", None)
+        wanted = [t for t in tasks if not getattr(t, "docstring", False) and callable(finder) and finder(t)]
+        scheduled = (index, {_real(getattr(t, "path", "")) for t in wanted}, {getattr(t, "module", None) for t in wanted},
+                     {_real(getattr(t, "path", "")) for t in tasks})
+        _SCHEDULED.clear()
+        _SCHEDULED[id(index)] = scheduled
+    _, paths, modules, all_paths = scheduled
+    real = _real(path)
+    if real in all_paths:
+        return real in paths
+    return module_name in modules  # index_tasks_in_file's fallback: a task found by module name
+
+
+_SCHEDULED: dict[int, tuple] = {}
+
+
 def _real(path: str) -> str:
     return os.path.normcase(os.path.realpath(path)) if path else ""
 

@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 import libcst as cst
 
+from celery_fix import rule as rule_base
 from celery_fix.codemods.on_commit import STYLES, plan_on_commit
 from celery_fix.dispatch import TRIGGERS, Dispatch, as_dispatch
 from celery_fix.scopes import ScopeTracker, TrackingRule
@@ -28,6 +29,11 @@ def snippet(node: cst.CSTNode, limit: int = 60) -> str:
 class DispatchRuleMixin(TrackingRule):
     context: Any
     names: Any
+
+    @classmethod
+    def relevant(cls, source: bytes, index: Any = None, path: str | None = None) -> bool:
+        # these rules report dispatches: none where the index saw no call that could send a task
+        return not rule_base.sends_no_task(index, path) and super().relevant(source, index, path)  # type: ignore[misc]
 
     def make_tracker(self) -> ScopeTracker:
         index = self.index

@@ -91,7 +91,7 @@ def check_source(path: str, source: bytes) -> FileResult:
     assert _SETTINGS is not None, "engine not initialised"
     result = FileResult(path, original=source)
     rules = [r for r in _RULES if not _ignored_for_path(r.CODE, path, _SETTINGS)]
-    if not rules or (_SETTINGS.prefilter and not _mentions_any(source, rules)):
+    if not rules or (_SETTINGS.prefilter and not _mentions_any(source, rules, path)):
         return result
     try:
         _check_parsed(result, source, rules)
@@ -103,11 +103,11 @@ def check_source(path: str, source: bytes) -> FileResult:
     return result
 
 
-def _mentions_any(source: bytes, rules) -> bool:
+def _mentions_any(source: bytes, rules, path: str) -> bool:
     words = _trigger_words(tuple(type(r) for r in rules))
     if words is not None and not any(word in source for word in words):
         return False  # the common case, decided by one scan per distinct word
-    return any(r.relevant(source, _SETTINGS.index) for r in rules)
+    return any(r.relevant(source, _SETTINGS.index, path) for r in rules)
 
 
 @functools.lru_cache(maxsize=64)
@@ -194,7 +194,7 @@ def _check_parsed(result: FileResult, source: bytes, rules) -> None:
     result.parsed = True
     result.encoding = module.encoding
     module_name = module_name_for(Path(path))
-    reports = _run_rules(module, rules, path, module_name, source)
+    reports = _run_rules(module, rules, path, module_name, source, original=True)
     result.findings = _to_findings(path, module, source, reports)
 
     current, current_reports, current_source = module, reports, source
@@ -213,7 +213,7 @@ def _check_parsed(result: FileResult, source: bytes, rules) -> None:
             result.fixed = None
             return
         current_source = fixed_source
-        current_reports = _run_rules(current, rules, path, module_name, current_source)
+        current_reports = _run_rules(current, rules, path, module_name, current_source, original=False)
     if current_source != source:
         result.fixed = current_source
         result.remaining = _to_findings(path, current, current_source, current_reports)
@@ -227,10 +227,13 @@ def _fix_allowed(report: rule_base.RawReport) -> bool:
     return not report.unsafe or _SETTINGS.unsafe_fixes
 
 
-def _run_rules(module: cst.Module, rules, path: str, module_name: str, source: bytes) -> list[rule_base.RawReport]:
-    # each rule sees only files that mention one of its own words: a rule's visitors cost
-    # nothing on a file it cannot fire on
-    rules = [r for r in rules if r.relevant(source, _SETTINGS.index)]
+def _run_rules(
+    module: cst.Module, rules, path: str, module_name: str, source: bytes, original: bool
+) -> list[rule_base.RawReport]:
+    # each rule sees only files it can fire on: its visitors cost nothing elsewhere. The index's
+    # facts about the file describe the original source, not a fixed version of it.
+    if _SETTINGS.prefilter:
+        rules = [r for r in rules if r.relevant(source, _SETTINGS.index, path if original else None)]
     if not rules:
         return []
     names = build_name_table(module, module_name, _SETTINGS.project_apps, is_package=path.endswith("__init__.py"))
@@ -378,7 +381,7 @@ def run_files(
             results[path] = FileResult(path, error=str(exc))
             continue
         rules = [r for r in _RULES if not _ignored_for_path(r.CODE, path, settings)]
-        if not rules or (settings.prefilter and not _mentions_any(source, rules)):
+        if not rules or (settings.prefilter and not _mentions_any(source, rules, path)):
             results[path] = FileResult(path, original=source)
             continue
         key = cache.key(path, source) if cache is not None else None

@@ -69,6 +69,10 @@ class ProjectIndex:
     calls: dict[str, set[str]] = field(default_factory=dict)
     atomic_call_sites: list[tuple[str, str, str, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # files that could not be read or parsed
+    # per-file facts for the engine's prefilter: the files the index parsed without error, and
+    # those of them with a call that could send a task (FileFacts.may_dispatch)
+    indexed_files: set[str] = field(default_factory=set)
+    dispatching_files: set[str] = field(default_factory=set)
     # built over the whole project (the paths cover the project root), not a few paths picked on
     # the command line: only then can "no such task anywhere" be said
     complete: bool = False
@@ -191,6 +195,8 @@ def build_index(
     linker = Linker(facts, atomic_functions, load=loader.load)
     index = link(linker)
     index.errors = errors + loader.errors
+    index.indexed_files = {f.path for f in facts if f.error is None}
+    index.dispatching_files = {f.path for f in facts if f.error is None and f.may_dispatch}
     stats.errors = len(index.errors)
     stats.seconds = time.perf_counter() - started
     index.stats = stats
@@ -302,7 +308,7 @@ def _collect_one(item: tuple[str, bytes, str]) -> FileFacts:
         return FileFacts(path, module, error=f"{path}: cannot be indexed: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
-_CACHE_TAG = b"celery-fix index facts v1\0"
+_CACHE_TAG = b"celery-fix index facts v2\0"
 
 
 def _collect_cached(selected: list[tuple[str, bytes, str]], jobs: int | None, cache: Any) -> list[FileFacts]:

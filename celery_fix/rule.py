@@ -52,6 +52,14 @@ class RawReport:
     span: Any = None  # filled in by the engine for reports that survive suppression
 
 
+def sends_no_task(index: Any, path: str | None) -> bool:
+    """The index parsed the file at `path` and found no call that could send a task: a rule
+    about dispatches cannot fire there. False when the index has nothing to say about the file."""
+    if index is None or path is None or path not in getattr(index, "indexed_files", ()):
+        return False
+    return path not in index.dispatching_files
+
+
 class CeleryRule(LintRule):
     CODE: ClassVar[str] = ""
     NAME: ClassVar[str] = ""  # kebab-case, e.g. "retry-without-backoff"
@@ -78,11 +86,11 @@ class CeleryRule(LintRule):
 
     # -- set up ------------------------------------------------------------------------------
     @classmethod
-    def relevant(cls, source: bytes, index: Any = None) -> bool:
-        """Whether the rule can fire on a file with this source: the engine neither parses a file
-        no enabled rule finds relevant nor runs a rule on a file it does not. Override for a
-        narrower test (words that must appear together, facts from the index); it must never
-        say no to a file the rule would report on."""
+    def relevant(cls, source: bytes, index: Any = None, path: str | None = None) -> bool:
+        """Whether the rule can fire on a file with this source (at `path`, when known): the engine
+        neither parses a file no enabled rule finds relevant nor runs a rule on a file it does not.
+        Override for a narrower test (words that must appear together, facts from the index); it
+        must never say no to a file the rule would report on."""
         return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
 
     def option(self, name: str) -> Any:

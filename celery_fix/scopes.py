@@ -19,7 +19,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 import libcst as cst
 
 from celery_fix.names import NameTable, dotted_name
-from celery_fix.walk import walk
+from celery_fix.walk import visit_readonly, walk
 
 ATOMIC = frozenset({"django.db.transaction.atomic"})
 ON_COMMIT = frozenset({"django.db.transaction.on_commit"})
@@ -353,7 +353,7 @@ def function_enters_atomic(names: NameTable, function: cst.FunctionDef) -> bool:
                 found = True
             return not found
 
-    function.body.visit(Finder())
+    visit_readonly(function.body, Finder())
     return found
 
 
@@ -456,7 +456,7 @@ def can_raise(nodes: Iterable[cst.CSTNode]) -> bool:
     """A `raise` or `assert` in `nodes` (not in nested functions, lambdas or classes)."""
     finder = _RaiseFinder()
     for node in nodes:
-        node.visit(finder)
+        visit_readonly(node, finder)
         if finder.found:
             return True
     return False
@@ -560,7 +560,7 @@ def names_rebound(nodes: Iterable[cst.CSTNode]) -> set[str]:
     for node in nodes:
         if isinstance(node, cst.For):
             collector.bound.update(_target_names(node.target))
-        node.visit(collector)
+        visit_readonly(node, collector)
     return collector.bound
 
 
@@ -572,17 +572,17 @@ class _NamesRead(cst.CSTVisitor):
         self.names.add(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # not the attribute name
+        visit_readonly(node.value, self)  # not the attribute name
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # not the keyword
+        visit_readonly(node.value, self)  # not the keyword
         return False
 
 
 def names_read(node: cst.CSTNode) -> set[str]:
     collector = _NamesRead()
-    node.visit(collector)
+    visit_readonly(node, collector)
     return collector.names
 
 

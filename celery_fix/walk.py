@@ -97,3 +97,38 @@ def visit_batched_fast(module: cst.Module, visitors) -> None:
             method(node)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(list(children(node))))
+
+
+_HOOKS: dict[tuple[type, type], tuple[Callable | None, Callable | None]] = {}
+
+
+def _hooks(visitor_type: type, node_type: type) -> tuple[Callable | None, Callable | None]:
+    key = (visitor_type, node_type)
+    found = _HOOKS.get(key)
+    if found is None:
+        name = node_type.__name__
+        visit = getattr(visitor_type, f"visit_{name}", None)
+        leave = getattr(visitor_type, f"leave_{name}", None)
+        # CSTVisitor's own no-op hooks cost a call per node: skip them
+        visit = None if visit is getattr(cst.CSTVisitor, f"visit_{name}", None) else visit
+        leave = None if leave is getattr(cst.CSTVisitor, f"leave_{name}", None) else leave
+        found = _HOOKS[key] = (visit, leave)
+    return found
+
+
+def visit_readonly(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`node.visit(visitor)` for a visitor that only looks (`visit_<Node>`, which may return False
+    to skip the children, and `leave_<Node>`), over the read-only walk: no node is rebuilt."""
+    visitor_type = type(visitor)
+    stack: list[tuple[cst.CSTNode, bool]] = [(node, False)]
+    while stack:
+        current, leaving = stack.pop()
+        visit, leave = _hooks(visitor_type, type(current))
+        if leaving:
+            leave(visitor, current)  # type: ignore[misc]
+            continue
+        if visit is not None and visit(visitor, current) is False:
+            continue
+        if leave is not None:
+            stack.append((current, True))
+        stack.extend((child, False) for child in reversed(list(children(current))))

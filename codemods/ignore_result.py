@@ -13,6 +13,7 @@ import libcst as cst
 from celery_fix.cst_edit import append_kwargs, keyword_arg
 from celery_fix.names import NameTable, build_name_table
 from celery_fix.tasks import TaskDecorator, task_decorator
+from celery_fix.walk import visit_readonly
 
 
 def can_add_option(names: NameTable, task: TaskDecorator) -> bool:
@@ -48,7 +49,7 @@ def returns_value(function: cst.FunctionDef) -> bool:
     """Whether some `return` in the function's own body (not nested functions) gives a value
     other than `None`, or the function is a generator."""
     finder = _ReturnFinder()
-    function.body.visit(finder)
+    visit_readonly(function.body, finder)
     return finder.found
 
 

@@ -37,6 +37,7 @@ from celery_fix.index.collect_dispatch import (
     ASYNC_RESULT_NAMES,
     CANVAS_NAMES,
     DISPATCH_METHODS,
+    MAY_DISPATCH_METHODS,
     ON_COMMIT,
     RESULT_ATTRIBUTES,
     SIGNATURE_FACTORIES,
@@ -931,6 +932,8 @@ class AstCollector:
         name = func.attr if kind is _Attribute else func.id if kind is _Name else None
         resolved = self.resolve(func)
         args = call_args(node)
+        if (kind is _Attribute and name in MAY_DISPATCH_METHODS) or kind is _Call or kind is ast.BinOp:
+            self.facts.may_dispatch = True
         if resolved in ON_COMMIT or name == "on_commit":
             self.on_commit_depth += 1
             self.on_commit_calls.add(id(node))

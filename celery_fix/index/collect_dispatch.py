@@ -8,6 +8,7 @@ from celery_fix.index.facts import CallFact, ConsumerFact, DispatchFact
 from celery_fix.index.scopes import _Frame
 
 DISPATCH_METHODS = frozenset({"delay", "apply_async"})
+MAY_DISPATCH_METHODS = DISPATCH_METHODS | {"send_task"}
 SIGNATURE_METHODS = frozenset({"s", "si", "signature", "subtask"})
 CANVAS_NAMES = {
     "celery.group": "group", "celery.chain": "chain", "celery.chord": "chord",
@@ -71,6 +72,8 @@ class DispatchMixin:
         func = node.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
         resolved = self.resolve(func)
+        if (isinstance(func, cst.Attribute) and name in MAY_DISPATCH_METHODS) or isinstance(func, (cst.Call, cst.BinaryOperation)):
+            self.facts.may_dispatch = True
         if resolved in ON_COMMIT or name == "on_commit":
             self.on_commit_depth += 1
             self.on_commit_calls.add(id(node))

@@ -24,6 +24,7 @@ RESULT_LOOKUPS = frozenset({
     "celery.result.AsyncResult", "celery.result.GroupResult", "celery.result.GroupResult.restore",
     "celery.result.ResultSet",
 })
+RESULT_LOOKUP_WORDS = (b"AsyncResult", b"GroupResult", b"ResultSet")
 API_VIEW = frozenset({"rest_framework.decorators.api_view"})
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _SNIPPET = cst.Module(body=[])
@@ -85,14 +86,16 @@ class BlockingResultInRequestRule(rule.CeleryRule):
     FIX_KIND = "lint"
     SEVERITY = "warning"
     # a task result comes from a dispatch (its words) or from an `AsyncResult`/`GroupResult` lookup
-    TRIGGERS = tuple(DISPATCH_TRIGGERS) + (b"AsyncResult", b"GroupResult", b"ResultSet")
+    TRIGGERS = tuple(DISPATCH_TRIGGERS) + RESULT_LOOKUP_WORDS
 
     @classmethod
-    def relevant(cls, source: bytes, index=None) -> bool:
-        # a task result and a wait on something
-        return super().relevant(source, index) and any(
-            word in source for word in (b".get(", b".wait(", b".join(", b".collect(", b".join_native(")
-        )
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # a task result and a wait on something; a result comes from a dispatch or a lookup by id
+        if not super().relevant(source, index, path):
+            return False
+        if rule.sends_no_task(index, path) and not any(word in source for word in RESULT_LOOKUP_WORDS):
+            return False
+        return any(word in source for word in (b".get(", b".wait(", b".join(", b".collect(", b".join_native("))
 
     VALID = [
         Valid(

@@ -63,9 +63,9 @@ class DispatchInAtomicRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
 
     @classmethod
-    def relevant(cls, source: bytes, index=None) -> bool:
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # a dispatch and an atomic block: `atomic` itself, or a project wrapper's name
-        if not super().relevant(source, index):
+        if not super().relevant(source, index, path):
             return False
         if b"atomic" in source:
             return True

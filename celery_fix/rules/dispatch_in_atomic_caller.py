@@ -52,9 +52,9 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
 
     @classmethod
-    def relevant(cls, source: bytes, index=None) -> bool:
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # only in files that define a function the index sees called inside an atomic block
-        if not super().relevant(source, index):
+        if not super().relevant(source, index, path):
             return False
         if index is None:
             return True

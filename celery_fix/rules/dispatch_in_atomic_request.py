@@ -54,11 +54,11 @@ class DispatchInAtomicRequestRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRu
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
 
     @classmethod
-    def relevant(cls, source: bytes, index=None) -> bool:
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # only fires with ATOMIC_REQUESTS on (known from the index), in view code
         if index is not None and getattr(index, "atomic_requests", None) is not True:
             return False
-        return super().relevant(source, index) and b"request" in source
+        return super().relevant(source, index, path) and b"request" in source
     OPTIONS = dict(dispatch_rule.OPTIONS)
 
     VALID = [

@@ -64,9 +64,9 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
 
     @classmethod
-    def relevant(cls, source: bytes, index=None) -> bool:
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # a dispatch and a save()/delete() override or a signal receiver
-        return super().relevant(source, index) and any(
+        return super().relevant(source, index, path) and any(
             word in source for word in (b"save", b"delete", b"receiver", b"connect", b"m2m_changed")
         )
     OPTIONS = dict(dispatch_rule.OPTIONS)

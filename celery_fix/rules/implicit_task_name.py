@@ -51,8 +51,8 @@ class ImplicitTaskNameRule(rule.CeleryRule):
     TRIGGERS = (b"shared_task", b".task")
 
     @classmethod
-    def relevant(cls, source: bytes, index=None) -> bool:
-        if not super().relevant(source, index):
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        if not super().relevant(source, index, path):
             return False
         return index is None or defines_any(source, index.tasks)
 

@@ -45,6 +45,16 @@ class NoQueueRoutingRule(rule.CeleryRule):
     MESSAGE = "the project's tasks all share the default queue: route them with `task_routes` or `queue=`"
     NEEDS_INDEX = True
     TRIGGERS = (b"Celery",)
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # reported only at the project's first Celery app
+        if index is None or not super().relevant(source, index, path):
+            return False
+        if path is None:
+            return True
+        app = _first_app(index)
+        return app is not None and same_file(app.path, path)
     OPTIONS = {"min-tasks": 3}
 
     VALID = [

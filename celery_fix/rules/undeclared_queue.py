@@ -54,9 +54,9 @@ class UndeclaredQueueRule(rule.CeleryRule):
     TRIGGERS = (b"queue", b"ROUTES", b"task_routes", b"QUEUES")
 
     @classmethod
-    def relevant(cls, source: bytes, index=None) -> bool:
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # only fires when the project turns task_create_missing_queues off and lists task_queues
-        return index is not None and declared_queues(index) is not None and super().relevant(source, index)
+        return index is not None and declared_queues(index) is not None and super().relevant(source, index, path)
 
     VALID = [
         Valid(

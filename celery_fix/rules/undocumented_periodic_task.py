@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Any
 
 import libcst as cst
@@ -5,7 +6,8 @@ from fixit import Invalid, Valid
 
 from celery_fix import rule
 from celery_fix.beat import module_entries, module_tasks
-from celery_fix.beat_tasks import find_scheduled_task, index_tasks_in_file
+from celery_fix.beat_tasks import find_scheduled_task, index_tasks_in_file, may_define_undocumented_scheduled_task
+from celery_fix.files import module_name_for
 from celery_fix.tasks import task_decorator
 
 
@@ -58,6 +60,15 @@ class UndocumentedPeriodicTaskRule(rule.CeleryRule):
         b"shared_task", b".task(", b".task\n", b".task\r", b".task ", b"@task", b"Task)", b"Task,",
         b"register_task", b"BEAT_SCHEDULE", b"beat_schedule", b"add_periodic_task",
     )
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        if not super().relevant(source, index, path):
+            return False
+        if index is None or path is None:
+            return True
+        # with the index, only a task's own module is reported on
+        return may_define_undocumented_scheduled_task(index, path, module_name_for(Path(path)))
 
     VALID = [
         Valid(

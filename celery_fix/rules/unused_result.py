@@ -4,6 +4,7 @@ import libcst as cst
 from fixit import Valid
 
 from celery_fix import rule
+from celery_fix.walk import visit_readonly
 from celery_fix.codemods.ignore_result import (
     add_ignore_result,
     can_add_option,
@@ -76,9 +77,9 @@ class UnusedResultRule(rule.CeleryRule):
     TRIGGERS = (b"shared_task", b".task")
 
     @classmethod
-    def relevant(cls, source: bytes, index=None) -> bool:
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # needs the index; then only files that define one of its tasks
-        return index is not None and super().relevant(source, index) and defines_any(source, index.tasks)
+        return index is not None and super().relevant(source, index, path) and defines_any(source, index.tasks)
     OPTIONS = {"result-backend": "auto"}
 
     VALID = [
@@ -166,7 +167,7 @@ def consumed(index: Any, info: Any) -> bool:
 
 def _updates_state(function: cst.FunctionDef) -> bool:
     finder = _StateUpdates()
-    function.body.visit(finder)
+    visit_readonly(function.body, finder)
     return finder.found
 
 
