@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +47,11 @@ PREFILTER_WORDS: tuple[bytes, ...] = (
     b"apply_async", b"send_task", b".signature(", b".s(", b".si(", b"AsyncResult", b"beat_schedule",
     b"BEAT_SCHEDULE", b"register_task", b"ATOMIC_REQUESTS",
 )
+# `.delay`/`apply_async` count only where they can send or pass on a task, or define the method:
+# a test module that only mocks them (`send.delay.assert_called_once()`, `patch("x.send.delay")`,
+# `mocked_apply_async.call_args`) holds no dispatch and is not parsed
+_DISPATCH_WORDS = (b".delay", b"apply_async")
+_DISPATCH_USE = re.compile(rb"(?:\.|def )(?:delay|apply_async)(?![.\"'\w])")
 # A file that mentions only these (transaction.atomic, and the `atomic-functions` names) matters
 # for the call graph only when it calls a function that dispatches: it is parsed in a second
 # round when it contains the name of one (or on demand, when it defines an atomic wrapper).
@@ -69,8 +75,8 @@ class ProjectIndex:
     calls: dict[str, set[str]] = field(default_factory=dict)
     atomic_call_sites: list[tuple[str, str, str, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # files that could not be read or parsed
-    # per-file facts for the engine's prefilter: the files the index parsed without error, and
-    # those of them with a call that could send a task (FileFacts.may_dispatch)
+    # per-file facts for the engine's prefilter: the files the index read (parsed without error,
+    # or skipped by its prefilter), and those with a call that could send a task (FileFacts.may_dispatch)
     indexed_files: set[str] = field(default_factory=set)
     dispatching_files: set[str] = field(default_factory=set)
     # built over the whole project (the paths cover the project root), not a few paths picked on
@@ -128,7 +134,14 @@ class ProjectIndex:
 
 
 def mentions_celery(source: bytes, words: tuple[bytes, ...] = PREFILTER_WORDS) -> bool:
-    return any(word in source for word in _minimal(words))
+    if words is not PREFILTER_WORDS:
+        return any(word in source for word in _minimal(words))
+    if any(word in source for word in _minimal(_OTHER_WORDS)):
+        return True
+    return any(word in source for word in _DISPATCH_WORDS) and _DISPATCH_USE.search(source) is not None
+
+
+_OTHER_WORDS = tuple(w for w in PREFILTER_WORDS if w not in _DISPATCH_WORDS)
 
 
 @functools.lru_cache(maxsize=16)
@@ -177,10 +190,10 @@ def build_index(
         return cached
     facts = _collect_cached(selected, jobs, cache)
     # second round: atomic-only files that call a function which dispatches
-    dispatchers = {d.function.rsplit(".", 1)[-1].encode() + b"(" for f in facts for d in f.dispatches if d.function}
+    dispatchers = _dispatcher_names(facts)
     second = []
     for path, source in atomic_only:
-        if any(name in source for name in dispatchers):
+        if any(_may_call(source, name, owner) for name, owner in dispatchers):
             second.append((str(path), source, index_module_name(path)))
         else:
             skipped.append(path)
@@ -195,7 +208,8 @@ def build_index(
     linker = Linker(facts, atomic_functions, load=loader.load)
     index = link(linker)
     index.errors = errors + loader.errors
-    index.indexed_files = {f.path for f in facts if f.error is None}
+    # a file the prefilter skipped holds no dispatch either: every dispatch passes it
+    index.indexed_files = {f.path for f in facts if f.error is None} | {str(p) for p in skipped}
     index.dispatching_files = {f.path for f in facts if f.error is None and f.may_dispatch}
     stats.errors = len(index.errors)
     stats.seconds = time.perf_counter() - started
@@ -204,6 +218,29 @@ def build_index(
     if tree_key is not None and not loader.errors:
         cache.put(tree_key, index)
     return index
+
+
+def _dispatcher_names(facts: list[FileFacts]) -> set[tuple[bytes, bytes | None]]:
+    """(name, class name or None) of every function that sends a task. The linker follows a call
+    to a method only when it is written through the class (`Mutation.perform_mutation(...)`,
+    never `self.`/`super().`, whose receivers it cannot resolve), so the caller names the class."""
+    classes = {c.qualname for f in facts for c in f.classes}
+    found = set()
+    for f in facts:
+        for d in f.dispatches:
+            if not d.function:
+                continue
+            owner, _, name = d.function.rpartition(".")
+            found.add((name.encode(), owner.rpartition(".")[2].encode() if owner in classes else None))
+    return found
+
+
+def _may_call(source: bytes, name: bytes, owner: bytes | None) -> bool:
+    """Whether `source` may call the function `name` (of class `owner`): by name, or through an
+    `import ... as` alias (which still spells the name once)."""
+    if owner is not None and owner not in source:
+        return False
+    return name + b"(" in source or (name in source and b" as " in source)
 
 
 def link(linker: Linker) -> ProjectIndex:

@@ -183,6 +183,31 @@ def test_atomic_only_file_is_read_when_it_calls_a_dispatcher(tmp_path):
     assert (index.stats.parsed, index.stats.skipped) == (2, 2)
 
 
+def test_second_round_reads_method_calls_only_through_the_class(tmp_path):
+    """A method that dispatches is linked only when called as `Class.method(...)`: an atomic-only
+    file that calls `.save(` on something else is not read; one naming the class (or importing
+    a function under another name) is."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "tasks.py").write_text(
+        "from celery import shared_task\n\n@shared_task\ndef t():\n    pass\n\n"
+        "class Form:\n    def save(self):\n        t.delay()\n\ndef kick():\n    t.delay()\n"
+    )
+    atomic = "from django.db import transaction\n"
+    (tmp_path / "app" / "other.py").write_text(atomic + "def f(form):\n    with transaction.atomic():\n        form.save()\n")
+    (tmp_path / "app" / "views.py").write_text(
+        atomic + "from .tasks import Form\n\ndef v():\n    with transaction.atomic():\n        Form.save(None)\n"
+    )
+    (tmp_path / "app" / "aliased.py").write_text(
+        atomic + "from .tasks import kick as go\n\ndef a():\n    with transaction.atomic():\n        go()\n"
+    )
+    index = index_of(tmp_path)
+    assert sorted((a, b) for a, b, _, _ in index.atomic_call_sites) == [
+        ("app.aliased.a", "app.tasks.kick"), ("app.views.v", "app.tasks.Form.save"),
+    ]
+    assert (index.stats.parsed, index.stats.skipped) == (3, 2)  # other.py (and the empty __init__.py) not read
+
+
 def test_atomic_functions_option():
     index = index_of(FIXTURES / "django_proj", atomic_functions=("pay",))
     assert "billing.services.pay" in index.atomic_wrappers
@@ -256,6 +281,11 @@ def test_prefilter_words():
     assert not mentions_celery(b"with transaction.atomic():\n    save()\n")  # second round only
     assert mentions_celery(b"with transaction.atomic():", ATOMIC_WORDS)
     assert not mentions_celery(b"from .tasks import helper\nretry_delay = 3\n")
+    # a test module that only mocks a dispatch holds none
+    assert not mentions_celery(b'@patch("shop.tasks.send.delay")\ndef test(m):\n    m.delay.assert_called_once()\n')
+    assert not mentions_celery(b"def test(mocked_apply_async):\n    assert mocked_apply_async.called\n")
+    assert mentions_celery(b"send.delay(1)") and mentions_celery(b"send.apply_async ((1,))")
+    assert mentions_celery(b"on_commit(partial(send.delay, 1))") and mentions_celery(b"def apply_async(self):")
     assert not mentions_celery(b"def compute_total(order):\n    return sum(l.price for l in order.lines)\n")
 
 
