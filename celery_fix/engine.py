@@ -21,12 +21,13 @@ from typing import Any
 import libcst as cst
 
 from celery_fix import rule as rule_base
-from celery_fix.files import FileError, module_name_for, read_source
+from celery_fix.files import FileError, SourceReader, module_name_for, read_source
 from celery_fix.imports import ensure_imports
 from celery_fix.names import build_name_table
 from celery_fix.positions import code_in_place, spans_of
 from celery_fix.registry import all_rule_classes
 from celery_fix.walk import visit_batched_fast
+from celery_fix.wordscan import Found
 
 MAX_FIX_PASSES = 10  # like ruff's fix loop: overlapping fixes land one per pass
 
@@ -103,9 +104,10 @@ def check_source(path: str, source: bytes) -> FileResult:
     return result
 
 
-def _mentions_any(source: bytes, rules, path: str) -> bool:
+def _mentions_any(source: bytes, rules, path: str, found: Found | None = None) -> bool:
+    """`found`: the file's words from the run's one scan (SourceReader), when there is one."""
     words = _trigger_words(tuple(type(r) for r in rules))
-    if words is not None and not any(word in source for word in words):
+    if words is not None and not (found.any(words) if found is not None else any(word in source for word in words)):
         return False  # the common case, decided by one scan per distinct word
     return any(r.relevant(source, _SETTINGS.index, path) for r in rules)
 
@@ -381,7 +383,8 @@ def run_files(
             results[path] = FileResult(path, error=str(exc))
             continue
         rules = [r for r in _RULES if not _ignored_for_path(r.CODE, path, settings)]
-        if not rules or (settings.prefilter and not _mentions_any(source, rules, path)):
+        found = read.found(path, source) if isinstance(read, SourceReader) else None
+        if not rules or (settings.prefilter and not _mentions_any(source, rules, path, found)):
             results[path] = FileResult(path, original=source)
             continue
         key = cache.key(path, source) if cache is not None else None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery_fix.config import DEFAULT_EXCLUDES, Config
+from celery_fix.wordscan import Found, WordScan
 
 
 class FileError(Exception):
@@ -206,10 +207,23 @@ def module_name_for(path: Path) -> str:
 
 
 class SourceReader:
-    """Reads each file once per run: the index pass and the engine both need the bytes."""
+    """Reads each file once per run: the index pass and the engine both need the bytes, and
+    both prefilters the words `scan` finds in them (each file is scanned once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, scan: WordScan | None = None) -> None:
         self._sources: dict[str, bytes] = {}
+        self.scan = scan
+        self._found: dict[str, Found] = {}
+
+    def found(self, path: Path | str, source: bytes) -> Found | None:
+        """The scan's words in `source` (the bytes of `path`); None without a scan."""
+        if self.scan is None:
+            return None
+        key = str(path)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self.scan.found(source)
+        return found
 
     def __call__(self, path: Path) -> bytes:
         key = str(path)

@@ -24,7 +24,8 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
-from celery_fix.files import FileError, module_name_for, read_source
+from celery_fix.files import FileError, SourceReader, module_name_for, read_source
+from celery_fix.wordscan import Found
 from celery_fix.index_digest import index_digest
 from celery_fix.index.ast_collect import Unsupported, collect_source_ast
 from celery_fix.index.collect import FileFacts, collect_source
@@ -133,12 +134,17 @@ class ProjectIndex:
         return {d.function for d in self.dispatches if d.function and d.runs and not d.deferred}
 
 
-def mentions_celery(source: bytes, words: tuple[bytes, ...] = PREFILTER_WORDS) -> bool:
+def mentions_celery(source: bytes, words: tuple[bytes, ...] = PREFILTER_WORDS, found: Found | None = None) -> bool:
+    """Whether the index must read `source`: it holds one of `words` (`found`, when given, has
+    the file's words from the run's one scan)."""
+    def any_of(words: tuple[bytes, ...]) -> bool:
+        return found.any(words) if found is not None else any(word in source for word in _minimal(words))
+
     if words is not PREFILTER_WORDS:
-        return any(word in source for word in _minimal(words))
-    if any(word in source for word in _minimal(_OTHER_WORDS)):
+        return any_of(words)
+    if any_of(_OTHER_WORDS):
         return True
-    return any(word in source for word in _DISPATCH_WORDS) and _DISPATCH_USE.search(source) is not None
+    return any_of(_DISPATCH_WORDS) and _DISPATCH_USE.search(source) is not None
 
 
 _OTHER_WORDS = tuple(w for w in PREFILTER_WORDS if w not in _DISPATCH_WORDS)
@@ -176,9 +182,10 @@ def build_index(
             errors.append(str(exc))
             continue
         tree.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + hashlib.blake2b(source, digest_size=16).digest())
-        if mentions_celery(source) or path.stem == "celeryconfig":
+        found = read.found(path, source) if isinstance(read, SourceReader) else None
+        if mentions_celery(source, found=found) or path.stem == "celeryconfig":
             selected.append((str(path), source, index_module_name(path)))
-        elif mentions_celery(source, atomic_words):
+        elif mentions_celery(source, atomic_words, found):
             atomic_only.append((path, source))
         else:
             skipped.append(path)

@@ -17,6 +17,7 @@ from celery_fix.files import FileError, SourceReader, discover, write_atomic
 from celery_fix.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rules
 from celery_fix.report import diff as diff_report
 from celery_fix.report import json_format, text
+from celery_fix.wordscan import WordScan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -70,7 +71,7 @@ def execute(options: RunOptions) -> int:
 
         return print_inventory(discovery.files, config, options.output_format) or (EXIT_ERROR if discovery.errors else 0)
 
-    read = SourceReader()
+    read = SourceReader(_word_scan(rule_classes, config))
     index = _build_index(discovery.files, config, options, read)
     settings = EngineSettings(
         codes=tuple(r.CODE for r in rule_classes),
@@ -85,6 +86,14 @@ def execute(options: RunOptions) -> int:
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
     results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache, read)
     return _report(results, discovery.errors + _index_only_errors(index, results), options, config)
+
+
+def _word_scan(rule_classes, config: Config) -> WordScan:
+    """One scan per file for the words both prefilters look for: the index's and the rules'."""
+    from celery_fix.project import ATOMIC_WORDS, PREFILTER_WORDS
+
+    atomic_functions = [a.rsplit(".", 1)[-1].encode() for a in config.rule_options.get("atomic-functions", ())]
+    return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, *(w for r in rule_classes for w in r.TRIGGERS)})
 
 
 def _build_index(files: list[Path], config: Config, options: RunOptions, read):
