@@ -22,9 +22,9 @@ import libcst as cst
 
 from celery_fix import rule as rule_base
 from celery_fix.files import FileError, SourceReader, module_name_for, read_source
-from celery_fix.imports import ensure_imports
+from celery_fix.fixing import Applied, apply_fixes, shifted_positions
 from celery_fix.names import build_name_table
-from celery_fix.positions import code_in_place, spans_of
+from celery_fix.positions import spans_of
 from celery_fix.registry import all_rule_classes
 from celery_fix.walk import visit_batched_fast
 from celery_fix.wordscan import Found
@@ -70,6 +70,8 @@ class EngineSettings:
     # digest of the index facts results depend on: part of every cache key
     index_digest: str = ""
     project_apps: frozenset[str] = frozenset()
+    # parse and check again after every fix pass, even when all fixes landed as text (tests)
+    full_fix_loop: bool = False
 
 
 # -- per-process state: rules are imported and instantiated once per worker ---------------------
@@ -200,27 +202,53 @@ def _check_parsed(result: FileResult, source: bytes, rules) -> None:
     result.findings = _to_findings(path, module, source, reports)
 
     current, current_reports, current_source = module, reports, source
+    remaining: list[Finding] | None = None
     for _ in range(MAX_FIX_PASSES):
         applicable = [r for r in current_reports if _fix_allowed(r)]
         if not applicable:
             break
-        fixed_source = _apply(current, applicable, current_source)
-        if fixed_source == current_source:
+        applied = apply_fixes(current, applicable, current_source)
+        if applied.source == current_source:
             break
+        if applied.edits is not None and not _SETTINGS.full_fix_loop:
+            remaining = _settled(path, current, current_source, current_reports, applied)
+            if remaining is not None:
+                current_source = applied.source
+                break
         try:
-            current = _parse(path, fixed_source)
+            current = _parse(path, applied.source)
         except FileError as exc:
             result.error = f"{path}: internal error: a fix produced code that does not parse ({exc}); file left unchanged"
             result.internal_error = True
             result.fixed = None
             return
-        current_source = fixed_source
+        current_source = applied.source
         current_reports = _run_rules(current, rules, path, module_name, current_source, original=False)
     if current_source != source:
         result.fixed = current_source
-        result.remaining = _to_findings(path, current, current_source, current_reports)
+        result.remaining = remaining if remaining is not None else _to_findings(path, current, current_source, current_reports)
     else:
         result.remaining = list(result.findings)
+
+
+def _settled(path: str, module: cst.Module, source: bytes, reports, applied: Applied) -> list[Finding] | None:
+    """The findings left after a pass where every fix landed as a text edit, without parsing and
+    checking the result again: the rules' fixes never produce code another fix applies to (the
+    snapshots check each fix on its own output; test_engine checks all rules together). None when
+    that shortcut does not hold: the fixed code must still be parsed and checked."""
+    try:
+        ast.parse(applied.source)  # a fix must never write code that does not parse
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # newer syntax than this Python's, or a broken fix: libcst decides
+    left = [r for r in reports if not _fix_allowed(r)]
+    moved = shifted_positions(left, applied.edits or [], source.decode(module.encoding), applied.source.decode(module.encoding))
+    if moved is None:
+        return None
+    findings = []
+    for report, (line, column) in zip(left, moved):
+        findings.append(_finding(path, report, line, column))
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return findings
 
 
 def _fix_allowed(report: rule_base.RawReport) -> bool:
@@ -293,78 +321,19 @@ def _comments_around(lines: list[str], span) -> list[str]:
 def _to_findings(path: str, module: cst.Module, source: bytes, reports) -> list[Finding]:
     findings = []
     for report in reports:
-        span = report.span
-        fix = None
-        if report.replacement is not None:
-            fix = "unsafe" if report.unsafe else "safe"
-        findings.append(
-            Finding(
-                path=path, line=span.line, column=span.column + 1, code=report.rule.CODE, name=report.rule.NAME,
-                message=report.message, severity=report.rule.SEVERITY, fix=fix,
-            )
-        )
+        findings.append(_finding(path, report, report.span.line, report.span.column))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return findings
 
 
-def _apply(module: cst.Module, reports: list[rule_base.RawReport], source: bytes) -> bytes:
-    """The module's source with the fixes applied: one fix per node per pass, and a fix nested in
-    another waits for the next pass (the loop re-runs the rules)."""
-    chosen: dict[int, rule_base.RawReport] = {}
-    for report in reports:
-        chosen.setdefault(id(report.node), report)
-    needed_imports = [pair for report in chosen.values() for pair in report.imports]
-    fixed_code = _splice(module, list(chosen.values()), source)
-    if fixed_code is None:
-        fixed = _transform(module, {key: r.replacement for key, r in chosen.items()})
-    elif needed_imports:
-        fixed = _parse_for_imports(fixed_code, module)
-    else:
-        return fixed_code.encode(module.encoding)
-    if needed_imports:
-        fixed = ensure_imports(fixed, needed_imports)
-    return fixed.bytes
-
-
-def _splice(module: cst.Module, reports: list[rule_base.RawReport], source: bytes) -> str | None:
-    """Apply replacements as text edits at the nodes' spans: a whole-tree transform rebuilds every
-    node of the module (seconds on a large file), the splice only generates the new nodes.
-    None when some replacement cannot be placed that way (its code depends on its parent)."""
-    # the module's code is its source (libcst round-trips it): no need to generate it again
-    code = source.decode(module.encoding)
-    edits = []
-    for report in sorted(reports, key=lambda r: r.span.start_offset):
-        span, replacement = report.span, report.replacement
-        if not isinstance(replacement, cst.CSTNode) or span.start_offset < 0:
-            return None
-        if edits and span.start_offset < edits[-1][1]:
-            continue  # nested in an earlier fix: next pass
-        # the node must generate in place exactly what the module holds there; an `elif`, an
-        # argument's default comma and the like depend on the parent: use the tree transform
-        if code_in_place(module, report.node, span.indent_tokens) != code[span.start_offset : span.end_offset]:
-            return None
-        edits.append((span.start_offset, span.end_offset, code_in_place(module, replacement, span.indent_tokens)))
-    pieces, last = [], 0
-    for start, end, text in edits:
-        pieces += [code[last:start], text]
-        last = end
-    pieces.append(code[last:])
-    return "".join(pieces)
-
-
-def _parse_for_imports(code: str, original: cst.Module) -> cst.Module:
-    return cst.parse_module(code.encode(original.encoding))
-
-
-def _transform(module: cst.Module, replacements: dict[int, object]) -> cst.Module:
-    class ReplaceReported(cst.CSTTransformer):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            return id(node) not in replacements  # a replaced parent drops nested fixes: next pass
-
-        def on_leave(self, original, updated):
-            return replacements.get(id(original), updated)
-
-    return module.visit(ReplaceReported())
+def _finding(path: str, report: rule_base.RawReport, line: int, column: int) -> Finding:
+    fix = None
+    if report.replacement is not None:
+        fix = "unsafe" if report.unsafe else "safe"
+    return Finding(
+        path=path, line=line, column=column + 1, code=report.rule.CODE, name=report.rule.NAME,
+        message=report.message, severity=report.rule.SEVERITY, fix=fix,
+    )
 
 
 # -- running many files ---------------------------------------------------------------------------
@@ -408,11 +377,17 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(items) < 2 * jobs:
         return [check_source(path, source) for path, source, _ in items]
-    chunk = max(1, min(16, len(items) // (jobs * 4)))
+    # largest files first, one at a time: a few big files decide the wall time, and handing them
+    # out early keeps the workers equally busy (few files reach here, so the messages are cheap)
+    order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
     # fork: the workers inherit the imported rules; spawn would re-import everything per worker
     context = get_context("fork") if "fork" in get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
-        return list(pool.map(_check_item, items, chunksize=chunk))
+        checked = list(pool.map(_check_item, [items[i] for i in order]))
+    results: list[FileResult] = [None] * len(items)  # type: ignore[list-item]
+    for position, result in zip(order, checked):
+        results[position] = result
+    return results
 
 
 def _check_item(item) -> FileResult:

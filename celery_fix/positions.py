@@ -43,6 +43,7 @@ class _TargetedPositionState(CodegenState):
     offset: int = 0
     stack: list[tuple[int, int, int, tuple[str, ...]] | None] = field(default_factory=list)
     syntactic: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
+    wanted: frozenset[int] | None = None
 
     def _advance(self, value: str) -> None:
         self.offset += len(value)
@@ -75,6 +76,8 @@ class _TargetedPositionState(CodegenState):
             return
         line, column, end_line, end_column = self.syntactic.get(id(node), (start[0], start[1], self.line, self.column))
         self.found[id(node)] = Span(line, column, end_line, end_column, start[2], self.offset, start[3])
+        if self.wanted is not None and self.wanted.issubset(self.found):
+            raise _AllFound  # the rest of the module cannot move a position already found
 
     def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         if id(node) not in self.targets:
@@ -103,13 +106,22 @@ class _TargetedPositionState(CodegenState):
 
 def spans_of(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, Span]:
     """Syntactic positions (as PositionProvider computes them) of `nodes`, keyed by id()."""
+    wanted = frozenset(id(node) for node in nodes)
     state = _TargetedPositionState(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
-        targets={id(node) for node in nodes},
+        targets=set(wanted),
+        wanted=wanted,
     )
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllFound:
+        pass  # codegen stops after the last node asked for
     return state.found
+
+
+class _AllFound(Exception):
+    pass
 
 
 def code_in_place(module: cst.Module, node: cst.CSTNode, indent_tokens: tuple[str, ...]) -> str:

@@ -184,3 +184,40 @@ def test_settings_fingerprint_is_stable_across_processes():
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1 and outputs.pop().strip()
+
+
+def _sources_with_fixes():
+    """Every snapshot input and the example project's files: code the fixes apply to."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    paths = sorted(p for p in (root / "snapshots").rglob("*.py") if not p.name.endswith(".fixed.py"))
+    return paths + sorted((root / "examples" / "shop").rglob("*.py"))
+
+
+def test_single_pass_shortcut_gives_what_the_full_fix_loop_gives(monkeypatch):
+    """When every fix lands as a text edit the engine does not parse and check the result again
+    (engine._settled): with every rule on, that must give the findings, fixed code and remaining
+    findings (moved to their new lines) that re-checking gives. A fix whose output another fix
+    applies to would show up here."""
+    from pathlib import Path
+
+    from celery_fix.project import build_index
+
+    shop = Path(__file__).resolve().parent.parent / "examples" / "shop"
+    index = build_index(sorted(shop.rglob("*.py")), shop)
+    codes = tuple(r.CODE for r in all_rule_classes())
+    settled = []
+    real_settled = engine._settled
+    monkeypatch.setattr(engine, "_settled", lambda *a: settled.append(real_settled(*a)) or settled[-1])
+    fixed = 0
+    for path in _sources_with_fixes():
+        data = path.read_bytes()
+        with_index = index if shop in path.parents else None
+        fast = check_one(str(path), data, EngineSettings(codes, {}, unsafe_fixes=True, index=with_index, root=str(shop)))
+        full = check_one(
+            str(path), data, EngineSettings(codes, {}, unsafe_fixes=True, index=with_index, root=str(shop), full_fix_loop=True)
+        )
+        assert (fast.findings, fast.fixed, fast.remaining, fast.error) == (full.findings, full.fixed, full.remaining, full.error), path
+        fixed += fast.fixed is not None
+    assert fixed > 50 and sum(s is not None for s in settled) > 40  # the shortcut was taken, many times
