@@ -48,11 +48,15 @@ PREFILTER_WORDS: tuple[bytes, ...] = (
     b"apply_async", b"send_task", b".signature(", b".s(", b".si(", b"AsyncResult", b"beat_schedule",
     b"BEAT_SCHEDULE", b"register_task", b"ATOMIC_REQUESTS",
 )
-# `.delay`/`apply_async` count only where they can send or pass on a task, or define the method:
-# a test module that only mocks them (`send.delay.assert_called_once()`, `patch("x.send.delay")`,
-# `mocked_apply_async.call_args`) holds no dispatch and is not parsed
-_DISPATCH_WORDS = (b".delay", b"apply_async")
+# Some words count only in some places. `.delay`/`apply_async`: where they can send or pass on a
+# task, or define the method; a test module that only mocks them (`send.delay.assert_called_once()`,
+# `patch("x.send.delay")`, `mocked_apply_async.call_args`) holds no dispatch. `CELERY`: at the start
+# of a name (`CELERY_TASK_ROUTES`, `namespace="CELERY"`), not inside one read from the settings
+# (`settings.ORDER_EVENTS_CELERY_QUEUE`).
 _DISPATCH_USE = re.compile(rb"(?:\.|def )(?:delay|apply_async)(?![.\"'\w])")
+_WHERE_IT_COUNTS = {
+    b".delay": _DISPATCH_USE, b"apply_async": _DISPATCH_USE, b"CELERY": re.compile(rb"(?<!\w)CELERY"),
+}
 # A file that mentions only these (transaction.atomic, and the `atomic-functions` names) matters
 # for the call graph only when it calls a function that dispatches: it is parsed in a second
 # round when it contains the name of one (or on demand, when it defines an atomic wrapper).
@@ -142,12 +146,12 @@ def mentions_celery(source: bytes, words: tuple[bytes, ...] = PREFILTER_WORDS, f
 
     if words is not PREFILTER_WORDS:
         return any_of(words)
-    if any_of(_OTHER_WORDS):
+    if any_of(_PLAIN_WORDS):
         return True
-    return any_of(_DISPATCH_WORDS) and _DISPATCH_USE.search(source) is not None
+    return any(any_of((word,)) and place.search(source) is not None for word, place in _WHERE_IT_COUNTS.items())
 
 
-_OTHER_WORDS = tuple(w for w in PREFILTER_WORDS if w not in _DISPATCH_WORDS)
+_PLAIN_WORDS = tuple(w for w in PREFILTER_WORDS if w not in _WHERE_IT_COUNTS)
 
 
 @functools.lru_cache(maxsize=16)

@@ -286,6 +286,9 @@ def test_prefilter_words():
     assert not mentions_celery(b"def test(mocked_apply_async):\n    assert mocked_apply_async.called\n")
     assert mentions_celery(b"send.delay(1)") and mentions_celery(b"send.apply_async ((1,))")
     assert mentions_celery(b"on_commit(partial(send.delay, 1))") and mentions_celery(b"def apply_async(self):")
+    # a setting read inside a name is not Celery configuration; one that starts with the namespace is
+    assert not mentions_celery(b"queue = settings.ORDER_EVENTS_CELERY_QUEUE_NAME\n")
+    assert mentions_celery(b"CELERY_TASK_ROUTES = {}\n") and mentions_celery(b'namespace="CELERY"')
     assert not mentions_celery(b"def compute_total(order):\n    return sum(l.price for l in order.lines)\n")
 
 
