@@ -111,7 +111,7 @@ class _GitIgnore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.spec = None
-        self.combined = None
+        self.groups = None
         gitignore = root / ".gitignore"
         if gitignore.is_file():
             try:
@@ -121,7 +121,7 @@ class _GitIgnore:
                 # "gitignore" is the current name; older pathspec releases only know "gitwildmatch"
                 factory = "gitignore" if "gitignore" in pathspec.util._registered_patterns else "gitwildmatch"
                 self.spec = pathspec.PathSpec.from_lines(factory, lines)
-                self.combined = _combined_regex(self.spec)
+                self.groups = _sign_groups(self.spec)
             except (OSError, ImportError):
                 self.spec = None
 
@@ -129,26 +129,31 @@ class _GitIgnore:
         if self.spec is None or relative.startswith("/"):
             return False  # no .gitignore, or outside the project root
         path = relative + ("/" if is_dir else "")
-        if self.combined is not None:
-            return self.combined.match(path) is not None
-        return self.spec.match_file(path)
+        if self.groups is None:
+            return self.spec.match_file(path)
+        for ignores, regex in reversed(self.groups):
+            if regex.match(path) is not None:
+                return ignores  # the last pattern that matches decides
+        return False
 
 
-def _combined_regex(spec):
-    """All the .gitignore patterns as one regex (pathspec tries them one by one, per file); only
-    when there is no `!negation`, where the order of patterns matters."""
-    regexes = []
+def _sign_groups(spec):
+    """The .gitignore patterns as few regexes: each run of consecutive patterns of one sign
+    (ignore, or `!` re-include) as one alternation (pathspec tries them one by one, per file).
+    The last matching pattern decides, so the last run with a match does."""
+    groups: list[tuple[bool, list[str]]] = []
     for pattern in getattr(spec, "patterns", ()):
         regex = getattr(pattern, "regex", None)
         if getattr(pattern, "include", None) is None:
             continue  # a blank or comment line
-        if pattern.include is False or regex is None:
+        if regex is None:
             return None
-        regexes.append(regex.pattern)
-    if not regexes:
-        return None
+        if groups and groups[-1][0] == pattern.include:
+            groups[-1][1].append(regex.pattern)
+        else:
+            groups.append((pattern.include, [regex.pattern]))
     try:
-        return re.compile("|".join(f"(?:{r})" for r in regexes))
+        return [(ignores, re.compile("|".join(f"(?:{r})" for r in regexes))) for ignores, regexes in groups]
     except re.error:
         return None
 

@@ -249,9 +249,9 @@ def _dispatcher_names(facts: list[FileFacts]) -> set[tuple[bytes, bytes | None]]
 def _may_call(source: bytes, name: bytes, owner: bytes | None) -> bool:
     """Whether `source` may call the function `name` (of class `owner`): by name, or through an
     `import ... as` alias (which still spells the name once)."""
-    if owner is not None and owner not in source:
+    if name not in source or (owner is not None and owner not in source):
         return False
-    return name + b"(" in source or (name in source and b" as " in source)
+    return name + b"(" in source or b" as " in source
 
 
 def link(linker: Linker) -> ProjectIndex:
@@ -314,10 +314,21 @@ class _SkippedLoader:
         self.stats = stats
         self.cache = cache
         self.errors: list[str] = []
+        self._names: dict[str, list[Path]] | None = None
+
+    def _by_name(self) -> dict[str, list[Path]]:
+        """Skipped files by the last part of the module name they can be (`tasks.py` and
+        `tasks/__init__.py` are both `tasks`)."""
+        if self._names is None:
+            self._names = {}
+            for path in self.skipped:
+                name = path.parent.name if path.name == "__init__.py" else path.stem
+                self._names.setdefault(name, []).append(path)
+        return self._names
 
     def load(self, module: str) -> FileFacts | None:
         tail = module.replace(".", "/")
-        for path in self.skipped:
+        for path in self._by_name().get(module.rpartition(".")[2], ()):
             posix = path.as_posix()
             if not (posix.endswith(tail + ".py") or posix.endswith(tail + "/__init__.py")):
                 continue

@@ -155,14 +155,21 @@ def test_every_subpackage_is_packaged():
     assert found == listed
 
 
-@pytest.mark.parametrize("paths", [["build/", "a/build/", "x.py", "gen/x.py", "deep/gen/x.py", "docs/conf.py", "docs/", "a/b.pyc"]])
-def test_combined_gitignore_regex_agrees_with_pathspec(tmp_path, paths):
+@pytest.mark.parametrize(
+    "gitignore",
+    [
+        "# comment\n\nbuild/\n*.pyc\n/gen\ndocs/**\n",
+        # negations: the last pattern that matches decides
+        "build/\n!build/keep.py\n*.py\n!src/**/*.py\nsrc/gen/\n.*\n!.github\n",
+    ],
+)
+def test_grouped_gitignore_regexes_agree_with_pathspec(tmp_path, gitignore):
     from celery_fix.files import _GitIgnore
 
-    (tmp_path / ".gitignore").write_text("# comment\n\nbuild/\n*.pyc\n/gen\ndocs/**\n")
+    (tmp_path / ".gitignore").write_text(gitignore)
     ignore = _GitIgnore(tmp_path)
-    assert ignore.combined is not None
+    assert ignore.groups is not None
+    paths = ["build/", "a/build/", "build/keep.py", "build/x.py", "x.py", "src/a/x.py", "src/gen/x.py", "src/gen/",
+             "gen/x.py", "deep/gen/x.py", "docs/conf.py", "docs/", "a/b.pyc", ".github/", ".github/w.py", ".venv/"]
     for path in paths:
-        assert (ignore.combined.match(path) is not None) == ignore.spec.match_file(path), path
-    (tmp_path / ".gitignore").write_text("build/\n!build/keep.py\n")
-    assert _GitIgnore(tmp_path).combined is None  # negations: order matters, pathspec decides
+        assert ignore.matches(path.rstrip("/"), is_dir=path.endswith("/")) == ignore.spec.match_file(path), path
