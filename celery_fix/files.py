@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import re
 import stat
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery_fix.config import DEFAULT_EXCLUDES, Config
-from celery_fix.wordscan import Found, WordScan
+from celery_fix.wordscan import Found, ScanCache, WordScan
 
 
 class FileError(Exception):
@@ -211,14 +212,35 @@ def module_name_for(path: Path) -> str:
     return ".".join(parts)
 
 
-class SourceReader:
-    """Reads each file once per run: the index pass and the engine both need the bytes, and
-    both prefilters the words `scan` finds in them (each file is scanned once)."""
+def content_digest(source: bytes) -> bytes:
+    return hashlib.blake2b(source, digest_size=16).digest()
 
-    def __init__(self, scan: WordScan | None = None) -> None:
+
+class SourceReader:
+    """Reads each file once per run: the index pass and the engine both need the bytes, their
+    digest, and the words `scan` finds in them (each file is scanned once, and not at all when
+    `scan_cache` knows its digest)."""
+
+    def __init__(self, scan: WordScan | None = None, scan_cache: ScanCache | None = None) -> None:
         self._sources: dict[str, bytes] = {}
+        self._digests: dict[str, bytes] = {}
         self.scan = scan
+        self.scan_cache = scan_cache
         self._found: dict[str, Found] = {}
+
+    def __call__(self, path: Path) -> bytes:
+        key = str(path)
+        source = self._sources.get(key)
+        if source is None:
+            source = self._sources[key] = read_source(path)
+        return source
+
+    def digest(self, path: Path | str, source: bytes) -> bytes:
+        key = str(path)
+        digest = self._digests.get(key)
+        if digest is None:
+            digest = self._digests[key] = content_digest(source)
+        return digest
 
     def found(self, path: Path | str, source: bytes) -> Found | None:
         """The scan's words in `source` (the bytes of `path`); None without a scan."""
@@ -227,12 +249,9 @@ class SourceReader:
         key = str(path)
         found = self._found.get(key)
         if found is None:
-            found = self._found[key] = self.scan.found(source)
+            if self.scan_cache is not None:
+                found = self.scan_cache.found(self.scan, source, self.digest(path, source))
+            else:
+                found = self.scan.found(source)
+            self._found[key] = found
         return found
-
-    def __call__(self, path: Path) -> bytes:
-        key = str(path)
-        source = self._sources.get(key)
-        if source is None:
-            source = self._sources[key] = read_source(path)
-        return source

@@ -24,7 +24,7 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
-from celery_fix.files import FileError, SourceReader, module_name_for, read_source
+from celery_fix.files import FileError, SourceReader, content_digest, module_name_for, read_source
 from celery_fix.wordscan import Found
 from celery_fix.index_digest import index_digest
 from celery_fix.index.ast_collect import Unsupported, collect_source_ast
@@ -179,13 +179,23 @@ def build_index(
     # the linked index depends on every file (linking may load a skipped module's `**OPTIONS`):
     # an unchanged tree gets the whole index from the cache, with no linking
     tree = hashlib.blake2b(repr((_CACHE_TAG, atomic_functions)).encode(), digest_size=20)
+    sources: list[tuple[Path, bytes]] = []
     for path in files:
         try:
             source = read(path)
         except FileError as exc:
             errors.append(str(exc))
             continue
-        tree.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + hashlib.blake2b(source, digest_size=16).digest())
+        digest = read.digest(path, source) if isinstance(read, SourceReader) else content_digest(source)
+        tree.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
+        sources.append((path, source))
+    tree_key = f"linked-index-{tree.hexdigest()}-{len(errors)}" if cache is not None else None
+    cached = cache.get(tree_key) if tree_key is not None else None
+    if isinstance(cached, ProjectIndex):
+        cached.reindex()
+        cached.stats.seconds = time.perf_counter() - started
+        return cached
+    for path, source in sources:
         found = read.found(path, source) if isinstance(read, SourceReader) else None
         if mentions_celery(source, found=found) or path.stem == "celeryconfig":
             selected.append((str(path), source, index_module_name(path)))
@@ -193,12 +203,6 @@ def build_index(
             atomic_only.append((path, source))
         else:
             skipped.append(path)
-    tree_key = f"linked-index-{tree.hexdigest()}-{len(errors)}" if cache is not None else None
-    cached = cache.get(tree_key) if tree_key is not None else None
-    if isinstance(cached, ProjectIndex):
-        cached.reindex()
-        cached.stats.seconds = time.perf_counter() - started
-        return cached
     facts = _collect_cached(selected, jobs, cache)
     # second round: atomic-only files that call a function which dispatches
     dispatchers = _dispatcher_names(facts)

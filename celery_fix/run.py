@@ -17,7 +17,7 @@ from celery_fix.files import FileError, SourceReader, discover, write_atomic
 from celery_fix.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rules
 from celery_fix.report import diff as diff_report
 from celery_fix.report import json_format, text
-from celery_fix.wordscan import WordScan
+from celery_fix.wordscan import ScanCache, WordScan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -71,7 +71,9 @@ def execute(options: RunOptions) -> int:
 
         return print_inventory(discovery.files, config, options.output_format) or (EXIT_ERROR if discovery.errors else 0)
 
-    read = SourceReader(_word_scan(rule_classes, config))
+    scan = _word_scan(rule_classes, config)
+    scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
+    read = SourceReader(scan, scan_cache)
     index = _build_index(discovery.files, config, options, read)
     settings = EngineSettings(
         codes=tuple(r.CODE for r in rule_classes),
@@ -85,6 +87,8 @@ def execute(options: RunOptions) -> int:
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
     results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache, read)
+    if scan_cache is not None:
+        scan_cache.save()
     return _report(results, discovery.errors + _index_only_errors(index, results), options, config)
 
 

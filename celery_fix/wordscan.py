@@ -8,8 +8,9 @@ scanned once per anchor, and for a group's words only when it holds the anchor.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from typing import Iterable
+from typing import Any, Iterable
 
 MIN_ANCHOR = 5  # shorter anchors (`task`, `sche`) occur in too many files to save a scan
 
@@ -66,3 +67,29 @@ def _anchors_of(word: bytes) -> set[bytes]:
     if len(word) <= MIN_ANCHOR:
         return {word}
     return {word[i : i + n] for n in range(MIN_ANCHOR, len(word) + 1) for i in range(len(word) - n + 1)}
+
+
+class ScanCache:
+    """Each file's words by content digest, kept between runs (one cache entry for the tree):
+    a run on an unchanged tree scans nothing. `store` is a ResultCache."""
+
+    def __init__(self, store: Any, scan: WordScan) -> None:
+        self.store = store
+        self.key = "scan-" + hashlib.blake2b(repr(sorted(scan.words)).encode(), digest_size=16).hexdigest()
+        loaded = store.get(self.key)
+        self.known: dict[bytes, frozenset[bytes]] = loaded if isinstance(loaded, dict) else {}
+        self.used: dict[bytes, frozenset[bytes]] = {}
+        self.missed = False
+
+    def found(self, scan: WordScan, source: bytes, digest: bytes) -> Found:
+        words = self.known.get(digest)
+        if words is None:
+            words = scan.found(source).words
+            self.missed = True
+        self.used[digest] = words
+        return Found(source, words, scan.words)
+
+    def save(self) -> None:
+        """Keep the digests this run saw (old versions of files drop out)."""
+        if self.missed or len(self.used) != len(self.known):
+            self.store.put(self.key, self.used)

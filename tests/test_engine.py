@@ -221,3 +221,23 @@ def test_single_pass_shortcut_gives_what_the_full_fix_loop_gives(monkeypatch):
         assert (fast.findings, fast.fixed, fast.remaining, fast.error) == (full.findings, full.fixed, full.remaining, full.error), path
         fixed += fast.fixed is not None
     assert fixed > 50 and sum(s is not None for s in settled) > 40  # the shortcut was taken, many times
+
+
+def test_word_scan_cache_skips_scanning_an_unchanged_file(tmp_path, monkeypatch):
+    from celery_fix.wordscan import ScanCache, WordScan
+
+    store = ResultCache(tmp_path, "scan test")
+    scan = WordScan({b"celery", b"Celery", b".delay", b"queue"})
+    first = ScanCache(store, scan)
+    found = first.found(scan, b"from celery import Celery\n", b"digest-1")
+    assert found.words == {b"celery", b"Celery"} and found.any([b"Celery"]) and not found.any([b"queue"])
+    first.save()
+
+    def no_scanning(*args):
+        raise AssertionError("an unchanged file must not be scanned again")
+
+    monkeypatch.setattr(WordScan, "found", no_scanning)
+    again = ScanCache(store, scan).found(scan, b"from celery import Celery\n", b"digest-1")
+    assert again.words == found.words
+    # another word list is another cache entry
+    assert ScanCache(store, WordScan({b"celery"})).known == {}
