@@ -19,7 +19,8 @@ from typing import Any
 
 import libcst as cst
 
-from celery_fix.index.values import UNKNOWN, Call, evaluate, is_unknown, timedelta_seconds
+from celery_fix.index.evaluate import evaluate
+from celery_fix.index.values import UNKNOWN, Call, is_unknown, timedelta_seconds
 from celery_fix.names import NameTable
 from celery_fix.scopes import local_names
 from celery_fix.walk import visit_readonly

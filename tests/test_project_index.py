@@ -324,7 +324,7 @@ def test_local_and_builtin_names(tmp_path):
     ("get_schedule()", "unknown", None),
 ])
 def test_schedule_info(source, kind, period):
-    from celery_fix.index.values import evaluate
+    from celery_fix.index.evaluate import evaluate
 
     module = cst.parse_module(f"from datetime import timedelta\nfrom celery.schedules import crontab, solar\nx = {source}\n")
     table = build_name_table(module, "m")

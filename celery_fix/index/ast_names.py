@@ -171,7 +171,7 @@ def is_task_factory(table: AstNameTable, func: ast.AST) -> bool:
     return binding is not None and binding.kind == "task_decorator"
 
 
-# -- literal values (values.evaluate) ----------------------------------------------------------------
+# -- literal values (evaluate.evaluate) --------------------------------------------------------------
 import operator
 
 _BINARY = {

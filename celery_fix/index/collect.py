@@ -16,7 +16,8 @@ from celery_fix.index.collect_config import ConfigMixin
 from celery_fix.index.collect_dispatch import DispatchMixin
 from celery_fix.index.facts import ClassFact, Decorated, FileFacts, FunctionFact
 from celery_fix.index.scopes import _Frame, _local_names, walk
-from celery_fix.index.values import UNKNOWN, Ref, evaluate
+from celery_fix.index.evaluate import evaluate
+from celery_fix.index.values import UNKNOWN, Ref
 from celery_fix.names import NameTable, build_name_table, dotted_name
 from celery_fix.positions import spans_of
 

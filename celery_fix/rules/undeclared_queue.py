@@ -4,7 +4,7 @@ import libcst as cst
 from fixit import Valid
 
 from celery_fix import rule
-from celery_fix.index.values import evaluate
+from celery_fix.index.evaluate import evaluate
 from celery_fix.results import (
     dict_literals,
     find_task,
