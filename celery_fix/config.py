@@ -12,7 +12,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from celery_fix.registry import SelectionError, all_rule_classes, validate_selectors
+from celery_fix.registry import SelectionError, all_rule_infos, validate_selectors
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".eggs", "__pycache__", "node_modules",
@@ -73,7 +73,7 @@ def load_config(paths: list[Path], explicit: Path | None = None) -> Config:
 
 
 def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
-    option_keys = {key: rule for rule in all_rule_classes() for key in rule.OPTIONS}
+    option_keys = {key: rule for rule in all_rule_infos() for key in rule.OPTIONS}
     unknown = [key for key in section if key not in _GENERAL_KEYS and key not in option_keys]
     if unknown:
         raise ConfigError(f"{pyproject}: unknown key in [tool.celery-fix]: {', '.join(sorted(unknown))}")
@@ -140,5 +140,5 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
 
 
 def _extend_select(select, extra: tuple[str, ...]) -> tuple[str, ...]:
-    base = [r.CODE for r in all_rule_classes() if r.ENABLED_BY_DEFAULT] if select is None else list(select)
+    base = [r.CODE for r in all_rule_infos() if r.ENABLED_BY_DEFAULT] if select is None else list(select)
     return (*base, *extra)

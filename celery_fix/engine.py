@@ -1,4 +1,5 @@
-"""Runs the rules over files: prefilter, one parse, one batched pass, the fix loop, the checks.
+"""Checks one file: the rules' relevance test, one parse, one batched pass, the fix loop, the checks.
+(`celery_fix.runner` runs it over many files.)
 
 Rules run under our own driver rather than Fixit's LintRunner: all rules share one traversal
 with no metadata providers (Fixit's Position/Parent metadata costs several parses per file),
@@ -8,70 +9,24 @@ and positions and suppression comments are worked out only for what was reported
 from __future__ import annotations
 
 import ast
-import fnmatch
-import functools
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Any
 
 import libcst as cst
 
 from celery_fix import rule as rule_base
-from celery_fix.files import FileError, SourceReader, module_name_for, read_source
+from celery_fix.files import FileError, module_name_for
 from celery_fix.fixing import Applied, apply_fixes, shifted_positions
 from celery_fix.names import build_name_table
+from celery_fix.model import EngineSettings, FileResult, Finding
 from celery_fix.positions import spans_of
 from celery_fix.registry import all_rule_classes
+from celery_fix.runner import ignored_for_path, minimal_words, run_files, trigger_words
+
+__all__ = ["EngineSettings", "FileResult", "Finding", "check_one", "check_source", "minimal_words", "run_files"]
 from celery_fix.walk import visit_batched_fast
-from celery_fix.wordscan import Found
 
 MAX_FIX_PASSES = 10  # like ruff's fix loop: overlapping fixes land one per pass
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: str
-    line: int
-    column: int  # 1-based, as editors and ruff show it
-    code: str
-    name: str
-    message: str
-    severity: str
-    fix: str | None  # "safe", "unsafe" or None (report only)
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    # findings left in the fixed code (after the fixes the run's policy allows)
-    remaining: list[Finding] = field(default_factory=list)
-    original: bytes = b""
-    fixed: bytes | None = None  # None: no fix applies
-    encoding: str = "utf-8"
-    error: str | None = None
-    internal_error: bool = False
-    parsed: bool = False
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    codes: tuple[str, ...]
-    rule_options: dict[str, Any]
-    unsafe_fixes: bool = False
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    root: str = "."
-    prefilter: bool = True
-    index: Any = None
-    # digest of the index facts results depend on: part of every cache key
-    index_digest: str = ""
-    project_apps: frozenset[str] = frozenset()
-    # parse and check again after every fix pass, even when all fixes landed as text (tests)
-    full_fix_loop: bool = False
 
 
 # -- per-process state: rules are imported and instantiated once per worker ---------------------
@@ -93,7 +48,7 @@ def _init_worker(settings: EngineSettings) -> None:
 def check_source(path: str, source: bytes) -> FileResult:
     assert _SETTINGS is not None, "engine not initialised"
     result = FileResult(path, original=source)
-    rules = [r for r in _RULES if not _ignored_for_path(r.CODE, path, _SETTINGS)]
+    rules = [r for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS)]
     if not rules or (_SETTINGS.prefilter and not _mentions_any(source, rules, path)):
         return result
     try:
@@ -106,45 +61,17 @@ def check_source(path: str, source: bytes) -> FileResult:
     return result
 
 
-def _mentions_any(source: bytes, rules, path: str, found: Found | None = None) -> bool:
-    """`found`: the file's words from the run's one scan (SourceReader), when there is one."""
-    words = _trigger_words(tuple(type(r) for r in rules))
-    if words is not None and not (found.any(words) if found is not None else any(word in source for word in words)):
+def _mentions_any(source: bytes, rules, path: str) -> bool:
+    words = trigger_words(tuple(type(r) for r in rules))
+    if words is not None and not any(word in source for word in words):
         return False  # the common case, decided by one scan per distinct word
     return any(r.relevant(source, _SETTINGS.index, path) for r in rules)
 
 
-@functools.lru_cache(maxsize=64)
-def _trigger_words(rule_types: tuple[type, ...]) -> tuple[bytes, ...] | None:
-    """The rules' trigger words, each once (rules share many), most common first; None when some
-    rule must see every file. (`in` per word beats one regex alternation here, measured.)"""
-    if any(not r.TRIGGERS for r in rule_types):
-        return None
-    return minimal_words({w for r in rule_types for w in r.TRIGGERS})
-
-
-def minimal_words(words) -> tuple[bytes, ...]:
-    """`words` without those that contain another (`shared_task` is found when `task` is): the
-    same files match, with fewer scans."""
-    ordered = sorted(set(words), key=len)
-    kept: list[bytes] = []
-    for word in ordered:
-        if not any(shorter in word for shorter in kept):
-            kept.append(word)
-    return tuple(kept)
-
-
-def _ignored_for_path(code: str, path: str, settings: EngineSettings) -> bool:
-    if not settings.per_file_ignores:
-        return False
-    try:
-        relative = Path(path).resolve().relative_to(Path(settings.root).resolve()).as_posix()
-    except ValueError:
-        relative = Path(path).as_posix()
-    for pattern, codes in settings.per_file_ignores:
-        if fnmatch.fnmatch(relative, pattern) and any(code.startswith(c.upper()) or c.upper() == "ALL" for c in codes):
-            return True
-    return False
+def relevant_here(source: bytes, path: str) -> bool:
+    """Whether some rule not ignored for `path` finds the file relevant (its words matched)."""
+    assert _SETTINGS is not None, "engine not initialised"
+    return any(r.relevant(source, _SETTINGS.index, path) for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS))
 
 
 _OPERATORS = (b"+", b"-", b"*", b"/", b"|", b"&", b"%", b" and ", b" or ", b",")
@@ -334,65 +261,6 @@ def _finding(path: str, report: rule_base.RawReport, line: int, column: int) -> 
         path=path, line=line, column=column + 1, code=report.rule.CODE, name=report.rule.NAME,
         message=report.message, severity=report.rule.SEVERITY, fix=fix,
     )
-
-
-# -- running many files ---------------------------------------------------------------------------
-def run_files(
-    paths: list[str], settings: EngineSettings, jobs: int | None = None, cache=None, read=read_source
-) -> list[FileResult]:
-    """Check `paths`. The main process reads each file once and applies the prefilter and the
-    cache; only files that must be parsed go to the worker processes."""
-    _init_worker(settings)
-    results: dict[str, FileResult] = {}
-    to_parse: list[tuple[str, bytes, str | None]] = []
-    for path in paths:
-        try:
-            source = read(Path(path))
-        except FileError as exc:
-            results[path] = FileResult(path, error=str(exc))
-            continue
-        rules = [r for r in _RULES if not _ignored_for_path(r.CODE, path, settings)]
-        found = read.found(path, source) if isinstance(read, SourceReader) else None
-        if not rules or (settings.prefilter and not _mentions_any(source, rules, path, found)):
-            results[path] = FileResult(path, original=source)
-            continue
-        key = cache.key(path, source) if cache is not None else None
-        cached = cache.get(key) if key is not None else None
-        if isinstance(cached, FileResult):
-            cached.original = source
-            results[path] = cached
-        else:
-            to_parse.append((path, source, key))
-
-    for (path, source, key), result in zip(to_parse, _check_many(to_parse, settings, jobs)):
-        results[path] = result
-        if key is not None and not result.internal_error:
-            result.original = b""  # the bytes are the key; do not store them twice
-            cache.put(key, result)
-            result.original = source
-    return [results[p] for p in paths]
-
-
-def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileResult]:
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(items) < 2 * jobs:
-        return [check_source(path, source) for path, source, _ in items]
-    # largest files first, one at a time: a few big files decide the wall time, and handing them
-    # out early keeps the workers equally busy (few files reach here, so the messages are cheap)
-    order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
-    # fork: the workers inherit the imported rules; spawn would re-import everything per worker
-    context = get_context("fork") if "fork" in get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
-        checked = list(pool.map(_check_item, [items[i] for i in order]))
-    results: list[FileResult] = [None] * len(items)  # type: ignore[list-item]
-    for position, result in zip(order, checked):
-        results[position] = result
-    return results
-
-
-def _check_item(item) -> FileResult:
-    path, source, _ = item
-    return check_source(path, source)
 
 
 def check_one(path: str, source: bytes, settings: EngineSettings) -> FileResult:

@@ -27,9 +27,7 @@ from typing import Any
 from celery_fix.files import FileError, SourceReader, content_digest, module_name_for, read_source
 from celery_fix.wordscan import Found
 from celery_fix.index_digest import index_digest
-from celery_fix.index.ast_collect import Unsupported, collect_source_ast
-from celery_fix.index.collect import FileFacts, collect_source
-from celery_fix.index.link import Linker
+from celery_fix.index.facts import FileFacts
 from celery_fix.index.model import (
     READING_KINDS, AppInfo, BeatEntry, Consumer, DispatchSite, IndexStats, SettingValue, TaskInfo,
 )
@@ -156,7 +154,7 @@ _PLAIN_WORDS = tuple(w for w in PREFILTER_WORDS if w not in _WHERE_IT_COUNTS)
 
 @functools.lru_cache(maxsize=16)
 def _minimal(words: tuple[bytes, ...]) -> tuple[bytes, ...]:
-    from celery_fix.engine import minimal_words
+    from celery_fix.runner import minimal_words
 
     return minimal_words(words)
 
@@ -220,6 +218,8 @@ def build_index(
             errors.append(f.error)
 
     loader = _SkippedLoader(skipped, stats, cache)
+    from celery_fix.index.link import Linker  # not needed when the cache has the linked index
+
     linker = Linker(facts, atomic_functions, load=loader.load)
     index = link(linker)
     index.errors = errors + loader.errors
@@ -258,7 +258,7 @@ def _may_call(source: bytes, name: bytes, owner: bytes | None) -> bool:
     return name + b"(" in source or b" as " in source
 
 
-def link(linker: Linker) -> ProjectIndex:
+def link(linker: Any) -> ProjectIndex:
     app_infos, apps = linker.link_apps()
     tasks = linker.link_tasks()
     index = ProjectIndex(tasks=tasks, apps=apps, app_infos=app_infos)
@@ -283,7 +283,7 @@ def link(linker: Linker) -> ProjectIndex:
 index_module_name = module_name_for
 
 
-def _main_settings_module(linker: Linker) -> str | None:
+def _main_settings_module(linker: Any) -> str | None:
     hints = [m for f in linker.facts for m in f.django_settings_module]
     return hints[0] if hints else None
 
@@ -355,9 +355,14 @@ class _SkippedLoader:
 def collect_file(path: str, source: bytes, module: str) -> FileFacts:
     """One file's facts: from the stdlib `ast` (fast), or from libcst when the running Python
     cannot parse the file (newer syntax; libcst then also words the error of a broken file)."""
+    # imported here: a run whose index comes from the cache never loads the collectors
+    from celery_fix.index.ast_collect import Unsupported, collect_source_ast
+
     try:
         return collect_source_ast(path, source, module)
     except Unsupported:
+        from celery_fix.index.collect import collect_source
+
         return collect_source(path, source, module)
 
 

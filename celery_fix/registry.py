@@ -1,14 +1,19 @@
-"""All rule classes, and selecting them by code (`CEL202`), area prefix (`CEL2`) or `ALL`."""
+"""All rules, and selecting them by code (`CEL202`), area prefix (`CEL2`) or `ALL`.
+
+Selection works on the catalogue (`celery_fix/catalogue.py`, generated from the rule classes):
+each rule's code, name, options and prefilter words, without importing the rules. Importing
+them loads libcst and Fixit, about half a second, which a run whose results all come from the
+cache does not need. `RuleInfo.load()` imports one rule class when it is needed.
+"""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
-
-from celery_fix import rule as rule_base
-from celery_fix import rules as rules_package
+from typing import Any
 
 CODE_PATTERN = re.compile(r"^CEL[1-9]\d{2}$")
 
@@ -17,9 +22,42 @@ class SelectionError(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """What the catalogue knows of a rule, under the names the rule class uses."""
+
+    CODE: str
+    NAME: str
+    module: str
+    class_name: str
+    ENABLED_BY_DEFAULT: bool = True
+    OPTIONS: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    TRIGGERS: tuple[bytes, ...] = ()
+
+    def load(self) -> type:
+        return getattr(importlib.import_module(self.module), self.class_name)
+
+    @classmethod
+    def of(cls, rule_cls: type) -> RuleInfo:
+        return cls(
+            rule_cls.CODE, rule_cls.NAME, rule_cls.__module__, rule_cls.__name__, rule_cls.ENABLED_BY_DEFAULT,
+            dict(rule_cls.OPTIONS), tuple(rule_cls.TRIGGERS),
+        )
+
+
+def all_rule_infos() -> tuple[RuleInfo, ...]:
+    from celery_fix.catalogue import RULES
+
+    return RULES
+
+
 @lru_cache(maxsize=None)
-def all_rule_classes() -> tuple[type[rule_base.CeleryRule], ...]:
-    found: dict[str, type[rule_base.CeleryRule]] = {}
+def all_rule_classes() -> tuple[type, ...]:
+    """Every rule class, found by importing every module of `celery_fix.rules`."""
+    from celery_fix import rule as rule_base
+    from celery_fix import rules as rules_package
+
+    found: dict[str, type] = {}
     for info in pkgutil.iter_modules(rules_package.__path__):
         module = importlib.import_module(f"{rules_package.__name__}.{info.name}")
         for value in vars(module).values():
@@ -32,16 +70,21 @@ def all_rule_classes() -> tuple[type[rule_base.CeleryRule], ...]:
     return tuple(found[code] for code in sorted(found))
 
 
-def rule_by_code(code: str) -> type[rule_base.CeleryRule] | None:
+def rule_class(code: str) -> type:
+    return next(r for r in all_rule_infos() if r.CODE == code).load()
+
+
+def rule_by_code(code: str) -> type | None:
     code = code.strip().upper()
-    return next((r for r in all_rule_classes() if r.CODE == code or r.NAME == code.lower()), None)
+    info = next((r for r in all_rule_infos() if r.CODE == code or r.NAME == code.lower()), None)
+    return info.load() if info is not None else None
 
 
-def _matching(selector: str) -> list[type[rule_base.CeleryRule]]:
+def _matching(selector: str) -> list[RuleInfo]:
     selector = selector.strip().upper()
     if selector == "ALL":
-        return list(all_rule_classes())
-    matched = [r for r in all_rule_classes() if r.CODE.startswith(selector) or r.NAME.upper() == selector]
+        return list(all_rule_infos())
+    matched = [r for r in all_rule_infos() if r.CODE.startswith(selector) or r.NAME.upper() == selector]
     if not matched or not selector.startswith("CEL") and len(matched) != 1:
         raise SelectionError(f"unknown rule code or prefix: {selector}")
     return matched
@@ -52,17 +95,22 @@ def validate_selectors(selectors: list[str] | tuple[str, ...]) -> None:
         _matching(selector)
 
 
-def select_rules(select: list[str] | None, ignore: list[str]) -> list[type[rule_base.CeleryRule]]:
+def select_rule_infos(select: list[str] | None, ignore: list[str]) -> list[RuleInfo]:
     """`select` None means the default set (rules enabled by default); explicit selection turns on
     off-by-default rules too. `ignore` is applied last."""
     if select is None:
-        chosen = [r for r in all_rule_classes() if r.ENABLED_BY_DEFAULT]
+        chosen = [r for r in all_rule_infos() if r.ENABLED_BY_DEFAULT]
     else:
         chosen = []
         for selector in select:
             chosen += [r for r in _matching(selector) if r not in chosen]
-    ignored = {r for selector in ignore for r in _matching(selector)}
-    return [r for r in all_rule_classes() if r in chosen and r not in ignored]
+    ignored = {r.CODE for selector in ignore for r in _matching(selector)}
+    return [r for r in all_rule_infos() if r in chosen and r.CODE not in ignored]
+
+
+def select_rules(select: list[str] | None, ignore: list[str]) -> list[type]:
+    """The selected rule classes (imports them)."""
+    return [info.load() for info in select_rule_infos(select, ignore)]
 
 
 def parse_codes(text: str | None) -> list[str]:

@@ -11,10 +11,11 @@ import click
 
 from celery_fix.cache import ResultCache, settings_fingerprint
 from celery_fix.config import Config, ConfigError, load_config
-from celery_fix.engine import EngineSettings, FileResult, run_files
+from celery_fix.model import EngineSettings, FileResult
+from celery_fix.runner import run_files
 from celery_fix.index_digest import index_digest
 from celery_fix.files import FileError, SourceReader, discover, write_atomic
-from celery_fix.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rules
+from celery_fix.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rule_infos
 from celery_fix.report import diff as diff_report
 from celery_fix.report import json_format, text
 from celery_fix.wordscan import ScanCache, WordScan
@@ -55,7 +56,7 @@ def execute(options: RunOptions) -> int:
     try:
         config = load_config(paths, options.config_file)
         config = _apply_command_line(config, options)
-        rule_classes = select_rules(list(config.select) if config.select is not None else None, list(config.ignore))
+        rules = select_rule_infos(list(config.select) if config.select is not None else None, list(config.ignore))
     except (ConfigError, SelectionError) as exc:
         error(str(exc))
         return EXIT_ERROR
@@ -71,12 +72,12 @@ def execute(options: RunOptions) -> int:
 
         return print_inventory(discovery.files, config, options.output_format) or (EXIT_ERROR if discovery.errors else 0)
 
-    scan = _word_scan(rule_classes, config)
+    scan = _word_scan(rules, config)
     scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
     read = SourceReader(scan, scan_cache)
     index = _build_index(discovery.files, config, options, read)
     settings = EngineSettings(
-        codes=tuple(r.CODE for r in rule_classes),
+        codes=tuple(r.CODE for r in rules),
         rule_options=dict(config.rule_options),
         unsafe_fixes=config.unsafe_fixes,
         per_file_ignores=config.per_file_ignores,
@@ -92,12 +93,12 @@ def execute(options: RunOptions) -> int:
     return _report(results, discovery.errors + _index_only_errors(index, results), options, config)
 
 
-def _word_scan(rule_classes, config: Config) -> WordScan:
+def _word_scan(rules, config: Config) -> WordScan:
     """One scan per file for the words both prefilters look for: the index's and the rules'."""
     from celery_fix.project import ATOMIC_WORDS, PREFILTER_WORDS
 
     atomic_functions = [a.rsplit(".", 1)[-1].encode() for a in config.rule_options.get("atomic-functions", ())]
-    return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, *(w for r in rule_classes for w in r.TRIGGERS)})
+    return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, *(w for r in rules for w in r.TRIGGERS)})
 
 
 def _build_index(files: list[Path], config: Config, options: RunOptions, read):

@@ -51,8 +51,7 @@ def comparable(index) -> dict:
 def forbid_parsing(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("a warm build parsed a file")
-    monkeypatch.setattr(project, "collect_source_ast", refuse)
-    monkeypatch.setattr(project, "collect_source", refuse)
+    monkeypatch.setattr(project, "collect_file", refuse)
 
 
 @pytest.mark.parametrize("root", [FIXTURES / "django_proj", FIXTURES / "class_proj", FIXTURES / "plain_proj", EXAMPLE])
@@ -110,7 +109,9 @@ def test_cold_build_does_not_use_libcst(monkeypatch):
     """Every fixture file parses with the running Python: libcst is not needed for the index."""
     def refuse(*args, **kwargs):
         raise AssertionError("libcst collector used")
-    monkeypatch.setattr(project, "collect_source", refuse)
+    from celery_fix.index import collect
+
+    monkeypatch.setattr(collect, "collect_source", refuse)
     for root in (FIXTURES / "django_proj", EXAMPLE):
         index = build_index(files_of(root), root, jobs=1)
         assert index.tasks and not index.errors

@@ -1,0 +1,27 @@
+"""Every rule's code, name, options and prefilter words, read without importing the rules.
+
+Generated from the rule classes by `python -m celery_fix.docs`; tests/test_readme.py fails when it
+is stale. Do not edit."""
+
+from celery_fix.registry import RuleInfo
+
+RULES = (
+    RuleInfo('CEL202', 'retry-without-backoff', 'celery_fix.rules.retry_without_backoff', 'RetryWithoutBackoffRule', True, {'retry-backoff-max': 600, 'explicit-backoff-defaults': True}, (b'autoretry_for',)),
+    RuleInfo('CEL401', 'unused-result', 'celery_fix.rules.unused_result', 'UnusedResultRule', True, {'result-backend': 'auto'}, (b'shared_task', b'.task')),
+    RuleInfo('CEL402', 'unbounded-result-expiry', 'celery_fix.rules.unbounded_result_expiry', 'UnboundedResultExpiryRule', True, {'max-result-expires': 604800, 'result-backend': 'auto'}, (b'RESULT_EXPIRES', b'result_expires')),
+    RuleInfo('CEL403', 'blocking-result-in-request', 'celery_fix.rules.blocking_result_in_request', 'BlockingResultInRequestRule', True, {}, (b'.delay', b'apply_async', b'send_task', b'.s(', b'.si(', b'celery', b'AsyncResult', b'GroupResult', b'ResultSet')),
+    RuleInfo('CEL501', 'no-queue-routing', 'celery_fix.rules.no_queue_routing', 'NoQueueRoutingRule', True, {'min-tasks': 3}, (b'Celery',)),
+    RuleInfo('CEL502', 'route-to-unknown-task', 'celery_fix.rules.route_to_unknown_task', 'RouteToUnknownTaskRule', True, {}, (b'ROUTES', b'task_routes')),
+    RuleInfo('CEL503', 'undeclared-queue', 'celery_fix.rules.undeclared_queue', 'UndeclaredQueueRule', True, {}, (b'queue', b'ROUTES', b'task_routes', b'QUEUES')),
+    RuleInfo('CEL504', 'implicit-task-name', 'celery_fix.rules.implicit_task_name', 'ImplicitTaskNameRule', False, {}, (b'shared_task', b'.task')),
+    RuleInfo('CEL701', 'dispatch-in-atomic', 'celery_fix.rules.dispatch_in_atomic', 'DispatchInAtomicRule', True, {'on-commit-style': 'partial', 'atomic-functions': []}, (b'.delay', b'apply_async', b'send_task', b'.s(', b'.si(', b'celery')),
+    RuleInfo('CEL702', 'dispatch-in-atomic-caller', 'celery_fix.rules.dispatch_in_atomic_caller', 'DispatchInAtomicCallerRule', True, {'on-commit-style': 'partial', 'atomic-functions': []}, (b'.delay', b'apply_async', b'send_task', b'.s(', b'.si(', b'celery')),
+    RuleInfo('CEL703', 'dispatch-in-atomic-request', 'celery_fix.rules.dispatch_in_atomic_request', 'DispatchInAtomicRequestRule', True, {'on-commit-style': 'partial', 'atomic-functions': []}, (b'.delay', b'apply_async', b'send_task', b'.s(', b'.si(', b'celery')),
+    RuleInfo('CEL704', 'dispatch-in-save-or-signal', 'celery_fix.rules.dispatch_in_save_or_signal', 'DispatchInSaveOrSignalRule', True, {'on-commit-style': 'partial', 'atomic-functions': []}, (b'.delay', b'apply_async', b'send_task', b'.s(', b'.si(', b'celery')),
+    RuleInfo('CEL801', 'beat-entry-without-expires', 'celery_fix.rules.beat_entry_without_expires', 'BeatEntryWithoutExpiresRule', True, {'beat-scheduler': 'auto', 'beat-default-expires': 3600}, (b'BEAT_SCHEDULE', b'beat_schedule', b'add_periodic_task', b'PeriodicTask')),
+    RuleInfo('CEL802', 'interval-for-time-of-day', 'celery_fix.rules.interval_for_time_of_day', 'IntervalForTimeOfDayRule', True, {}, (b'BEAT_SCHEDULE', b'beat_schedule', b'add_periodic_task')),
+    RuleInfo('CEL803', 'overlapping-runs', 'celery_fix.rules.overlapping_runs', 'OverlappingRunsRule', True, {}, (b'BEAT_SCHEDULE', b'beat_schedule', b'add_periodic_task')),
+    RuleInfo('CEL804', 'beat-unknown-task', 'celery_fix.rules.beat_unknown_task', 'BeatUnknownTaskRule', True, {}, (b'BEAT_SCHEDULE', b'beat_schedule', b'add_periodic_task')),
+    RuleInfo('CEL805', 'undocumented-periodic-task', 'celery_fix.rules.undocumented_periodic_task', 'UndocumentedPeriodicTaskRule', True, {}, (b'shared_task', b'.task(', b'.task\n', b'.task\r', b'.task ', b'@task', b'Task)', b'Task,', b'register_task', b'BEAT_SCHEDULE', b'beat_schedule', b'add_periodic_task')),
+    RuleInfo('CEL806', 'crontab-every-minute', 'celery_fix.rules.crontab_every_minute', 'CrontabEveryMinuteRule', True, {}, (b'crontab',)),
+)

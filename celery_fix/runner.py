@@ -1,0 +1,153 @@
+"""Running the engine over many files: the prefilter, the result cache and the worker processes.
+
+Light to import on purpose: the rules (libcst, Fixit) are loaded only when some file is not in
+the cache and has a rule's words, so a run on an unchanged tree never imports them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+from typing import Iterable
+
+from celery_fix.files import FileError, SourceReader, read_source
+from celery_fix.model import EngineSettings, FileResult
+from celery_fix.registry import all_rule_infos
+
+
+def run_files(
+    paths: list[str], settings: EngineSettings, jobs: int | None = None, cache=None, read=read_source
+) -> list[FileResult]:
+    """Check `paths`. The main process reads each file once and applies the rules' words and the
+    cache; the rules' own relevance test runs for cache misses; only files that must be parsed
+    go to the worker processes."""
+    rules = _rule_entries(settings.codes)
+    results: dict[str, FileResult] = {}
+    misses: list[tuple[str, bytes, str | None, list[str]]] = []
+    for path in paths:
+        try:
+            source = read(Path(path))
+        except FileError as exc:
+            results[path] = FileResult(path, error=str(exc))
+            continue
+        here = [r for r in rules if not ignored_for_path(r.CODE, path, settings)]
+        found = read.found(path, source) if isinstance(read, SourceReader) else None
+        words = trigger_words(tuple(here))
+        if not here or (settings.prefilter and words is not None and not _has_any(source, words, found)):
+            results[path] = FileResult(path, original=source)
+            continue
+        key = cache.key(path, source) if cache is not None else None
+        cached = cache.get(key) if key is not None else None
+        if isinstance(cached, FileResult):
+            cached.original = source
+            results[path] = cached
+        else:
+            misses.append((path, source, key, [r.CODE for r in here]))
+
+    to_parse: list[tuple[str, bytes, str | None]] = []
+    if misses:
+        from celery_fix import engine  # the rules: needed from here on
+
+        engine._init_worker(settings)
+        for path, source, key, _ in misses:
+            if settings.prefilter and not engine.relevant_here(source, path):
+                result = results[path] = FileResult(path, original=source)
+                _store(cache, key, result, source)
+            else:
+                to_parse.append((path, source, key))
+
+    for (path, source, key), result in zip(to_parse, _check_many(to_parse, settings, jobs)):
+        results[path] = result
+        if not result.internal_error:
+            _store(cache, key, result, source)
+    return [results[p] for p in paths]
+
+
+def _rule_entries(codes: tuple[str, ...]) -> list:
+    """The catalogue's entries for `codes`; a rule it does not list (a test's double) by its class."""
+    infos = {r.CODE: r for r in all_rule_infos()}
+    if all(code in infos for code in codes):
+        return [infos[code] for code in codes]
+    from celery_fix import engine
+
+    classes = {r.CODE: r for r in engine.all_rule_classes()}
+    return [infos.get(code) or classes[code] for code in codes]
+
+
+def _store(cache, key: str | None, result: FileResult, source: bytes) -> None:
+    if key is None:
+        return
+    result.original = b""  # the bytes are the key; do not store them twice
+    cache.put(key, result)
+    result.original = source
+
+
+def _has_any(source: bytes, words: tuple[bytes, ...], found) -> bool:
+    return found.any(words) if found is not None else any(word in source for word in words)
+
+
+def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileResult]:
+    if not items:
+        return []
+    from celery_fix import engine
+
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(items) < 2 * jobs:
+        return [engine.check_source(path, source) for path, source, _ in items]
+    # largest files first, one at a time: a few big files decide the wall time, and handing them
+    # out early keeps the workers equally busy (few files reach here, so the messages are cheap)
+    order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
+    # fork: the workers inherit the imported rules; spawn would re-import everything per worker
+    context = get_context("fork") if "fork" in get_all_start_methods() else None
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=engine._init_worker, initargs=(settings,)
+    ) as pool:
+        checked = list(pool.map(_check_item, [items[i] for i in order]))
+    results: list[FileResult] = [None] * len(items)  # type: ignore[list-item]
+    for position, result in zip(order, checked):
+        results[position] = result
+    return results
+
+
+def _check_item(item) -> FileResult:
+    from celery_fix import engine
+
+    path, source, _ = item
+    return engine.check_source(path, source)
+
+
+@functools.lru_cache(maxsize=64)
+def trigger_words(rules: tuple) -> tuple[bytes, ...] | None:
+    """The rules' trigger words (rule classes or catalogue entries), each once; None when some
+    rule must see every file."""
+    if any(not r.TRIGGERS for r in rules):
+        return None
+    return minimal_words({w for r in rules for w in r.TRIGGERS})
+
+
+def minimal_words(words: Iterable[bytes]) -> tuple[bytes, ...]:
+    """`words` without those that contain another (`shared_task` is found when `task` is): the
+    same files match, with fewer scans."""
+    ordered = sorted(set(words), key=len)
+    kept: list[bytes] = []
+    for word in ordered:
+        if not any(shorter in word for shorter in kept):
+            kept.append(word)
+    return tuple(kept)
+
+
+def ignored_for_path(code: str, path: str, settings: EngineSettings) -> bool:
+    if not settings.per_file_ignores:
+        return False
+    try:
+        relative = Path(path).resolve().relative_to(Path(settings.root).resolve()).as_posix()
+    except ValueError:
+        relative = Path(path).as_posix()
+    for pattern, codes in settings.per_file_ignores:
+        if fnmatch.fnmatch(relative, pattern) and any(code.startswith(c.upper()) or c.upper() == "ALL" for c in codes):
+            return True
+    return False
