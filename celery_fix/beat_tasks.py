@@ -9,6 +9,7 @@ the global settings live elsewhere).
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -110,7 +111,9 @@ def may_define_undocumented_scheduled_task(index: Any, path: str, module_name: s
 _SCHEDULED: dict[int, tuple] = {}
 
 
+@functools.lru_cache(maxsize=4096)
 def _real(path: str) -> str:
+    # cached: a rule compares one file with every task of the index (realpath stats each part)
     return os.path.normcase(os.path.realpath(path)) if path else ""
 
 

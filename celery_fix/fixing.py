@@ -25,8 +25,8 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")  # the line breaks libcst counts
 class Applied:
     source: bytes
     # every fix of the pass landed as a text edit (none waits for a later pass, no tree transform):
-    # the edits as (start, end, length of the new text) in the old code's character offsets
-    edits: list[tuple[int, int, int]] | None = None
+    # the edits as (start, end, new text) in the old code's character offsets
+    edits: list[tuple[int, int, str]] | None = None
 
 
 def apply_fixes(module: cst.Module, reports: list[rule_base.RawReport], source: bytes) -> Applied:
@@ -50,7 +50,7 @@ def apply_fixes(module: cst.Module, reports: list[rule_base.RawReport], source: 
         if insertion[2]:
             edits = sorted([*edits, insertion], key=lambda e: (e[0], e[1]))
     fixed_code = _joined(code, edits)
-    return Applied(fixed_code.encode(module.encoding), [(s, e, len(t)) for s, e, t in edits] if complete else None)
+    return Applied(fixed_code.encode(module.encoding), edits if complete else None)
 
 
 def _text_edits(module: cst.Module, reports: list[rule_base.RawReport], code: str) -> list[tuple[int, int, str]] | None:
@@ -107,19 +107,31 @@ def _transform(module: cst.Module, replacements: dict[int, object]) -> cst.Modul
 
 
 def shifted_positions(
-    reports: list[rule_base.RawReport], edits: list[tuple[int, int, int]], old_code: str, new_code: str
+    reports: list[rule_base.RawReport], edits: list[tuple[int, int, str]], old_code: str, new_code: str
 ) -> list[tuple[int, int]] | None:
-    """Where each report's (line, column) is after the edits; None when an edit touches one of
-    them (its position is then only known after parsing again)."""
+    """Where each report's (line, column) is after the edits; None when that is not known
+    without parsing again: an edit covers where a report starts (and does not keep the code
+    before it), or touches a report whose rule may read what the edit changed (only rules that
+    declare SURVIVES_FIXES are taken to report the same thing after a fix)."""
     old_lines, new_lines = _line_starts(old_code), _line_starts(new_code)
     moved = []
     for report in reports:
         span = report.span
         start = old_lines[span.line - 1] + span.column
         end = old_lines[span.end_line - 1] + span.end_column
-        if any(edit_start < end and edit_end > start or start < edit_start < end for edit_start, edit_end, _ in edits):
-            return None
-        offset = start + sum(length - (edit_end - edit_start) for edit_start, edit_end, length in edits if edit_end <= start)
+        survives = getattr(report.rule, "SURVIVES_FIXES", False)
+        offset = start
+        for edit_start, edit_end, text in edits:
+            if edit_end <= start and (edit_start < start or edit_end == start):
+                offset += len(text) - (edit_end - edit_start)  # before the report (or inserted at its start)
+            elif edit_start >= end:
+                continue  # after it
+            elif not survives:
+                return None
+            elif edit_start < start:
+                kept = start - edit_start  # the edit must keep the code up to the report's start
+                if old_code[edit_start:start] != text[:kept]:
+                    return None
         line = bisect.bisect_right(new_lines, offset)
         moved.append((line, offset - new_lines[line - 1]))
     return moved

@@ -51,6 +51,8 @@ class UndocumentedPeriodicTaskRule(rule.CeleryRule):
         "doubled run is harmless"
     )
     FIX_KIND = "lint"
+    # docstrings, task names and which entries run a task: no fix changes them
+    SURVIVES_FIXES = True
     # the task's own module is checked: the words a task definition is written with (`@shared_task`,
     # `@app.task`, `@app.task(...)`, `class X(Task)`, `register_task`), and the schedules for the
     # single-file mode. (Not `task` alone: every module importing `.tasks` has it, and parsing them
