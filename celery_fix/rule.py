@@ -73,8 +73,8 @@ class CeleryRule(LintRule):
     # words (bytes) without which the rule cannot fire: files that contain none of the enabled
     # rules' words are not parsed at all. Empty means the rule must see every file.
     TRIGGERS: ClassVar[tuple[bytes, ...]] = ()
-    # the rule reports the same thing after any fix of any rule (it reads nothing a fix changes,
-    # and never fixes): the engine need not check a fixed file again for it (engine._settled)
+    # the rule's reports left unfixed stay the same after any other fix (it reads nothing another
+    # rule's fix changes): the engine need not check a fixed file again for it (engine._settled)
     SURVIVES_FIXES: ClassVar[bool] = False
 
     TAGS = {"celery"}

@@ -84,6 +84,8 @@ class BlockingResultInRequestRule(rule.CeleryRule):
     MESSAGE = "a view waits for a Celery task result; return the task id and poll a status endpoint instead"
     FIX_TITLE = None
     FIX_KIND = "lint"
+    # waits on results in views: no fix touches a dispatch whose result is used
+    SURVIVES_FIXES = True
     SEVERITY = "warning"
     # a task result comes from a dispatch (its words) or from an `AsyncResult`/`GroupResult` lookup
     TRIGGERS = tuple(DISPATCH_TRIGGERS) + RESULT_LOOKUP_WORDS

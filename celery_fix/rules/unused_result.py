@@ -72,6 +72,8 @@ class UnusedResultRule(rule.CeleryRule):
     MESSAGE = "task result is stored but no code in the project reads it; add `ignore_result=True`"
     FIX_TITLE = "Add `ignore_result=True`"
     FIX_KIND = "safe/unsafe"
+    # whether anyone reads a task's result, and what it returns: no other fix changes either
+    SURVIVES_FIXES = True
     NEEDS_INDEX = True
     # a task decorator this module can recognise is `shared_task`, `<app>.task` or an alias of them
     TRIGGERS = (b"shared_task", b".task")
