@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from celery_fix.files import FileError, SourceReader, content_digest, module_name_for, read_source
 from celery_fix.wordscan import Found
@@ -161,12 +161,13 @@ def _minimal(words: tuple[bytes, ...]) -> tuple[bytes, ...]:
 
 def build_index(
     files: list[Path], root: Path, atomic_functions: tuple[str, ...] = (), jobs: int | None = None, cache: Any = None,
-    read: Any = read_source,
+    read: Any = read_source, while_waiting: Callable[[], None] | None = None,
 ) -> ProjectIndex:
     """`cache`: an object with `key(path, source) -> str`, `get(key)` and `put(key, value)` (a
     `celery_fix.cache.ResultCache`): each parsed file's FileFacts are kept under its path, module
     name and bytes, so a build on an unchanged tree parses nothing. The cache's own fingerprint must
-    cover the tool version (the facts depend on nothing else: `atomic_functions` is applied in linking)."""
+    cover the tool version (the facts depend on nothing else: `atomic_functions` is applied in linking).
+    `while_waiting` runs in this process while worker processes collect facts (once, if ever)."""
     started = time.perf_counter()
     atomic_words = ATOMIC_WORDS + tuple(a.rsplit(".", 1)[-1].encode() for a in atomic_functions)
     stats = IndexStats(files=len(files))
@@ -201,7 +202,7 @@ def build_index(
             atomic_only.append((path, source))
         else:
             skipped.append(path)
-    facts = _collect_cached(selected, jobs, cache)
+    facts = _collect_cached(selected, jobs, cache, while_waiting)
     # second round: atomic-only files that call a function which dispatches
     dispatchers = _dispatcher_names(facts)
     second = []
@@ -379,10 +380,12 @@ def _collect_one(item: tuple[str, bytes, str]) -> FileFacts:
 _CACHE_TAG = b"celery-fix index facts v2\0"
 
 
-def _collect_cached(selected: list[tuple[str, bytes, str]], jobs: int | None, cache: Any) -> list[FileFacts]:
+def _collect_cached(
+    selected: list[tuple[str, bytes, str]], jobs: int | None, cache: Any, while_waiting: Callable[[], None] | None = None
+) -> list[FileFacts]:
     """FileFacts in the order of `selected`: from the cache when it has them, else collected (and stored)."""
     if cache is None:
-        return _collect_all(selected, jobs)
+        return _collect_all(selected, jobs, while_waiting)
     results: list[FileFacts | None] = []
     missing: list[int] = []
     keys: list[str] = []
@@ -397,18 +400,23 @@ def _collect_cached(selected: list[tuple[str, bytes, str]], jobs: int | None, ca
             results.append(None)
             missing.append(position)
     if missing:
-        collected = _collect_all([selected[i] for i in missing], jobs)
+        collected = _collect_all([selected[i] for i in missing], jobs, while_waiting)
         for position, facts in zip(missing, collected):
             results[position] = facts
             cache.put(keys[position], facts)
     return results  # type: ignore[return-value]
 
 
-def _collect_all(selected: list[tuple[str, bytes, str]], jobs: int | None) -> list[FileFacts]:
+def _collect_all(
+    selected: list[tuple[str, bytes, str]], jobs: int | None, while_waiting: Callable[[], None] | None = None
+) -> list[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(selected) < PARALLEL_THRESHOLD:
         return [_collect_one(item) for item in selected]
     context = get_context("fork") if "fork" in get_all_start_methods() else None
     chunk = max(1, len(selected) // (jobs * 4))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_collect_one, selected, chunksize=chunk))
+        collected = pool.map(_collect_one, selected, chunksize=chunk)  # submitted: the workers start
+        if while_waiting is not None:
+            while_waiting()
+        return list(collected)

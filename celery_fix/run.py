@@ -107,10 +107,21 @@ def _build_index(files: list[Path], config: Config, options: RunOptions, read):
 
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
-    index = build_index(files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache, read=read)
+    index = build_index(
+        files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache, read=read,
+        while_waiting=_load_rules,
+    )
     root = config.root.resolve()
     index.complete = any(root == p.resolve() or p.resolve() in root.parents for p in (options.paths or (Path("."),)))
     return index
+
+
+def _load_rules() -> None:
+    """Import the rules (libcst, Fixit: half a second) while the index's workers parse: a run that
+    must collect facts will almost surely parse files with the rules too."""
+    from celery_fix.registry import all_rule_classes
+
+    all_rule_classes()
 
 
 def _digest_of(index) -> str:
