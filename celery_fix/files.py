@@ -242,6 +242,19 @@ class SourceReader:
             digest = self._digests[key] = content_digest(source)
         return digest
 
+    def knows_words(self, path: Path | str, source: bytes) -> bool:
+        """Whether the words of the file are known without scanning it."""
+        return str(path) in self._found or (
+            self.scan_cache is not None and self.digest(path, source) in self.scan_cache.known
+        )
+
+    def remember_words(self, path: Path | str, source: bytes, words: frozenset[bytes]) -> None:
+        """The scan's words for the file, found elsewhere (a worker process)."""
+        assert self.scan is not None
+        self._found[str(path)] = Found(source, words, self.scan.words)
+        if self.scan_cache is not None:
+            self.scan_cache.record(self.digest(path, source), words)
+
     def found(self, path: Path | str, source: bytes) -> Found | None:
         """The scan's words in `source` (the bytes of `path`); None without a scan."""
         if self.scan is None:

@@ -89,6 +89,11 @@ class ScanCache:
         self.used[digest] = words
         return Found(source, words, scan.words)
 
+    def record(self, digest: bytes, words: frozenset[bytes]) -> None:
+        if digest not in self.known:
+            self.missed = True
+        self.used[digest] = words
+
     def save(self) -> None:
         """Keep the digests this run saw (old versions of files drop out)."""
         if self.missed or len(self.used) != len(self.known):
