@@ -71,10 +71,15 @@ def _mentions_any(source: bytes, rules, path: str) -> bool:
     return any(r.relevant(source, _SETTINGS.index, path) for r in rules)
 
 
-def relevant_here(source: bytes, path: str) -> bool:
-    """Whether some rule not ignored for `path` finds the file relevant (its words matched)."""
+def relevant_here(source: bytes, path: str, found=None) -> bool:
+    """Whether some rule not ignored for `path` finds the file relevant. `found` (the file's
+    words, wordscan.Found) rules out at once the rules none of whose words the file holds."""
     assert _SETTINGS is not None, "engine not initialised"
-    return any(r.relevant(source, _SETTINGS.index, path) for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS))
+    return any(
+        r.relevant(source, _SETTINGS.index, path)
+        for r in _RULES
+        if not ignored_for_path(r.CODE, path, _SETTINGS) and (found is None or not r.TRIGGERS or found.any(r.TRIGGERS))
+    )
 
 
 _OPERATORS = (b"+", b"-", b"*", b"/", b"|", b"&", b"%", b" and ", b" or ", b",")

@@ -26,17 +26,18 @@ def run_files(
     cache; the rules' own relevance test runs for cache misses; only files that must be parsed
     go to the worker processes."""
     rules = _rule_entries(settings.codes)
+    all_words = trigger_words(tuple(rules))
     results: dict[str, FileResult] = {}
-    misses: list[tuple[str, bytes, str | None, list[str]]] = []
+    misses: list[tuple[str, bytes, str | None, object]] = []
     for path in paths:
         try:
             source = read(Path(path))
         except FileError as exc:
             results[path] = FileResult(path, error=str(exc))
             continue
-        here = [r for r in rules if not ignored_for_path(r.CODE, path, settings)]
+        here = [r for r in rules if not ignored_for_path(r.CODE, path, settings)] if settings.per_file_ignores else rules
         found = read.found(path, source) if isinstance(read, SourceReader) else None
-        words = trigger_words(tuple(here))
+        words = all_words if here is rules else trigger_words(tuple(here))
         if not here or (settings.prefilter and words is not None and not _has_any(source, words, found)):
             results[path] = FileResult(path, original=source)
             continue
@@ -46,15 +47,15 @@ def run_files(
             cached.original = source
             results[path] = cached
         else:
-            misses.append((path, source, key, [r.CODE for r in here]))
+            misses.append((path, source, key, found))
 
     to_parse: list[tuple[str, bytes, str | None]] = []
     if misses:
         from celery_fix import engine  # the rules: needed from here on
 
         engine._init_worker(settings)
-        for path, source, key, _ in misses:
-            if settings.prefilter and not engine.relevant_here(source, path):
+        for path, source, key, found in misses:
+            if settings.prefilter and not engine.relevant_here(source, path, found):
                 result = results[path] = FileResult(path, original=source)
                 _store(cache, key, result, source)
             else:

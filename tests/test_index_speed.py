@@ -130,3 +130,26 @@ def test_linked_index_cache_misses_when_any_file_changes(tmp_path: Path):
     second = build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache)
     assert first.tasks[0].options.get("max_retries") == 3
     assert second.tasks[0].options.get("max_retries") == 7
+
+
+@pytest.mark.parametrize("root", [FIXTURES / "django_proj", FIXTURES / "class_proj", EXAMPLE])
+def test_triage_in_worker_processes_gives_the_same_index_and_words(root: Path, monkeypatch):
+    """A cold run over a large tree scans and sorts the files in worker processes: the index, and
+    the words the engine's prefilter gets for each file, must be those of the serial pass."""
+    from celery_fix.files import SourceReader
+    from celery_fix.project import ATOMIC_WORDS, PREFILTER_WORDS
+    from celery_fix.wordscan import WordScan
+
+    files = files_of(root)
+    scan = WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, b"crontab", b"queue"})
+    serial_reader, parallel_reader = SourceReader(scan), SourceReader(scan)
+    serial = build_index(files, root, jobs=1, read=serial_reader)
+    monkeypatch.setattr(project, "TRIAGE_THRESHOLD", 0)
+    waited = []
+    parallel = build_index(files, root, jobs=2, read=parallel_reader, while_waiting=lambda: waited.append(1))
+    assert waited == [1]  # it did run in workers
+    assert comparable(parallel) == comparable(serial)
+    assert (parallel.stats.parsed, parallel.stats.skipped) == (serial.stats.parsed, serial.stats.skipped)
+    for path in files:
+        source = path.read_bytes()
+        assert parallel_reader.found(path, source).words == serial_reader.found(path, source).words, path
