@@ -19,7 +19,8 @@ from libcst._nodes.base import CSTNode
 
 from celery_fix import rule as rule_base
 from celery_fix.files import FileError, module_name_for
-from celery_fix.fixing import Applied, apply_fixes, shifted_positions
+from celery_fix.elide import reduce_module
+from celery_fix.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.names import build_name_table
 from celery_fix.model import EngineSettings, FileResult, Finding
 from celery_fix.positions import spans_of
@@ -38,8 +39,9 @@ _SETTINGS: EngineSettings | None = None
 
 
 def _init_worker(settings: EngineSettings) -> None:
-    global _RULES, _SETTINGS
+    global _RULES, _SETTINGS, _KEEP_WORDS
     _SETTINGS = settings
+    _KEEP_WORDS = None
     by_code = {r.CODE: r for r in all_rule_classes()}
     _RULES = []
     for code in settings.codes:
@@ -143,58 +145,118 @@ def _one_line(text: str) -> str:
 
 
 def _check_parsed(result: FileResult, source: bytes, rules) -> None:
+    reduced = _reduced(source) if _SETTINGS.prefilter else None
+    if reduced is not None:
+        try:
+            _check_text(result, source, rules, reduced)
+            return
+        except _NotMirrored:
+            result.findings, result.remaining, result.fixed, result.error = [], [], None, None
+    _check_text(result, source, rules, None)
+
+
+class _NotMirrored(Exception):
+    """A fix of the reduced module cannot be carried over to the whole one as text edits."""
+
+
+def _reduced(source: bytes) -> bytes | None:
+    return reduce_module(source, _keep_words())
+
+
+def _keep_words() -> tuple[bytes, ...]:
+    """What a top-level definition must mention for the rules to need it (elide.py)."""
+    global _KEEP_WORDS
+    if _KEEP_WORDS is None:
+        index = _SETTINGS.index
+        wrappers = getattr(index, "atomic_wrappers", None) or () if index is not None else ()
+        functions = _SETTINGS.rule_options.get("atomic-functions", ()) or ()
+        _KEEP_WORDS = minimal_words({
+            *(word for r in _RULES for word in r.TRIGGERS), b"atomic", b"connect", b"receiver",
+            *(name.rsplit(".", 1)[-1].encode() for name in (*wrappers, *functions)),
+        })
+    return _KEEP_WORDS
+
+
+_KEEP_WORDS: tuple[bytes, ...] | None = None
+
+
+def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None) -> None:
+    """Check `source`; with `reduced` (elide.py), parse and fix that instead and carry the fixes
+    over to `source` (same lines and columns, so findings point at the same places)."""
     path = result.path
     try:
-        module = _parse(path, source)
+        module = _parse(path, reduced if reduced is not None else source)
     except FileError as exc:
+        if reduced is not None:
+            raise _NotMirrored from None  # the whole module words the error
         result.error = str(exc)
         return
     result.parsed = True
     result.encoding = module.encoding
     module_name = module_name_for(Path(path))
-    reports = _run_rules(module, rules, path, module_name, source, original=True)
-    result.findings = _to_findings(path, module, source, reports)
+    parsed = reduced if reduced is not None else source
+    reports = _run_rules(module, rules, path, module_name, parsed, original=True, words=source)
+    result.findings = _to_findings(path, module, parsed, reports)
 
-    current, current_reports, current_source = module, reports, source
+    current, current_reports, current_parsed, current_source = module, reports, parsed, source
     remaining: list[Finding] | None = None
     for _ in range(MAX_FIX_PASSES):
         applicable = [r for r in current_reports if _fix_allowed(r)]
         if not applicable:
             break
-        applied = apply_fixes(current, applicable, current_source)
-        if applied.source == current_source:
+        applied = apply_fixes(current, applicable, current_parsed)
+        if applied.source == current_parsed:
             break
-        if applied.edits is not None and not _SETTINGS.full_fix_loop:
-            remaining = _settled(path, current, current_source, current_reports, applied)
+        fixed_source = applied.source
+        if reduced is not None:
+            if applied.edits is None:
+                raise _NotMirrored
+            encoding = module.encoding
+            fixed_source = mirrored(current_source.decode(encoding), current_parsed.decode(encoding), applied.edits).encode(encoding)
+        if applied.complete and not _SETTINGS.full_fix_loop:
+            remaining = _settled(path, current, current_parsed, current_reports, applied, fixed_source)
             if remaining is not None:
-                current_source = applied.source
+                current_source = fixed_source
                 break
         try:
             current = _parse(path, applied.source)
         except FileError as exc:
+            if reduced is not None:
+                raise _NotMirrored from None
             result.error = f"{path}: internal error: a fix produced code that does not parse ({exc}); file left unchanged"
             result.internal_error = True
             result.fixed = None
             return
-        current_source = applied.source
-        current_reports = _run_rules(current, rules, path, module_name, current_source, original=False)
+        current_parsed, current_source = applied.source, fixed_source
+        current_reports = _run_rules(current, rules, path, module_name, current_parsed, original=False, words=current_source)
     if current_source != source:
+        if reduced is not None and not _parses(current_source):
+            raise _NotMirrored
         result.fixed = current_source
-        result.remaining = remaining if remaining is not None else _to_findings(path, current, current_source, current_reports)
+        result.remaining = remaining if remaining is not None else _to_findings(path, current, current_parsed, current_reports)
     else:
         result.remaining = list(result.findings)
 
 
-def _settled(path: str, module: cst.Module, source: bytes, reports, applied: Applied) -> list[Finding] | None:
+def _parses(source: bytes) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _settled(
+    path: str, module: cst.Module, source: bytes, reports, applied: Applied, whole: bytes
+) -> list[Finding] | None:
     """The findings left after a pass where every fix landed as a text edit, without parsing and
     checking the result again. Only when nothing is left but reports of rules that declare
     SURVIVES_FIXES: any other report may turn fixable once a fix lands (CEL806's `minute=0` makes
     a CEL801 entry's period known), and no fix creates a new finding (the snapshots check each fix
     on its own output; test_engine checks all rules together). None when the shortcut does not
-    hold: the fixed code must be parsed and checked again."""
-    try:
-        ast.parse(applied.source)  # a fix must never write code that does not parse
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    hold: the fixed code must be parsed and checked again. `whole`: the fixed module (the fixed
+    `source` carried over to the whole module when the source was reduced)."""
+    if not _parses(whole):  # a fix must never write code that does not parse
         return None  # newer syntax than this Python's, or a broken fix: libcst decides
     left = [r for r in reports if not _fix_allowed(r)]
     if not all(getattr(r.rule, "SURVIVES_FIXES", False) for r in left):
@@ -216,12 +278,13 @@ def _fix_allowed(report: rule_base.RawReport) -> bool:
 
 
 def _run_rules(
-    module: cst.Module, rules, path: str, module_name: str, source: bytes, original: bool
+    module: cst.Module, rules, path: str, module_name: str, source: bytes, original: bool, words: bytes
 ) -> list[rule_base.RawReport]:
-    # each rule sees only files it can fire on: its visitors cost nothing elsewhere. The index's
-    # facts about the file describe the original source, not a fixed version of it.
+    # each rule sees only files it can fire on (`words`: the whole module's bytes, `source` may be
+    # reduced): its visitors cost nothing elsewhere. The index's facts about the file describe the
+    # original source, not a fixed version of it.
     if _SETTINGS.prefilter:
-        rules = [r for r in rules if r.relevant(source, _SETTINGS.index, path if original else None)]
+        rules = [r for r in rules if r.relevant(words, _SETTINGS.index, path if original else None)]
     if not rules:
         return []
     names = build_name_table(module, module_name, _SETTINGS.project_apps, is_package=path.endswith("__init__.py"))

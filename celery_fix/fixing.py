@@ -24,9 +24,12 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")  # the line breaks libcst counts
 @dataclass
 class Applied:
     source: bytes
-    # every fix of the pass landed as a text edit (none waits for a later pass, no tree transform):
-    # the edits as (start, end, new text) in the old code's character offsets
+    # the fixes as text edits (start, end, new text) in the old code's character offsets; None
+    # when libcst rewrote the tree (a replacement that depends on its parent, imports with no
+    # place for a text insertion)
     edits: list[tuple[int, int, str]] | None = None
+    # every fix of the pass landed (none waits for a later pass)
+    complete: bool = False
 
 
 def apply_fixes(module: cst.Module, reports: list[rule_base.RawReport], source: bytes) -> Applied:
@@ -50,7 +53,7 @@ def apply_fixes(module: cst.Module, reports: list[rule_base.RawReport], source: 
         if insertion[2]:
             edits = sorted([*edits, insertion], key=lambda e: (e[0], e[1]))
     fixed_code = _joined(code, edits)
-    return Applied(fixed_code.encode(module.encoding), edits if complete else None)
+    return Applied(fixed_code.encode(module.encoding), edits, complete)
 
 
 def _text_edits(module: cst.Module, reports: list[rule_base.RawReport], code: str) -> list[tuple[int, int, str]] | None:
@@ -84,6 +87,18 @@ def _import_insertion(module: cst.Module, needed, edits) -> tuple[int, int, str]
         return None
     text = "".join(code_in_place(module, statement, ()) for statement in plan.statements)
     return (offset, offset, text + module.default_newline * plan.blank_lines_after)
+
+
+def mirrored(original: str, parsed: str, edits: list[tuple[int, int, str]]) -> str:
+    """`edits`, made on `parsed`, applied to `original`: the two have the same lines, where
+    `parsed` is not blank (elide.reduce_module), so an offset maps by its line and column."""
+    original_lines, parsed_lines = _line_starts(original), _line_starts(parsed)
+
+    def moved(offset: int) -> int:
+        line = bisect.bisect_right(parsed_lines, offset)
+        return original_lines[line - 1] + offset - parsed_lines[line - 1]
+
+    return _joined(original, [(moved(start), moved(end), text) for start, end, text in edits])
 
 
 def _joined(code: str, edits) -> str:
