@@ -20,6 +20,8 @@ import ast
 import re
 
 MIN_SIZE = 4096  # below this the ast parse costs more than the blanking saves
+MIN_DEFS = 4  # top-level definitions (a module that is one big class keeps it)
+_TOP_LEVEL_DEFS = (b"\ndef ", b"\nclass ", b"\nasync def ")
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -29,6 +31,8 @@ def reduce_module(source: bytes, keep_words: tuple[bytes, ...]) -> bytes | None:
     is blanked out (or the module is small, or `ast` cannot parse it)."""
     if len(source) < MIN_SIZE or b"\r" in source.replace(b"\r\n", b""):
         return None  # a lone `\r` ends a line for the tokenizer but not for the line split here
+    if sum(source.count(start) for start in _TOP_LEVEL_DEFS) < MIN_DEFS:
+        return None  # a module of a few classes: nothing to gain
     try:
         body = ast.parse(source).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
