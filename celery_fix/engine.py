@@ -214,7 +214,7 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
             encoding = module.encoding
             fixed_source = mirrored(current_source.decode(encoding), current_parsed.decode(encoding), applied.edits).encode(encoding)
         if applied.complete and not _SETTINGS.full_fix_loop:
-            remaining = _settled(path, current, current_parsed, current_reports, applied, fixed_source)
+            remaining = _settled(path, current, current_parsed, current_reports, applied)
             if remaining is not None:
                 current_source = fixed_source
                 break
@@ -230,8 +230,6 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
         current_parsed, current_source = applied.source, fixed_source
         current_reports = _run_rules(current, rules, path, module_name, current_parsed, original=False, words=current_source)
     if current_source != source:
-        if reduced is not None and not _parses(current_source):
-            raise _NotMirrored
         result.fixed = current_source
         result.remaining = remaining if remaining is not None else _to_findings(path, current, current_parsed, current_reports)
     else:
@@ -246,17 +244,16 @@ def _parses(source: bytes) -> bool:
     return True
 
 
-def _settled(
-    path: str, module: cst.Module, source: bytes, reports, applied: Applied, whole: bytes
-) -> list[Finding] | None:
+def _settled(path: str, module: cst.Module, source: bytes, reports, applied: Applied) -> list[Finding] | None:
     """The findings left after a pass where every fix landed as a text edit, without parsing and
     checking the result again. Only when nothing is left but reports of rules that declare
     SURVIVES_FIXES: any other report may turn fixable once a fix lands (CEL806's `minute=0` makes
     a CEL801 entry's period known), and no fix creates a new finding (the snapshots check each fix
     on its own output; test_engine checks all rules together). None when the shortcut does not
-    hold: the fixed code must be parsed and checked again. `whole`: the fixed module (the fixed
-    `source` carried over to the whole module when the source was reduced)."""
-    if not _parses(whole):  # a fix must never write code that does not parse
+    hold: the fixed code must be parsed and checked again."""
+    # a fix must never write code that does not parse. When `source` is reduced, the whole fixed
+    # module is this plus top-level definitions that parsed before and did not change
+    if not _parses(applied.source):
         return None  # newer syntax than this Python's, or a broken fix: libcst decides
     left = [r for r in reports if not _fix_allowed(r)]
     if not all(getattr(r.rule, "SURVIVES_FIXES", False) for r in left):
