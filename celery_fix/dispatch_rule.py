@@ -31,6 +31,12 @@ class DispatchRuleMixin(TrackingRule):
     names: Any
 
     @classmethod
+    def survives_fixes(cls, report: Any) -> bool:
+        # no fix when the dispatch's value is used or a name the fix needs is taken: no other
+        # fix changes either (a report with a fix may be superseded by another rule's)
+        return report.replacement is None
+
+    @classmethod
     def relevant(cls, source: bytes, index: Any = None, path: str | None = None) -> bool:
         # these rules report dispatches: none where the index saw no call that could send a task
         return not rule_base.sends_no_task(index, path) and super().relevant(source, index, path)  # type: ignore[misc]

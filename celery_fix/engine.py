@@ -246,8 +246,8 @@ def _parses(source: bytes) -> bool:
 
 def _settled(path: str, module: cst.Module, source: bytes, reports, applied: Applied) -> list[Finding] | None:
     """The findings left after a pass where every fix landed as a text edit, without parsing and
-    checking the result again. Only when nothing is left but reports of rules that declare
-    SURVIVES_FIXES: any other report may turn fixable once a fix lands (CEL806's `minute=0` makes
+    checking the result again. Only when nothing is left but reports that survive fixes
+    (CeleryRule.survives_fixes): any other report may turn fixable once a fix lands (CEL806's `minute=0` makes
     a CEL801 entry's period known), and no fix creates a new finding (the snapshots check each fix
     on its own output; test_engine checks all rules together). None when the shortcut does not
     hold: the fixed code must be parsed and checked again."""
@@ -256,7 +256,7 @@ def _settled(path: str, module: cst.Module, source: bytes, reports, applied: App
     if not _parses(applied.source):
         return None  # newer syntax than this Python's, or a broken fix: libcst decides
     left = [r for r in reports if not _fix_allowed(r)]
-    if not all(getattr(r.rule, "SURVIVES_FIXES", False) for r in left):
+    if not all(r.rule.survives_fixes(r) for r in left):
         return None  # a fix may have made it fixable (a crontab given `minute=0`): check again
     moved = shifted_positions(left, applied.edits or [], source.decode(module.encoding), applied.source.decode(module.encoding))
     if moved is None:

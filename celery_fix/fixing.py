@@ -126,15 +126,15 @@ def shifted_positions(
 ) -> list[tuple[int, int]] | None:
     """Where each report's (line, column) is after the edits; None when that is not known
     without parsing again: an edit covers where a report starts (and does not keep the code
-    before it), or touches a report whose rule may read what the edit changed (only rules that
-    declare SURVIVES_FIXES are taken to report the same thing after a fix)."""
+    before it), or touches a report that may read what the edit changed (only reports that
+    survive fixes, CeleryRule.survives_fixes, are taken to stay the same)."""
     old_lines, new_lines = _line_starts(old_code), _line_starts(new_code)
     moved = []
     for report in reports:
         span = report.span
         start = old_lines[span.line - 1] + span.column
         end = old_lines[span.end_line - 1] + span.end_column
-        survives = getattr(report.rule, "SURVIVES_FIXES", False)
+        survives = report.rule.survives_fixes(report)
         offset = start
         for edit_start, edit_end, text in edits:
             if edit_end <= start and (edit_start < start or edit_end == start):

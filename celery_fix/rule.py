@@ -96,6 +96,12 @@ class CeleryRule(LintRule):
         must never say no to a file the rule would report on."""
         return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
 
+    @classmethod
+    def survives_fixes(cls, report: RawReport) -> bool:
+        """Whether this report, left unfixed, stays the same after any other fix in the file
+        (engine._settled then need not check the fixed file again)."""
+        return cls.SURVIVES_FIXES
+
     def option(self, name: str) -> Any:
         if name in self.configured:
             return self.configured[name]
