@@ -26,28 +26,50 @@ _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+# what a top-level definition must mention for a rule to need it, besides the rules' words: an
+# atomic block, a signal hookup (`post_save.connect(handler)` in a method)
+CONTEXT_WORDS = (b"atomic", b"connect", b"receiver")
+
+Plan = tuple[tuple[int, int], ...]  # line ranges to blank out, 1-based and inclusive
+
+
 def reduce_module(source: bytes, keep_words: tuple[bytes, ...]) -> bytes | None:
     """`source` with the top-level definitions no rule can need blanked out; None when nothing
     is blanked out (or the module is small, or `ast` cannot parse it)."""
-    if len(source) < MIN_SIZE or b"\r" in source.replace(b"\r\n", b""):
-        return None  # a lone `\r` ends a line for the tokenizer but not for the line split here
-    if sum(source.count(start) for start in _TOP_LEVEL_DEFS) < MIN_DEFS:
-        return None  # a module of a few classes: nothing to gain
+    if not worth_reducing(source):
+        return None
     try:
         body = ast.parse(source).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+    return apply_plan(source, blank_plan(body, source, keep_words))
+
+
+def worth_reducing(source: bytes) -> bool:
+    if len(source) < MIN_SIZE or b"\r" in source.replace(b"\r\n", b""):
+        return False  # a lone `\r` ends a line for the tokenizer but not for the line split here
+    # a module of a few classes: nothing to gain
+    return sum(source.count(start) for start in _TOP_LEVEL_DEFS) >= MIN_DEFS
+
+
+def blank_plan(body: list[ast.stmt], source: bytes, keep_words: tuple[bytes, ...]) -> Plan:
+    """The lines of the top-level statements of `body` (the module's `ast`) no rule can need."""
     lines = source.split(b"\n")
     texts = [b"\n".join(lines[s.lineno - 1 : s.end_lineno]) for s in body]
     keep = [_needed(statement, text, keep_words) for statement, text in zip(body, texts)]
     _keep_import_anchor(body, keep)
     _follow_names(body, texts, keep)
-    if all(keep):
+    return tuple((s.lineno, s.end_lineno) for s, kept in zip(body, keep) if not kept)
+
+
+def apply_plan(source: bytes, plan: Plan) -> bytes | None:
+    """`source` with the planned lines emptied (their line breaks kept); None for an empty plan."""
+    if not plan:
         return None
-    for statement, kept in zip(body, keep):
-        if not kept:
-            for number in range(statement.lineno - 1, statement.end_lineno):
-                lines[number] = b"\r" if lines[number].endswith(b"\r") else b""
+    lines = source.split(b"\n")
+    for first, last in plan:
+        for number in range(first - 1, last):
+            lines[number] = b"\r" if lines[number].endswith(b"\r") else b""
     return b"\n".join(lines)
 
 

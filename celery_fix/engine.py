@@ -19,7 +19,7 @@ from libcst._nodes.base import CSTNode
 
 from celery_fix import rule as rule_base
 from celery_fix.files import FileError, module_name_for
-from celery_fix.elide import reduce_module
+from celery_fix.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
 from celery_fix.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.names import build_name_table
 from celery_fix.model import EngineSettings, FileResult, Finding
@@ -50,14 +50,14 @@ def _init_worker(settings: EngineSettings) -> None:
         _RULES.append(instance)
 
 
-def check_source(path: str, source: bytes) -> FileResult:
+def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResult:
     assert _SETTINGS is not None, "engine not initialised"
     result = FileResult(path, original=source)
     rules = [r for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS)]
     if not rules or (_SETTINGS.prefilter and not _mentions_any(source, rules, path)):
         return result
     try:
-        _check_parsed(result, source, rules)
+        _check_parsed(result, source, rules, plan)
     except RecursionError:
         result.error = f"{path}: too deeply nested to analyse (RecursionError); skipped"
     except Exception as exc:  # a bug in a rule must not end the run
@@ -144,8 +144,14 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_parsed(result: FileResult, source: bytes, rules) -> None:
-    reduced = _reduced(source) if _SETTINGS.prefilter else None
+def _check_parsed(result: FileResult, source: bytes, rules, plan: Plan | None = None) -> None:
+    """`plan`: the lines to blank out (elide.py), when the index's pass worked it out already."""
+    if not _SETTINGS.prefilter:
+        reduced = None
+    elif plan is not None:
+        reduced = apply_plan(source, plan)
+    else:
+        reduced = _reduced(source)
     if reduced is not None:
         try:
             _check_text(result, source, rules, reduced)
@@ -167,13 +173,7 @@ def _keep_words() -> tuple[bytes, ...]:
     """What a top-level definition must mention for the rules to need it (elide.py)."""
     global _KEEP_WORDS
     if _KEEP_WORDS is None:
-        index = _SETTINGS.index
-        wrappers = getattr(index, "atomic_wrappers", None) or () if index is not None else ()
-        functions = _SETTINGS.rule_options.get("atomic-functions", ()) or ()
-        _KEEP_WORDS = minimal_words({
-            *(word for r in _RULES for word in r.TRIGGERS), b"atomic", b"connect", b"receiver",
-            *(name.rsplit(".", 1)[-1].encode() for name in (*wrappers, *functions)),
-        })
+        _KEEP_WORDS = minimal_words({*(word for r in _RULES for word in r.TRIGGERS), *CONTEXT_WORDS})
     return _KEEP_WORDS
 
 

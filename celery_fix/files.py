@@ -227,6 +227,7 @@ class SourceReader:
         self.scan = scan
         self.scan_cache = scan_cache
         self._found: dict[str, Found] = {}
+        self._plans: dict[str, tuple] = {}
 
     def __call__(self, path: Path) -> bytes:
         key = str(path)
@@ -241,6 +242,13 @@ class SourceReader:
         if digest is None:
             digest = self._digests[key] = content_digest(source)
         return digest
+
+    def plan(self, path: Path | str):
+        """The lines the engine may blank out in this file (elide.py), if the index worked them out."""
+        return self._plans.get(str(path))
+
+    def remember_plan(self, path: Path | str, plan) -> None:
+        self._plans[str(path)] = plan
 
     def knows_words(self, path: Path | str, source: bytes) -> bool:
         """Whether the words of the file are known without scanning it."""

@@ -13,6 +13,7 @@ of `Celery.gen_task_name`, and decorators without `functools.wraps` that rename 
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import os
@@ -263,7 +264,11 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     (selected, atomic-only, skipped) and collects the facts of the selected ones. The words found
     come back for the engine's prefilter."""
     global _TRIAGE
-    _TRIAGE = (sources, read.scan, atomic_words, cache)
+    from celery_fix.elide import CONTEXT_WORDS
+
+    # what a definition must mention for the engine to need it: every rule's word is a scanned word
+    keep_words = tuple({*read.scan.words, *CONTEXT_WORDS})
+    _TRIAGE = (sources, read.scan, atomic_words, cache, keep_words)
     try:
         chunks = [(start, min(start + TRIAGE_CHUNK, len(sources))) for start in range(0, len(sources), TRIAGE_CHUNK)]
         with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), mp_context=get_context("fork")) as pool:
@@ -276,9 +281,11 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     facts: list[FileFacts] = []
     atomic_only: list[tuple[Path, bytes]] = []
     skipped: list[Path] = []
-    for position, words, kind, file_facts in rows:
+    for position, words, kind, file_facts, plan in rows:
         path, source = sources[position]
         read.remember_words(path, source, words)
+        if plan is not None:
+            read.remember_plan(path, plan)
         if kind == "selected":
             facts.append(file_facts)
         elif kind == "atomic":
@@ -288,20 +295,42 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     return facts, atomic_only, skipped
 
 
-def _triage_chunk(bounds: tuple[int, int]) -> list[tuple[int, frozenset[bytes], str, FileFacts | None]]:
-    sources, scan, atomic_words, cache = _TRIAGE  # type: ignore[misc]
+def _triage_chunk(bounds: tuple[int, int]) -> list[tuple]:
+    sources, scan, atomic_words, cache, keep_words = _TRIAGE  # type: ignore[misc]
     rows = []
     for position in range(*bounds):
         path, source = sources[position]
         found = scan.found(source)
         if mentions_celery(source, found=found) or path.stem == "celeryconfig":
-            item = (str(path), source, index_module_name(path))
-            rows.append((position, found.words, "selected", _collect_cached([item], 1, cache)[0]))
+            facts, plan = _collect_with_plan((str(path), source, index_module_name(path)), cache, keep_words)
+            rows.append((position, found.words, "selected", facts, plan))
         elif mentions_celery(source, atomic_words, found):
-            rows.append((position, found.words, "atomic", None))
+            rows.append((position, found.words, "atomic", None, None))
         else:
-            rows.append((position, found.words, "skipped", None))
+            rows.append((position, found.words, "skipped", None, None))
     return rows
+
+
+def _collect_with_plan(item: tuple[str, bytes, str], cache: Any, keep_words: tuple[bytes, ...]):
+    """The file's facts (from the cache, or collected) and, when its `ast` is parsed here anyway,
+    the lines the engine may blank out (elide.py), which saves the engine a second `ast` parse."""
+    from celery_fix.elide import blank_plan, worth_reducing
+
+    path, source, module = item
+    if not worth_reducing(source):
+        return _collect_cached([item], 1, cache)[0], None
+    key = _facts_key(cache, path, source, module) if cache is not None else None
+    cached = cache.get(key) if key is not None else None
+    if isinstance(cached, FileFacts) and cached.path == path:
+        return cached, None
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeDecodeError, LookupError):
+        tree = None
+    facts = _collect_one(item, tree)
+    if key is not None:
+        cache.put(key, facts)
+    return facts, blank_plan(tree.body, source, keep_words) if tree is not None and facts.error is None else None
 
 
 def _dispatcher_names(facts: list[FileFacts]) -> set[tuple[bytes, bytes | None]]:
@@ -421,24 +450,24 @@ class _SkippedLoader:
         return None
 
 
-def collect_file(path: str, source: bytes, module: str) -> FileFacts:
+def collect_file(path: str, source: bytes, module: str, tree: Any = None) -> FileFacts:
     """One file's facts: from the stdlib `ast` (fast), or from libcst when the running Python
     cannot parse the file (newer syntax; libcst then also words the error of a broken file)."""
     # imported here: a run whose index comes from the cache never loads the collectors
     from celery_fix.index.ast_collect import Unsupported, collect_source_ast
 
     try:
-        return collect_source_ast(path, source, module)
+        return collect_source_ast(path, source, module, tree=tree)
     except Unsupported:
         from celery_fix.index.collect import collect_source
 
         return collect_source(path, source, module)
 
 
-def _collect_one(item: tuple[str, bytes, str]) -> FileFacts:
+def _collect_one(item: tuple[str, bytes, str], tree: Any = None) -> FileFacts:
     path, source, module = item
     try:
-        return collect_file(path, source, module)
+        return collect_file(path, source, module, tree)
     except RecursionError:
         return FileFacts(path, module, error=f"{path}: too deeply nested to analyse (RecursionError); skipped")
     except Exception as exc:  # one file's problem (or a collector bug) must not end the run
@@ -458,8 +487,7 @@ def _collect_cached(
     missing: list[int] = []
     keys: list[str] = []
     for position, (path, source, module) in enumerate(selected):
-        # the module name is part of the key: it changes when an `__init__.py` appears or goes
-        key = cache.key(path, _CACHE_TAG + module.encode("utf-8", "surrogateescape") + b"\0" + source)
+        key = _facts_key(cache, path, source, module)
         keys.append(key)
         found = cache.get(key)
         if isinstance(found, FileFacts) and found.path == path:
@@ -473,6 +501,11 @@ def _collect_cached(
             results[position] = facts
             cache.put(keys[position], facts)
     return results  # type: ignore[return-value]
+
+
+def _facts_key(cache: Any, path: str, source: bytes, module: str) -> str:
+    # the module name is part of the key: it changes when an `__init__.py` appears or goes
+    return cache.key(path, _CACHE_TAG + module.encode("utf-8", "surrogateescape") + b"\0" + source)
 
 
 def _collect_all(

@@ -49,7 +49,7 @@ def run_files(
         else:
             misses.append((path, source, key, found))
 
-    to_parse: list[tuple[str, bytes, str | None]] = []
+    to_parse: list[tuple[str, bytes, str | None, object]] = []
     if misses:
         from celery_fix import engine  # the rules: needed from here on
 
@@ -59,9 +59,9 @@ def run_files(
                 result = results[path] = FileResult(path, original=source)
                 _store(cache, key, result, source)
             else:
-                to_parse.append((path, source, key))
+                to_parse.append((path, source, key, read.plan(path) if isinstance(read, SourceReader) else None))
 
-    for (path, source, key), result in zip(to_parse, _check_many(to_parse, settings, jobs)):
+    for (path, source, key, _), result in zip(to_parse, _check_many(to_parse, settings, jobs)):
         results[path] = result
         if not result.internal_error:
             _store(cache, key, result, source)
@@ -98,7 +98,7 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
 
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(items) < 2 * jobs:
-        return [engine.check_source(path, source) for path, source, _ in items]
+        return [engine.check_source(path, source, plan) for path, source, _, plan in items]
     # largest files first, one at a time: a few big files decide the wall time, and handing them
     # out early keeps the workers equally busy (few files reach here, so the messages are cheap)
     order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
@@ -117,8 +117,8 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
 def _check_item(item) -> FileResult:
     from celery_fix import engine
 
-    path, source, _ = item
-    return engine.check_source(path, source)
+    path, source, _, plan = item
+    return engine.check_source(path, source, plan)
 
 
 @functools.lru_cache(maxsize=64)

@@ -70,13 +70,17 @@ class Unsupported(Exception):
     """The stdlib parser cannot read this file: use the libcst collector."""
 
 
-def collect_source_ast(path: str, source: bytes, module_name: str, is_package: bool | None = None) -> FileFacts:
-    """FileFacts from `ast`; raises Unsupported when `ast` cannot parse the source (newer syntax
-    than the running Python, an undecodable file: libcst decides, and reports the error)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, MemoryError) as exc:
-        raise Unsupported(str(exc)) from exc
+def collect_source_ast(
+    path: str, source: bytes, module_name: str, is_package: bool | None = None, tree: ast.Module | None = None
+) -> FileFacts:
+    """FileFacts from `ast` (`tree`: the source's, when parsed already); raises Unsupported when
+    `ast` cannot parse the source (newer syntax than the running Python, an undecodable file:
+    libcst decides, and reports the error)."""
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, MemoryError) as exc:
+            raise Unsupported(str(exc)) from exc
     if is_package is None:
         is_package = path.endswith(("__init__.py", "__init__.pyi"))
     collector = AstCollector(path, source, tree, module_name, is_package)
