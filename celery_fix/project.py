@@ -186,8 +186,9 @@ def build_index(
         except FileError as exc:
             errors.append(str(exc))
             continue
-        digest = read.digest(path, source) if isinstance(read, SourceReader) else content_digest(source)
-        tree.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
+        if cache is not None:
+            digest = read.digest(path, source) if isinstance(read, SourceReader) else content_digest(source)
+            tree.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
         sources.append((path, source))
     tree_key = f"linked-index-{tree.hexdigest()}-{len(errors)}" if cache is not None else None
     cached = cache.get(tree_key) if tree_key is not None else None

@@ -12,20 +12,23 @@ import hashlib
 from collections import Counter
 from typing import Any, Iterable
 
-MIN_ANCHOR = 5  # shorter anchors (`task`, `sche`) occur in too many files to save a scan
+MIN_ANCHOR = 4  # shorter anchors (`sch`, `.s`) occur in nearly every file: they would not save a scan
 
 
 class WordScan:
     def __init__(self, words: Iterable[bytes]) -> None:
         self.words = frozenset(words)
+        # anchors are looked for in the lowercased source: `celery` stands for `celery`, `Celery`
+        # and `CELERY`, `queue` for `queue` and `QUEUES` (lowercasing costs about one scan)
         self.groups = _group(self.words)
 
     def found(self, source: bytes) -> Found:
         """The scanned words `source` contains."""
+        folded = source.lower()
         hits: list[bytes] = []
         for anchor, words in self.groups:
-            if anchor in source:
-                hits.extend(w for w in words if w == anchor or w in source)
+            if anchor in folded:
+                hits.extend(w for w in words if w in source)
         return Found(source, frozenset(hits), self.words)
 
 
@@ -48,16 +51,17 @@ class Found:
 
 
 def _group(words: frozenset[bytes]) -> tuple[tuple[bytes, tuple[bytes, ...]], ...]:
-    """Greedy: the substring (at least MIN_ANCHOR long, or a whole shorter word) that the most
-    remaining words contain, longest first on a tie, until every word has its anchor."""
+    """Greedy: the lowercase substring (at least MIN_ANCHOR long, or a whole shorter word) that
+    the most remaining words contain, ignoring case, longest first on a tie, until every word has
+    its anchor."""
     remaining = set(words)
     groups = []
     while remaining:
         counts: Counter[bytes] = Counter()
         for word in remaining:
-            counts.update(_anchors_of(word))
+            counts.update(_anchors_of(word.lower()))
         anchor = max(counts, key=lambda a: (counts[a], len(a), a))
-        covered = tuple(sorted(w for w in remaining if anchor in w))
+        covered = tuple(sorted(w for w in remaining if anchor in w.lower()))
         groups.append((anchor, covered))
         remaining.difference_update(covered)
     return tuple(groups)
