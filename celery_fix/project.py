@@ -244,7 +244,7 @@ def build_index(
 
 
 TRIAGE_THRESHOLD = 400  # files to scan before the scan itself goes to worker processes
-TRIAGE_CHUNK = 64
+TRIAGE_CHUNK = 32
 # what forked triage workers read (set only while their pool runs): the sources are inherited
 # through fork, not sent
 _TRIAGE: tuple | None = None

@@ -194,3 +194,52 @@ def test_invalid_string_literal_is_one_line_error_in_index_and_inventory(project
         assert result.exit_code == 2
         assert "Traceback" not in result.output
         assert [line for line in result.output.splitlines() if "settings.py" in line and "error" in line]
+
+
+def _apply_unified(old: list[str], diff: str) -> list[str]:
+    """Apply a unified diff (as `patch` would), strictly: every context and removed line must match."""
+    import re
+
+    result, position = [], 0
+    lines = diff.splitlines(keepends=True)[2:]
+    index = 0
+    while index < len(lines):
+        start = int(re.match(r"@@ -(\d+)", lines[index])[1])
+        index += 1
+        hunk_start = start - 1 if start else 0
+        result += old[position:hunk_start]
+        position = hunk_start
+        while index < len(lines) and not lines[index].startswith("@@"):
+            kind, text = lines[index][0], lines[index][1:]
+            if kind in " -":
+                assert old[position] == text
+                position += 1
+            if kind in " +":
+                result.append(text)
+            index += 1
+    return result + old[position:]
+
+
+def test_dry_run_diff_applies_to_give_the_fixed_file():
+    """The diff is computed on the changed span only (report/diff.py): it must still turn the
+    original into the fixed file, hunk numbers included."""
+    import random
+
+    from celery_fix.report.diff import _lines, unified_diff
+
+    random.seed(7)
+    source = (Path(__file__).resolve().parent.parent / "celery_fix" / "engine.py").read_bytes().split(b"\n")
+    for _ in range(200):
+        lines = list(source)
+        for _ in range(random.randint(1, 5)):
+            where = random.randrange(len(lines))
+            choice = random.random()
+            if choice < 0.4:
+                lines[where] += b"  # changed"
+            elif choice < 0.7:
+                lines.insert(where, b"")
+            else:
+                del lines[where]
+        before, after = b"\n".join(source), b"\n".join(lines)
+        diff = unified_diff("m.py", before, after, "utf-8")
+        assert _apply_unified(_lines(before, "utf-8"), diff) == _lines(after, "utf-8")
