@@ -80,8 +80,11 @@ class UnusedResultRule(rule.CeleryRule):
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
-        # needs the index; then only files that define one of its tasks
-        return index is not None and super().relevant(source, index, path) and defines_any(source, index.tasks)
+        # needs the index; not when something silences the whole project (whatever the
+        # `result-backend` option says); then only files that define one of its tasks
+        if index is None or project_blocker(index, "configured") is not None:
+            return False
+        return super().relevant(source, index, path) and defines_any(source, index.tasks)
     OPTIONS = {"result-backend": "auto"}
 
     VALID = [
