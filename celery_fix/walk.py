@@ -85,18 +85,36 @@ def visit_batched_fast(module: cst.Module, visitors) -> None:
                 cst.visit_batched(module, visitors)
                 return
             (visit if prefix == "visit" else leave).setdefault(node_type, []).append(getattr(visitor, name))
-    stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+    # a node to visit is pushed as itself, one to leave as a 1-tuple (only types with leave hooks);
+    # the loop is the hot path of every check: no generator, no tuple per visited node
+    stack: list = [module]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    fields_of, node_types = _CHILD_FIELDS, NODE_TYPES
     while stack:
-        node, leaving = stack.pop()
+        node = pop()
         kind = type(node)
-        if leaving:
-            for method in leave.get(kind, ()):
+        if kind is tuple:
+            node = node[0]
+            for method in leave[type(node)]:
                 method(node)
             continue
-        for method in visit.get(kind, ()):
-            method(node)
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(list(children(node))))
+        hooks = visit.get(kind)
+        if hooks is not None:
+            for method in hooks:
+                method(node)
+        if kind in leave:
+            push((node,))
+        fields = fields_of.get(kind) or _child_fields(kind)
+        kids = []
+        for name in fields:
+            value = getattr(node, name)
+            value_kind = type(value)
+            if value_kind in node_types:
+                kids.append(value)
+            elif value_kind is list or value_kind is tuple:
+                kids.extend([item for item in value if type(item) in node_types])
+        kids.reverse()
+        extend(kids)
 
 
 _HOOKS: dict[tuple[type, type], tuple[Callable | None, Callable | None]] = {}
