@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Any, Optional
 
 import libcst as cst
@@ -5,6 +6,7 @@ from fixit import Valid
 
 from celery_fix import dispatch_rule, rule
 from celery_fix.dispatch import Dispatch
+from celery_fix.files import module_name_for
 
 
 class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
@@ -58,7 +60,13 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
             return False
         if index is None:
             return True
-        return any(q.rsplit(".", 1)[-1].encode() in source for q in atomic_callers(index))
+        callers = atomic_callers(index)
+        if path is not None:
+            # the rule reports in functions named `<this module>.<...>`: the index knows which
+            module = module_name_for(Path(path))
+            if module:
+                return any(q.startswith(module + ".") for q in callers)
+        return any(q.rsplit(".", 1)[-1].encode() in source for q in callers)
     OPTIONS = dict(dispatch_rule.OPTIONS)
 
     VALID = [

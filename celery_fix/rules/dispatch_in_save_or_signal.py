@@ -11,6 +11,8 @@ SIGNALS = {
     f"django.db.models.signals.{name}": name
     for name in ("pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed")
 }
+SAVE_OR_SIGNAL_WORDS = (b"def save", b"def delete", b"pre_save", b"post_save", b"pre_delete", b"post_delete",
+                        b"m2m_changed")
 RECEIVER = frozenset({"django.dispatch.receiver", "django.dispatch.dispatcher.receiver"})
 MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 # bases that end in "Model" but are not models
@@ -65,10 +67,8 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
-        # a dispatch and a save()/delete() override or a signal receiver
-        return super().relevant(source, index, path) and any(
-            word in source for word in (b"save", b"delete", b"receiver", b"connect", b"m2m_changed")
-        )
+        # a dispatch and a save()/delete() override or a model signal (which a receiver names)
+        return super().relevant(source, index, path) and any(word in source for word in SAVE_OR_SIGNAL_WORDS)
     OPTIONS = dict(dispatch_rule.OPTIONS)
 
     VALID = [
