@@ -25,6 +25,7 @@ RESULT_LOOKUPS = frozenset({
     "celery.result.ResultSet",
 })
 RESULT_LOOKUP_WORDS = (b"AsyncResult", b"GroupResult", b"ResultSet")
+VIEW_WORDS = (b"request", b"view", b"View", b"rest_framework")
 API_VIEW = frozenset({"rest_framework.decorators.api_view"})
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _SNIPPET = cst.Module(body=[])
@@ -97,7 +98,11 @@ class BlockingResultInRequestRule(rule.CeleryRule):
             return False
         if rule.sends_no_task(index, path) and not any(word in source for word in RESULT_LOOKUP_WORDS):
             return False
-        return any(word in source for word in (b".get(", b".wait(", b".join(", b".collect(", b".join_native("))
+        if not any(word in source for word in (b".get(", b".wait(", b".join(", b".collect(", b".join_native(")):
+            return False
+        # and view code: a `request` parameter, `@api_view`, a `...View`/`...ViewSet` base or one
+        # from `django.views` / `rest_framework` (each is spelled in the module)
+        return any(word in source for word in VIEW_WORDS)
 
     VALID = [
         Valid(
