@@ -83,6 +83,7 @@ class ProjectIndex:
     # or skipped by its prefilter), and those with a call that could send a task (FileFacts.may_dispatch)
     indexed_files: set[str] = field(default_factory=set)
     dispatching_files: set[str] = field(default_factory=set)
+    result_files: set[str] = field(default_factory=set)  # ... and of those, with a dispatch's value used
     # built over the whole project (the paths cover the project root), not a few paths picked on
     # the command line: only then can "no such task anywhere" be said
     complete: bool = False
@@ -234,6 +235,7 @@ def build_index(
     # a file the prefilter skipped holds no dispatch either: every dispatch passes it
     index.indexed_files = {f.path for f in facts if f.error is None} | {str(p) for p in skipped}
     index.dispatching_files = {f.path for f in facts if f.error is None and f.may_dispatch}
+    index.result_files = {f.path for f in facts if f.error is None and f.dispatch_value_used}
     stats.errors = len(index.errors)
     stats.seconds = time.perf_counter() - started
     index.stats = stats
@@ -475,7 +477,7 @@ def _collect_one(item: tuple[str, bytes, str], tree: Any = None) -> FileFacts:
         return FileFacts(path, module, error=f"{path}: cannot be indexed: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
-_CACHE_TAG = b"celery-fix index facts v2\0"
+_CACHE_TAG = b"celery-fix index facts v3\0"
 
 
 def _collect_cached(

@@ -60,6 +60,14 @@ def sends_no_task(index: Any, path: str | None) -> bool:
     return path not in index.dispatching_files
 
 
+def holds_no_task_result(index: Any, path: str | None) -> bool:
+    """The index read the file at `path` and no call that could send a task has its value used
+    there: no task result is in the file but through a lookup by id (`AsyncResult(...)`)."""
+    if index is None or path is None or path not in getattr(index, "indexed_files", ()):
+        return False
+    return path not in getattr(index, "result_files", ())
+
+
 class CeleryRule(LintRule):
     CODE: ClassVar[str] = ""
     NAME: ClassVar[str] = ""  # kebab-case, e.g. "retry-without-backoff"

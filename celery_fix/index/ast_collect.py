@@ -938,6 +938,8 @@ class AstCollector:
         args = call_args(node)
         if (kind is _Attribute and name in MAY_DISPATCH_METHODS) or kind is _Call or kind is ast.BinOp:
             self.facts.may_dispatch = True
+            if id(node) not in self.unused:
+                self.facts.dispatch_value_used = True
         if resolved in ON_COMMIT or name == "on_commit":
             self.on_commit_depth += 1
             self.on_commit_calls.add(id(node))

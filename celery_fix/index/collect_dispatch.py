@@ -74,6 +74,8 @@ class DispatchMixin:
         resolved = self.resolve(func)
         if (isinstance(func, cst.Attribute) and name in MAY_DISPATCH_METHODS) or isinstance(func, (cst.Call, cst.BinaryOperation)):
             self.facts.may_dispatch = True
+            if id(node) not in self.unused:
+                self.facts.dispatch_value_used = True
         if resolved in ON_COMMIT or name == "on_commit":
             self.on_commit_depth += 1
             self.on_commit_calls.add(id(node))

@@ -151,6 +151,9 @@ class FileFacts:
     # call or of `a | b` (a canvas run). Loose on purpose: the engine skips the dispatch rules
     # on an indexed file without one, so it must cover everything `dispatch.as_dispatch` accepts
     may_dispatch: bool = False
+    # and one of them has its value used (not an expression statement, not dropped by `on_commit`):
+    # a task result exists in the file only then (or through `AsyncResult(...)`)
+    dispatch_value_used: bool = False
 
 
 @dataclass

@@ -96,7 +96,7 @@ class BlockingResultInRequestRule(rule.CeleryRule):
         # a task result and a wait on something; a result comes from a dispatch or a lookup by id
         if not super().relevant(source, index, path):
             return False
-        if rule.sends_no_task(index, path) and not any(word in source for word in RESULT_LOOKUP_WORDS):
+        if rule.holds_no_task_result(index, path) and not any(word in source for word in RESULT_LOOKUP_WORDS):
             return False
         if not any(word in source for word in (b".get(", b".wait(", b".join(", b".collect(", b".join_native(")):
             return False
