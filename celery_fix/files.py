@@ -256,12 +256,17 @@ class SourceReader:
             self.scan_cache is not None and self.digest(path, source) in self.scan_cache.known
         )
 
-    def remember_words(self, path: Path | str, source: bytes, words: frozenset[bytes]) -> None:
-        """The scan's words for the file, found elsewhere (a worker process)."""
+    def remember_words(self, path: Path | str, source: bytes | None, words: frozenset[bytes]) -> None:
+        """The scan's words for the file, found elsewhere (a worker process; `source` None when
+        the worker read the file itself)."""
         assert self.scan is not None
         self._found[str(path)] = Found(source, words, self.scan.words)
-        if self.scan_cache is not None:
+        if self.scan_cache is not None and source is not None:
             self.scan_cache.record(self.digest(path, source), words)
+
+    def known_words(self, path: Path | str) -> Found | None:
+        """The file's words when already known, without reading it."""
+        return self._found.get(str(path))
 
     def found(self, path: Path | str, source: bytes) -> Found | None:
         """The scan's words in `source` (the bytes of `path`); None without a scan."""

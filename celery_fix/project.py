@@ -180,8 +180,13 @@ def build_index(
     # the linked index depends on every file (linking may load a skipped module's `**OPTIONS`):
     # an unchanged tree gets the whole index from the cache, with no linking
     tree = hashlib.blake2b(repr((_CACHE_TAG, atomic_functions)).encode(), digest_size=20)
-    sources: list[tuple[Path, bytes]] = []
+    sources: list[tuple[Path, bytes | None]] = []
+    # without a cache no key needs every file's bytes up front: the triage workers read them
+    workers_read = cache is None and _workers_can_triage(read, jobs) and len(files) >= TRIAGE_THRESHOLD
     for path in files:
+        if workers_read:
+            sources.append((path, None))
+            continue
         try:
             source = read(path)
         except FileError as exc:
@@ -197,8 +202,9 @@ def build_index(
         cached.reindex()
         cached.stats.seconds = time.perf_counter() - started
         return cached
-    if _triage_in_workers(sources, read, jobs):
-        facts, atomic_only, skipped = _triage_parallel(sources, read, atomic_words, jobs, cache, while_waiting)
+    if workers_read or _triage_in_workers(sources, read, jobs):
+        facts, atomic_only, skipped, read_errors = _triage_parallel(sources, read, atomic_words, jobs, cache, while_waiting)
+        errors += read_errors
         first_round = len(facts)
     else:
         for path, source in sources:
@@ -252,12 +258,16 @@ TRIAGE_CHUNK = 32
 _TRIAGE: tuple | None = None
 
 
+def _workers_can_triage(read: Any, jobs: int | None) -> bool:
+    if (jobs or os.cpu_count() or 1) <= 1 or "fork" not in get_all_start_methods():
+        return False
+    return isinstance(read, SourceReader) and read.scan is not None
+
+
 def _triage_in_workers(sources: list[tuple[Path, bytes]], read: Any, jobs: int | None) -> bool:
     """Whether to scan and sort the files in worker processes: a cold run over a large tree (the
     scan is about 0.2 ms a file; a warm one has the words of most files cached)."""
-    if (jobs or os.cpu_count() or 1) <= 1 or "fork" not in get_all_start_methods():
-        return False
-    if not isinstance(read, SourceReader) or read.scan is None:
+    if not _workers_can_triage(read, jobs):
         return False
     return sum(not read.knows_words(path, source) for path, source in sources) >= TRIAGE_THRESHOLD
 
@@ -284,18 +294,22 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     facts: list[FileFacts] = []
     atomic_only: list[tuple[Path, bytes]] = []
     skipped: list[Path] = []
-    for position, words, kind, file_facts, plan in rows:
+    errors: list[str] = []
+    for position, words, kind, file_facts, plan, read_here in rows:
         path, source = sources[position]
-        read.remember_words(path, source, words)
+        if kind == "error":
+            errors.append(read_here)
+            continue
+        read.remember_words(path, source, words)  # (None: a worker read the file)
         if plan is not None:
             read.remember_plan(path, plan)
         if kind == "selected":
             facts.append(file_facts)
         elif kind == "atomic":
-            atomic_only.append((path, source))
+            atomic_only.append((path, source if source is not None else read_here))
         else:
             skipped.append(path)
-    return facts, atomic_only, skipped
+    return facts, atomic_only, skipped, errors
 
 
 def _triage_chunk(bounds: tuple[int, int]) -> list[tuple]:
@@ -303,14 +317,21 @@ def _triage_chunk(bounds: tuple[int, int]) -> list[tuple]:
     rows = []
     for position in range(*bounds):
         path, source = sources[position]
+        read_here = None
+        if source is None:
+            try:
+                source = read_here = read_source(path)
+            except FileError as exc:
+                rows.append((position, None, "error", None, None, str(exc)))
+                continue
         found = scan.found(source)
         if mentions_celery(source, found=found) or path.stem == "celeryconfig":
             facts, plan = _collect_with_plan((str(path), source, index_module_name(path)), cache, keep_words)
-            rows.append((position, found.words, "selected", facts, plan))
+            rows.append((position, found.words, "selected", facts, plan, None))
         elif mentions_celery(source, atomic_words, found):
-            rows.append((position, found.words, "atomic", None, None))
+            rows.append((position, found.words, "atomic", None, None, read_here))  # round two needs it
         else:
-            rows.append((position, found.words, "skipped", None, None))
+            rows.append((position, found.words, "skipped", None, None, None))
     return rows
 
 

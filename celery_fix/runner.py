@@ -29,15 +29,21 @@ def run_files(
     all_words = trigger_words(tuple(rules))
     results: dict[str, FileResult] = {}
     misses: list[tuple[str, bytes, str | None, object]] = []
+    reader = read if isinstance(read, SourceReader) else None
     for path in paths:
+        here = [r for r in rules if not ignored_for_path(r.CODE, path, settings)] if settings.per_file_ignores else rules
+        words = all_words if here is rules else trigger_words(tuple(here))
+        known = reader.known_words(path) if reader is not None else None
+        if known is not None and known.source is None and settings.prefilter and words is not None and here:
+            if not known.any(words):  # the index's workers scanned it: no need to read it here
+                results[path] = FileResult(path)
+                continue
         try:
             source = read(Path(path))
         except FileError as exc:
             results[path] = FileResult(path, error=str(exc))
             continue
-        here = [r for r in rules if not ignored_for_path(r.CODE, path, settings)] if settings.per_file_ignores else rules
-        found = read.found(path, source) if isinstance(read, SourceReader) else None
-        words = all_words if here is rules else trigger_words(tuple(here))
+        found = reader.found(path, source) if reader is not None else None
         if not here or (settings.prefilter and words is not None and not _has_any(source, words, found)):
             results[path] = FileResult(path, original=source)
             continue

@@ -38,14 +38,15 @@ class Found:
 
     __slots__ = ("source", "words", "scanned")
 
-    def __init__(self, source: bytes, words: frozenset[bytes], scanned: frozenset[bytes]) -> None:
+    def __init__(self, source: bytes | None, words: frozenset[bytes], scanned: frozenset[bytes]) -> None:
         self.source = source
         self.words = words
         self.scanned = scanned
 
     def any(self, words: Iterable[bytes]) -> bool:
         for word in words:
-            if word in self.words if word in self.scanned else word in self.source:
+            # a word the scan did not look for: in the source, or maybe (the source is not at hand)
+            if word in self.words if word in self.scanned else self.source is None or word in self.source:
                 return True
         return False
 

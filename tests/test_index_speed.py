@@ -153,3 +153,23 @@ def test_triage_in_worker_processes_gives_the_same_index_and_words(root: Path, m
     for path in files:
         source = path.read_bytes()
         assert parallel_reader.found(path, source).words == serial_reader.found(path, source).words, path
+
+
+def test_triage_workers_that_read_files_report_an_unreadable_one_once(tmp_path, monkeypatch, capsys):
+    """Without a cache the triage workers read the files themselves: a file that cannot be read
+    is still one error line, as in the serial pass."""
+    from celery_fix.run import RunOptions, execute
+
+    (tmp_path / "pyproject.toml").write_text("[tool.celery-fix]\n")
+    (tmp_path / "tasks.py").write_text(
+        "from celery import shared_task\n\n@shared_task(autoretry_for=(IOError,))\ndef sync():\n    pass\n"
+    )
+    (tmp_path / "broken.py").symlink_to(tmp_path / "missing.py")
+    outputs = []
+    for threshold in (10_000, 0):
+        monkeypatch.setattr(project, "TRIAGE_THRESHOLD", threshold)
+        code = execute(RunOptions(paths=(tmp_path,), no_cache=True, jobs=2))
+        captured = capsys.readouterr()
+        outputs.append((code, captured.out, captured.err))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 2 and outputs[0][2].count("broken.py") == 1
