@@ -26,6 +26,7 @@ class ResultCache:
         self.directory = root / CACHE_DIR / __version__
         self.fingerprint = fingerprint
         self.writable = True
+        self._made: set[str] = set()  # entry directories known to exist (one mkdir each per run)
 
     def key(self, path: str, source: bytes) -> str:
         digest = hashlib.blake2b(digest_size=20)
@@ -48,8 +49,10 @@ class ResultCache:
             return
         target_dir = self.directory / key[:2]
         try:
-            target_dir.mkdir(parents=True, exist_ok=True)
-            self._mark_ignorable()
+            if key[:2] not in self._made:
+                target_dir.mkdir(parents=True, exist_ok=True)
+                self._mark_ignorable()
+                self._made.add(key[:2])
             fd, temp = tempfile.mkstemp(dir=target_dir, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
