@@ -164,10 +164,16 @@ def results_stored(index: Any, info: Any) -> bool:
 
 def consumed(index: Any, info: Any) -> bool:
     """Any use of the task's result in the project: read, chained, returned, stored, id taken."""
-    for consumer in getattr(index, "consumers", ()) or ():
-        if consumer.task == info.qualname:
-            return True
-    return False
+    consumers = getattr(index, "consumers", ()) or ()
+    cached = _CONSUMED.get(id(index))
+    if cached is None or cached[0] is not index or cached[1] is not consumers:
+        cached = (index, consumers, {consumer.task for consumer in consumers})
+        _CONSUMED.clear()
+        _CONSUMED[id(index)] = cached
+    return info.qualname in cached[2]
+
+
+_CONSUMED: dict[int, tuple] = {}
 
 
 def _updates_state(function: cst.FunctionDef) -> bool:
