@@ -23,7 +23,7 @@ from celery_fix.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
 from celery_fix.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.names import build_name_table
 from celery_fix.model import EngineSettings, FileResult, Finding
-from celery_fix.positions import spans_of
+from celery_fix.positions import LINE_BREAK, spans_of
 from celery_fix.registry import all_rule_classes
 from celery_fix.runner import ignored_for_path, minimal_words, run_files, trigger_words
 
@@ -306,7 +306,7 @@ def _drop_suppressed(module: cst.Module, source: bytes, reports: list[rule_base.
     if not reports:
         return reports
     spans = spans_of(module, [r.node for r in reports])
-    lines = _LINE_BREAK.split(source.decode(module.encoding, errors="replace"))
+    lines = LINE_BREAK.split(source.decode(module.encoding, errors="replace"))
     kept = []
     for report in reports:
         span = spans[id(report.node)]
@@ -317,7 +317,6 @@ def _drop_suppressed(module: cst.Module, source: bytes, reports: list[rule_base.
 
 
 _COMMENT = re.compile(r"#.*$")
-_LINE_BREAK = re.compile(r"\r\n?|\n")  # the line breaks libcst counts (not str.splitlines' \f etc.)
 
 
 def _comments_around(lines: list[str], span) -> list[str]:

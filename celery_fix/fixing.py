@@ -9,16 +9,13 @@ code depends on its parent (an `elif`, an argument's default comma).
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 
 import libcst as cst
 
 from celery_fix import rule as rule_base
 from celery_fix.imports import ensure_imports, plan_imports
-from celery_fix.positions import code_in_place, spans_of
-
-_LINE_BREAK = re.compile(r"\r\n?|\n")  # the line breaks libcst counts
+from celery_fix.positions import LINE_BREAK, code_in_place, spans_of
 
 
 @dataclass
@@ -153,4 +150,4 @@ def shifted_positions(
 
 
 def _line_starts(code: str) -> list[int]:
-    return [0, *(match.end() for match in _LINE_BREAK.finditer(code))]
+    return [0, *(match.end() for match in LINE_BREAK.finditer(code))]

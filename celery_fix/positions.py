@@ -16,7 +16,7 @@ import libcst as cst
 from libcst._add_slots import add_slots
 from libcst._nodes.internal import CodegenState
 
-_NEWLINES = re.compile(r"\r\n?|\n")
+LINE_BREAK = re.compile(r"\r\n?|\n")  # the line breaks libcst counts (not str.splitlines' \f etc.)
 _NULL = nullcontext()
 
 
@@ -48,7 +48,7 @@ class _TargetedPositionState(CodegenState):
     def _advance(self, value: str) -> None:
         self.offset += len(value)
         if "\n" in value or "\r" in value:
-            segments = _NEWLINES.split(value)
+            segments = LINE_BREAK.split(value)
             self.line += len(segments) - 1
             self.column = len(segments[-1])
         else:
