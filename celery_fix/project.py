@@ -343,9 +343,8 @@ def _collect_with_plan(item: tuple[str, bytes, str], cache: Any, keep_words: tup
     path, source, module = item
     if not worth_reducing(source):
         return _collect_cached([item], 1, cache)[0], None
-    key = _facts_key(cache, path, source, module) if cache is not None else None
-    cached = cache.get(key) if key is not None else None
-    if isinstance(cached, FileFacts) and cached.path == path:
+    key, cached = _cached_facts(cache, item)
+    if cached is not None:
         return cached, None
     try:
         tree = ast.parse(source)
@@ -510,14 +509,11 @@ def _collect_cached(
     results: list[FileFacts | None] = []
     missing: list[int] = []
     keys: list[str] = []
-    for position, (path, source, module) in enumerate(selected):
-        key = _facts_key(cache, path, source, module)
-        keys.append(key)
-        found = cache.get(key)
-        if isinstance(found, FileFacts) and found.path == path:
-            results.append(found)
-        else:
-            results.append(None)
+    for position, item in enumerate(selected):
+        key, found = _cached_facts(cache, item)
+        keys.append(key)  # type: ignore[arg-type]
+        results.append(found)
+        if found is None:
             missing.append(position)
     if missing:
         collected = _collect_all([selected[i] for i in missing], jobs, while_waiting)
@@ -527,9 +523,15 @@ def _collect_cached(
     return results  # type: ignore[return-value]
 
 
-def _facts_key(cache: Any, path: str, source: bytes, module: str) -> str:
+def _cached_facts(cache: Any, item: tuple[str, bytes, str]) -> tuple[str | None, FileFacts | None]:
+    """The file's cache key (None without a cache) and its FileFacts when the cache has them."""
+    if cache is None:
+        return None, None
+    path, source, module = item
     # the module name is part of the key: it changes when an `__init__.py` appears or goes
-    return cache.key(path, _CACHE_TAG + module.encode("utf-8", "surrogateescape") + b"\0" + source)
+    key = cache.key(path, _CACHE_TAG + module.encode("utf-8", "surrogateescape") + b"\0" + source)
+    found = cache.get(key)
+    return key, found if isinstance(found, FileFacts) and found.path == path else None
 
 
 def _collect_all(

@@ -90,8 +90,7 @@ class ScanCache:
         words = self.known.get(digest)
         if words is None:
             words = scan.found(source).words
-            self.missed = True
-        self.used[digest] = words
+        self.record(digest, words)
         return Found(source, words, scan.words)
 
     def record(self, digest: bytes, words: frozenset[bytes]) -> None:
