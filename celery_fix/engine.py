@@ -184,8 +184,9 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
     """Check `source`; with `reduced` (elide.py), parse and fix that instead and carry the fixes
     over to `source` (same lines and columns, so findings point at the same places)."""
     path = result.path
+    parsed = reduced if reduced is not None else source
     try:
-        module = _parse(path, reduced if reduced is not None else source)
+        module = _parse(path, parsed)
     except FileError as exc:
         if reduced is not None:
             raise _NotMirrored from None  # the whole module words the error
@@ -194,7 +195,6 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
     result.parsed = True
     result.encoding = module.encoding
     module_name = module_name_for(Path(path))
-    parsed = reduced if reduced is not None else source
     reports = _run_rules(module, rules, path, module_name, parsed, original=True, words=source)
     result.findings = _to_findings(path, module, parsed, reports)
 

@@ -280,7 +280,7 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     from celery_fix.elide import CONTEXT_WORDS
 
     # what a definition must mention for the engine to need it: every rule's word is a scanned word
-    keep_words = tuple({*read.scan.words, *CONTEXT_WORDS})
+    keep_words = _minimal(tuple({*read.scan.words, *CONTEXT_WORDS}))
     _TRIAGE = (sources, read.scan, atomic_words, cache, keep_words)
     try:
         chunks = [(start, min(start + TRIAGE_CHUNK, len(sources))) for start in range(0, len(sources), TRIAGE_CHUNK)]

@@ -213,15 +213,8 @@ class AstCollector:
         handler = self._dispatch.get(type(node))
         if handler is not None:
             handler(node)
-            return
-        for name in node._fields:
-            child = getattr(node, name, None)
-            if isinstance(child, list):
-                for item in child:
-                    if isinstance(item, ast.AST):
-                        self.walk(item)
-            elif isinstance(child, ast.AST):
-                self.walk(child)
+        else:
+            self._walk_children(node)
 
     def walk_body(self, body: list) -> None:
         for statement in body:
