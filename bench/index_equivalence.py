@@ -17,10 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from celery_fix.config import load_config
-from celery_fix.files import discover, read_source
+from celery_fix.engine.files import read_source
+from celery_fix.discover import discover
 from celery_fix.index.ast_collect import Unsupported, collect_source_ast
 from celery_fix.index.collect import collect_source
-from celery_fix.project import (
+from celery_fix.index.build import (
     ATOMIC_WORDS,
     PREFILTER_WORDS,
     index_module_name,

@@ -12,7 +12,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from celery_fix.registry import SelectionError, all_rule_infos, validate_selectors
+from celery_fix.engine.registry import SelectionError, all_rule_infos, validate_selectors
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".eggs", "__pycache__", "node_modules",

@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from celery_fix.index.values import UNKNOWN, Ref, plain
-from celery_fix.project import ProjectIndex, TaskInfo, build_index
-from celery_fix.results import route_items, route_matches
+from celery_fix.index.build import ProjectIndex, TaskInfo, build_index
+from celery_fix.constructs.results import route_items, route_matches
 
 COLUMNS = ("task", "location", "queue", "retry", "ignore_result", "time limits", "beat", "dispatches")
 

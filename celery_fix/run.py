@@ -9,16 +9,17 @@ from pathlib import Path
 
 import click
 
-from celery_fix.cache import ResultCache, settings_fingerprint
+from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.config import Config, ConfigError, load_config
-from celery_fix.model import EngineSettings, FileResult
-from celery_fix.runner import run_files
-from celery_fix.index_digest import index_digest
-from celery_fix.files import FileError, SourceReader, discover, write_atomic
-from celery_fix.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rule_infos
+from celery_fix.engine.model import EngineSettings, FileResult
+from celery_fix.engine.runner import run_files
+from celery_fix.engine.cache_key import index_digest
+from celery_fix.engine.files import FileError, SourceReader, write_atomic
+from celery_fix.discover import discover
+from celery_fix.engine.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rule_infos
 from celery_fix.report import diff as diff_report
 from celery_fix.report import json_format, text
-from celery_fix.wordscan import ScanCache, WordScan
+from celery_fix.engine.wordscan import ScanCache, WordScan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -95,7 +96,7 @@ def execute(options: RunOptions) -> int:
 
 def _word_scan(rules, config: Config) -> WordScan:
     """One scan per file for the words both prefilters look for: the index's and the rules'."""
-    from celery_fix.project import ATOMIC_WORDS, PREFILTER_WORDS
+    from celery_fix.index.build import ATOMIC_WORDS, PREFILTER_WORDS
 
     atomic_functions = [a.rsplit(".", 1)[-1].encode() for a in config.rule_options.get("atomic-functions", ())]
     return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, *(w for r in rules for w in r.TRIGGERS)})
@@ -103,7 +104,7 @@ def _word_scan(rules, config: Config) -> WordScan:
 
 def _build_index(files: list[Path], config: Config, options: RunOptions, read):
     """The cross-file facts, built once before the rules run; the rules get it as context.index."""
-    from celery_fix.project import build_index
+    from celery_fix.index.build import build_index
 
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
@@ -119,7 +120,7 @@ def _build_index(files: list[Path], config: Config, options: RunOptions, read):
 def _load_rules() -> None:
     """Import the rules (libcst, Fixit: half a second) while the index's workers parse: a run that
     must collect facts will almost surely parse files with the rules too."""
-    from celery_fix.registry import all_rule_classes
+    from celery_fix.engine.registry import all_rule_classes
 
     all_rule_classes()
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from celery_fix.beat import BeatEntry, expires_seconds, module_entries, seconds_source
-from celery_fix.cst_edit import append_kwargs, keyword_arg
-from celery_fix.names import NameTable, build_name_table
+from celery_fix.constructs.beat import BeatEntry, expires_seconds, module_entries, seconds_source
+from celery_fix.syntax.edit import append_kwargs, keyword_arg
+from celery_fix.constructs.names import NameTable, build_name_table
 
 DEFAULT_EXPIRES = 3600
 EXPIRES, EXPIRE_SECONDS = "expires", "expire_seconds"

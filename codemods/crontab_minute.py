@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from celery_fix.beat import CRONTAB, Resolver, crontab_fields, is_star
-from celery_fix.cst_edit import append_kwargs, keyword_arg
-from celery_fix.names import NameTable, build_name_table
+from celery_fix.constructs.beat import CRONTAB, Resolver, crontab_fields, is_star
+from celery_fix.syntax.edit import append_kwargs, keyword_arg
+from celery_fix.constructs.names import NameTable, build_name_table
 
 
 def minute_missing(resolver: Resolver, call: cst.Call) -> bool:
@@ -30,7 +30,7 @@ def add_minute(call: cst.Call, minute: int = 0) -> cst.Call:
 def _build_command():
     from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 
-    from celery_fix.beat import local_bindings
+    from celery_fix.constructs.beat import local_bindings
 
     class CrontabMinuteCommand(VisitorBasedCodemodCommand):
         DESCRIPTION = "Add minute=0 to crontab(...) schedules that set an hour/day but no minute."

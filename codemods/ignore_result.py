@@ -3,17 +3,17 @@ that the CEL504 fix (codemods/task_name.py) shares.
 
 `@shared_task` becomes `@shared_task(ignore_result=True)`; `@app.task(bind=True)` becomes
 `@app.task(bind=True, ignore_result=True)`; an exploded call keeps one argument per line and its
-trailing comma (celery_fix/cst_edit.py, the same layout rules as the CEL202 fix).
+trailing comma (celery_fix/syntax/edit.py, the same layout rules as the CEL202 fix).
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from celery_fix.cst_edit import append_kwargs, keyword_arg
-from celery_fix.names import NameTable, build_name_table
-from celery_fix.tasks import TaskDecorator, task_decorator
-from celery_fix.walk import visit_readonly
+from celery_fix.syntax.edit import append_kwargs, keyword_arg
+from celery_fix.constructs.names import NameTable, build_name_table
+from celery_fix.constructs.tasks import TaskDecorator, task_decorator
+from celery_fix.syntax.walk import visit_readonly
 
 
 def can_add_option(names: NameTable, task: TaskDecorator) -> bool:

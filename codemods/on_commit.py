@@ -21,10 +21,10 @@ from typing import Any, Optional
 
 import libcst as cst
 
-from celery_fix.cst_edit import ONE_SPACE, keyword_arg
-from celery_fix.dispatch import Dispatch
-from celery_fix.scopes import ScopeTracker, code_after, can_raise, names_read, names_rebound
-from celery_fix.tasks import task_decorator
+from celery_fix.syntax.edit import ONE_SPACE, keyword_arg
+from celery_fix.constructs.dispatch import Dispatch
+from celery_fix.constructs.scopes import ScopeTracker, code_after, can_raise, names_read, names_rebound
+from celery_fix.constructs.tasks import task_decorator
 
 STYLES = ("partial", "lambda", "delay_on_commit")
 DJANGO_TASK = frozenset({"celery.contrib.django.task.DjangoTask"})
@@ -204,8 +204,8 @@ def _build_command():
     from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
     from libcst.codemod.visitors import AddImportsVisitor
 
-    from celery_fix.dispatch import as_dispatch
-    from celery_fix.names import build_name_table
+    from celery_fix.constructs.dispatch import as_dispatch
+    from celery_fix.constructs.names import build_name_table
 
     class OnCommitCommand(VisitorBasedCodemodCommand):
         DESCRIPTION = "Send tasks dispatched inside transaction.atomic() from transaction.on_commit()."

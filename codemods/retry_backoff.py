@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from celery_fix.cst_edit import append_kwargs, keyword_arg
-from celery_fix.names import NameTable, build_name_table, is_task_factory
-from celery_fix.tasks import TaskDecorator, is_false_literal, read_call_options
+from celery_fix.syntax.edit import append_kwargs, keyword_arg
+from celery_fix.constructs.names import NameTable, build_name_table, is_task_factory
+from celery_fix.constructs.tasks import TaskDecorator, is_false_literal, read_call_options
 
 DEFAULT_BACKOFF_MAX = 600  # Celery's own default for retry_backoff_max
 

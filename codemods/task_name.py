@@ -10,8 +10,8 @@ from __future__ import annotations
 import libcst as cst
 
 from celery_fix.codemods.ignore_result import add_decorator_option, can_add_option
-from celery_fix.names import NameTable, build_name_table
-from celery_fix.tasks import task_decorator
+from celery_fix.constructs.names import NameTable, build_name_table
+from celery_fix.constructs.tasks import task_decorator
 
 
 def string_literal(text: str) -> cst.SimpleString:

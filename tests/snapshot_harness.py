@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from celery_fix.engine import EngineSettings, FileResult, check_one
+from celery_fix.engine.checker import EngineSettings, FileResult, check_one
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
 UPDATE = os.environ.get("CELERY_FIX_UPDATE_SNAPSHOTS") == "1"
@@ -84,7 +84,7 @@ def case_index(case: Case):
     """The ProjectIndex of a `<case>.index` case: built over the case file alone."""
     if not case.with_index:
         return None
-    from celery_fix.project import build_index
+    from celery_fix.index.build import build_index
 
     return build_index([case.input], case.input.parent)
 

@@ -1,11 +1,11 @@
-"""celery_fix.beat helpers and the CEL801/CEL806 codemod commands (same output as the engine)."""
+"""celery_fix.constructs.beat helpers and the CEL801/CEL806 codemod commands (same output as the engine)."""
 
 from __future__ import annotations
 
 import pytest
 from libcst.codemod import CodemodContext, TransformSuccess, transform_module
 
-from celery_fix.beat import crontab_min_gap, seconds_source
+from celery_fix.constructs.beat import crontab_min_gap, seconds_source
 from celery_fix.codemods import beat_expires, crontab_minute
 from snapshot_harness import all_cases
 

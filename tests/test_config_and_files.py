@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from celery_fix.config import ConfigError, load_config
-from celery_fix.files import FileError, discover, module_name_for, write_atomic
+from celery_fix.engine.files import FileError, write_atomic
+from celery_fix.discover import discover
+from celery_fix.constructs.modules import module_name_for
 from test_cli import RETRYING, run
 
 
@@ -164,7 +166,7 @@ def test_every_subpackage_is_packaged():
     ],
 )
 def test_grouped_gitignore_regexes_agree_with_pathspec(tmp_path, gitignore):
-    from celery_fix.files import _GitIgnore
+    from celery_fix.discover import _GitIgnore
 
     (tmp_path / ".gitignore").write_text(gitignore)
     ignore = _GitIgnore(tmp_path)

@@ -7,14 +7,15 @@ import sys
 
 import libcst as cst
 import pytest
-
-from celery_fix import engine
-from celery_fix import rule as rule_base
-from celery_fix.cache import ResultCache, settings_fingerprint
 from celery_fix.codemods.retry_backoff import plan_backoff
-from celery_fix.cst_edit import append_kwargs, keyword_arg
-from celery_fix.engine import EngineSettings, check_one, run_files
-from celery_fix.registry import all_rule_classes
+
+from celery_fix.engine import checker as engine
+from celery_fix.engine.cache import ResultCache, settings_fingerprint
+from celery_fix.engine.checker import EngineSettings, check_one
+from celery_fix.engine.registry import all_rule_classes
+from celery_fix.engine.runner import run_files
+from celery_fix.ruleset import base as rule_base
+from celery_fix.syntax.edit import append_kwargs, keyword_arg
 
 RETRYING = b"from celery import shared_task\n\n\n@shared_task(autoretry_for=(IOError,))\ndef sync():\n    pass\n"
 
@@ -177,7 +178,7 @@ def test_settings_fingerprint_is_stable_across_processes():
     import sys
 
     code = (
-        "from celery_fix.engine import EngineSettings; from celery_fix.cache import settings_fingerprint; "
+        "from celery_fix.engine.checker import EngineSettings; from celery_fix.engine.cache import settings_fingerprint; "
         "print(settings_fingerprint(EngineSettings(codes=('CEL202',), rule_options={}, "
         "project_apps=frozenset({'a.app', 'b.app', 'c.app', 'd.celery_app'}))))"
     )
@@ -204,7 +205,7 @@ def test_single_pass_shortcut_gives_what_the_full_fix_loop_gives(monkeypatch, tm
     applies to would show up here."""
     from pathlib import Path
 
-    from celery_fix.project import build_index
+    from celery_fix.index.build import build_index
 
     repo = Path(__file__).resolve().parent.parent
     shop = repo / "examples" / "shop"
@@ -237,7 +238,7 @@ def test_single_pass_shortcut_gives_what_the_full_fix_loop_gives(monkeypatch, tm
 
 
 def test_word_scan_cache_skips_scanning_an_unchanged_file(tmp_path, monkeypatch):
-    from celery_fix.wordscan import ScanCache, WordScan
+    from celery_fix.engine.wordscan import ScanCache, WordScan
 
     store = ResultCache(tmp_path, "scan test")
     scan = WordScan({b"celery", b"Celery", b".delay", b"queue"})
@@ -275,11 +276,12 @@ def test_prefilter_triage_and_reduced_modules_lose_nothing_on_a_generated_projec
     parsed whole, every rule run): same findings, same fixed code."""
     from pathlib import Path
 
-    from celery_fix import project
     from celery_fix.config import Config
-    from celery_fix.files import SourceReader, discover
+    from celery_fix.discover import discover
+    from celery_fix.engine.files import SourceReader
+    from celery_fix.engine.registry import all_rule_infos
+    from celery_fix.index import build as project
     from celery_fix.run import _word_scan
-    from celery_fix.registry import all_rule_infos
 
     repo = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(repo / "bench"))

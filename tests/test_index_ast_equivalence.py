@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from celery_fix.files import module_name_for
+from celery_fix.constructs.modules import module_name_for
 from celery_fix.index.ast_collect import Unsupported, collect_source_ast
 from celery_fix.index.collect import collect_source
-from celery_fix.project import collect_file
+from celery_fix.index.build import collect_file
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from celery_fix import project
-from celery_fix.cache import ResultCache
+from celery_fix.index import build as project
+from celery_fix.engine.cache import ResultCache
 from celery_fix.config import Config
-from celery_fix.files import discover
+from celery_fix.discover import discover
 from celery_fix.index import ast_collect, collect
-from celery_fix.project import build_index
+from celery_fix.index.build import build_index
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shop"
@@ -136,9 +136,9 @@ def test_linked_index_cache_misses_when_any_file_changes(tmp_path: Path):
 def test_triage_in_worker_processes_gives_the_same_index_and_words(root: Path, monkeypatch):
     """A cold run over a large tree scans and sorts the files in worker processes: the index, and
     the words the engine's prefilter gets for each file, must be those of the serial pass."""
-    from celery_fix.files import SourceReader
-    from celery_fix.project import ATOMIC_WORDS, PREFILTER_WORDS
-    from celery_fix.wordscan import WordScan
+    from celery_fix.engine.files import SourceReader
+    from celery_fix.index.build import ATOMIC_WORDS, PREFILTER_WORDS
+    from celery_fix.engine.wordscan import WordScan
 
     files = files_of(root)
     scan = WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, b"crontab", b"queue"})

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from celery_fix.config import Config
-from celery_fix.files import discover
+from celery_fix.discover import discover
 from celery_fix.inventory import print_inventory
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

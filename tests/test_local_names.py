@@ -3,7 +3,7 @@
 import libcst as cst
 import pytest
 
-from celery_fix.scopes import local_names
+from celery_fix.constructs.scopes import local_names
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from celery_fix.positions import code_in_place, spans_of
+from celery_fix.engine.positions import code_in_place, spans_of
 
 
 @pytest.mark.parametrize("source_module", [argparse, email.message], ids=lambda m: m.__name__)

@@ -14,10 +14,10 @@ import libcst as cst
 import pytest
 
 from celery_fix.config import Config
-from celery_fix.files import discover
+from celery_fix.discover import discover
 from celery_fix.index.values import UNKNOWN, Call, Ref, schedule_info
-from celery_fix.names import build_name_table
-from celery_fix.project import ATOMIC_WORDS, PREFILTER_WORDS, ProjectIndex, build_index, mentions_celery
+from celery_fix.constructs.names import build_name_table
+from celery_fix.index.build import ATOMIC_WORDS, PREFILTER_WORDS, ProjectIndex, build_index, mentions_celery
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shop"

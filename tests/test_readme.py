@@ -12,7 +12,7 @@ def test_rules_table_is_current():
 
 def test_rule_catalogue_is_current():
     assert CATALOGUE.read_text(encoding="utf-8") == catalogue_source(), (
-        "celery_fix/catalogue.py is stale: run `python -m celery_fix.docs`"
+        "celery_fix/engine/catalogue.py is stale: run `python -m celery_fix.docs`"
     )
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from celery_fix.engine import EngineSettings, check_one
-from celery_fix.project import build_index
+from celery_fix.engine.checker import EngineSettings, check_one
+from celery_fix.index.build import build_index
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "task_names"
 MODULES = ["proj.orders.tasks", "proj.billing.jobs.tasks"]

@@ -2,7 +2,7 @@
 
 from fixit.testing import add_lint_rule_tests_to_module
 
-from celery_fix.registry import all_rule_classes
+from celery_fix.engine.registry import all_rule_classes
 
 # the harness wants instances: given classes it silently generates no test at all
 add_lint_rule_tests_to_module(globals(), [rule_cls() for rule_cls in all_rule_classes()])

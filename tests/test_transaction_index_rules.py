@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from celery_fix.engine import EngineSettings, check_one
-from celery_fix.project import build_index
+from celery_fix.engine.checker import EngineSettings, check_one
+from celery_fix.index.build import build_index
 
 FILES = {
     "shop/__init__.py": "",

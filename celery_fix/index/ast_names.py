@@ -1,4 +1,4 @@
-"""The module name table (`celery_fix.names`) and literal evaluation (`index/values.py`) over the
+"""The module name table (`celery_fix.constructs.names`) and literal evaluation (`index/values.py`) over the
 stdlib `ast` instead of libcst: the same rules, node for node, for the fast index collector
 (`index/ast_collect.py`). Keep both in step: tests/test_index_ast_equivalence.py compares them.
 """
@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from celery_fix.index.values import _BUILTINS, KNOWN_CALLS, UNKNOWN, Call, Ref, _number
-from celery_fix.names import (
+from celery_fix.constructs.names import (
     CELERY_APP_FACTORIES,
     CURRENT_APP,
     SHARED_TASK,
@@ -31,7 +31,7 @@ def dotted_name(expr: ast.AST) -> str | None:
 
 
 class AstNameTable:
-    """`celery_fix.names.NameTable` for an `ast` tree (Binding.node holds ast nodes)."""
+    """`celery_fix.constructs.names.NameTable` for an `ast` tree (Binding.node holds ast nodes)."""
 
     __slots__ = ("bindings", "is_package", "module_name", "project_apps")
 

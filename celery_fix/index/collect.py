@@ -18,8 +18,8 @@ from celery_fix.index.facts import ClassFact, Decorated, FileFacts, FunctionFact
 from celery_fix.index.scopes import _Frame, _local_names, walk
 from celery_fix.index.evaluate import evaluate
 from celery_fix.index.values import UNKNOWN, Ref
-from celery_fix.names import NameTable, build_name_table, dotted_name
-from celery_fix.positions import spans_of
+from celery_fix.constructs.names import NameTable, build_name_table, dotted_name
+from celery_fix.engine.positions import spans_of
 
 
 def parse_error(path: str, exc: Exception) -> str:

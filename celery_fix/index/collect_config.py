@@ -10,7 +10,7 @@ from celery_fix.index.facts import (
     AppFact, AssignFact, ConfigFromObject, Decorated, Entry, PeriodicFact, Registration,
 )
 from celery_fix.index.values import UNKNOWN
-from celery_fix.names import _top_level_statements
+from celery_fix.constructs.names import _top_level_statements
 
 
 def _setting_like(name: str) -> bool:

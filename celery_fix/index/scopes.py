@@ -6,7 +6,7 @@ from typing import Any
 
 import libcst as cst
 
-from celery_fix.names import NameTable, _absolute_module, dotted_name
+from celery_fix.constructs.names import NameTable, _absolute_module, dotted_name
 
 
 # -- a fast read-only traversal ------------------------------------------------------------------

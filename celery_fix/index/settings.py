@@ -11,13 +11,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from celery_fix.index.model import SettingValue
 from celery_fix.index.values import UNKNOWN
 
-if TYPE_CHECKING:  # pragma: no cover
-    from celery_fix.index.link import Linker
 
 # Celery 3.x names, still read when there is no namespace (celery/app/defaults.py)
 OLD_NAMES = {
@@ -49,7 +47,7 @@ def is_celery_key(name: str) -> bool:
 
 
 class SettingsReader:
-    def __init__(self, linker: "Linker") -> None:
+    def __init__(self, linker: Any) -> None:  # the index.link.Linker that owns it
         self.linker = linker
         self.values: dict[str, list[SettingValue]] = {}
         self.beat_sources: list[tuple[str, str, Any]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from celery_fix.model import Finding
+from celery_fix.engine.model import Finding
 
 
 def findings_json(findings: list[Finding], errors: list[str]) -> str:

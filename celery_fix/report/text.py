@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from celery_fix.model import Finding
+from celery_fix.engine.model import Finding
 
 
 def finding_line(finding: Finding, unsafe_fixes: bool) -> str:

@@ -1,8 +1,8 @@
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import rule
-from celery_fix.beat import (
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.beat import (
     PERIODIC_TASK_MODEL, UNKNOWN, Resolver, module_setting, entry_task, expires_seconds, index_setting, is_unknown, local_bindings,
     module_entries, module_scheduler, names_database_scheduler, seconds_source,
 )

@@ -4,8 +4,8 @@ from typing import Any
 import libcst as cst
 from fixit import Valid
 
-from celery_fix import rule
-from celery_fix.beat import index_task_by_name, index_tasks, module_entries
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.beat import index_task_by_name, index_tasks, module_entries
 
 
 class BeatUnknownTaskRule(rule.CeleryRule):

@@ -6,14 +6,14 @@ from typing import Iterable, Optional
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import rule
-from celery_fix.dispatch import TRIGGERS as DISPATCH_TRIGGERS
-from celery_fix.dispatch import as_dispatch
-from celery_fix.names import NameTable
-from celery_fix.scopes import local_names, parameter_names
-from celery_fix.tasks import task_decorator
-from celery_fix.views import is_view_class
-from celery_fix.walk import children, walk
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.dispatch import TRIGGERS as DISPATCH_TRIGGERS
+from celery_fix.constructs.dispatch import as_dispatch
+from celery_fix.constructs.names import NameTable
+from celery_fix.constructs.scopes import local_names, parameter_names
+from celery_fix.constructs.tasks import task_decorator
+from celery_fix.constructs.views import is_view_class
+from celery_fix.syntax.walk import children, walk
 
 # the methods that wait for a result: AsyncResult.get/wait/collect, ResultSet/GroupResult.join
 BLOCKING = frozenset({"get", "wait", "join", "join_native", "collect"})

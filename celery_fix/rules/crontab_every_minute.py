@@ -1,8 +1,8 @@
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import rule
-from celery_fix.beat import Resolver, local_bindings
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.beat import Resolver, local_bindings
 from celery_fix.codemods.crontab_minute import add_minute, minute_missing
 
 

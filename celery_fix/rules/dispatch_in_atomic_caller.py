@@ -4,9 +4,10 @@ from typing import Any, Optional
 import libcst as cst
 from fixit import Valid
 
-from celery_fix import dispatch_rule, rule
-from celery_fix.dispatch import Dispatch
-from celery_fix.files import module_name_for
+from celery_fix.ruleset import dispatch_base as dispatch_rule
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.dispatch import Dispatch
+from celery_fix.constructs.modules import module_name_for
 
 
 class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):

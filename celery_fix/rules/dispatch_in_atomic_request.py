@@ -3,10 +3,11 @@ from typing import Optional
 import libcst as cst
 from fixit import Valid
 
-from celery_fix import dispatch_rule, rule
-from celery_fix.dispatch import Dispatch
-from celery_fix.scopes import NON_ATOMIC_REQUESTS, parameter_names
-from celery_fix.views import is_view_class
+from celery_fix.ruleset import dispatch_base as dispatch_rule
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.dispatch import Dispatch
+from celery_fix.constructs.scopes import NON_ATOMIC_REQUESTS, parameter_names
+from celery_fix.constructs.views import is_view_class
 
 
 class DispatchInAtomicRequestRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):

@@ -3,9 +3,10 @@ from typing import Optional
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import dispatch_rule, rule
-from celery_fix.dispatch import Dispatch
-from celery_fix.names import dotted_name
+from celery_fix.ruleset import dispatch_base as dispatch_rule
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.dispatch import Dispatch
+from celery_fix.constructs.names import dotted_name
 
 SIGNALS = {
     f"django.db.models.signals.{name}": name

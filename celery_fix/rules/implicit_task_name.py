@@ -1,11 +1,11 @@
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import rule
+from celery_fix.ruleset import base as rule
 from celery_fix.codemods.ignore_result import can_add_option
 from celery_fix.codemods.task_name import add_task_name
-from celery_fix.results import find_task, index_of, module_task_defs
-from celery_fix.tasks import defines_any
+from celery_fix.constructs.results import find_task, index_of, module_task_defs
+from celery_fix.constructs.tasks import defines_any
 
 
 class ImplicitTaskNameRule(rule.CeleryRule):

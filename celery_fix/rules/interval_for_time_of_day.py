@@ -1,8 +1,8 @@
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import rule
-from celery_fix.beat import module_entries
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.beat import module_entries
 
 DAY = 86400
 

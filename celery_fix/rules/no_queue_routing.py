@@ -3,9 +3,9 @@ from typing import Any, Optional
 import libcst as cst
 from fixit import Valid
 
-from celery_fix import rule
-from celery_fix.names import CELERY_APP_FACTORIES
-from celery_fix.results import _module_statements, index_of, same_file
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.names import CELERY_APP_FACTORIES
+from celery_fix.constructs.results import _module_statements, index_of, same_file
 
 # dispatch keywords that choose where a message goes (`**options` may too)
 _ROUTING_ARGS = ("queue=", "routing_key=", "exchange=", "**")

@@ -3,9 +3,9 @@ from typing import Any
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import rule
-from celery_fix.beat import UNKNOWN, Resolver, index_setting, module_entries
-from celery_fix.beat_tasks import (
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.beat import UNKNOWN, Resolver, index_setting, module_entries
+from celery_fix.constructs.beat_tasks import (
     ScheduledTask,
     find_scheduled_task,
     human_seconds,

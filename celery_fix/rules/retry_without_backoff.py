@@ -1,7 +1,7 @@
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import rule
+from celery_fix.ruleset import base as rule
 from celery_fix.codemods.retry_backoff import DEFAULT_BACKOFF_MAX, add_backoff, plan_backoff
 
 

@@ -3,8 +3,8 @@ import difflib
 import libcst as cst
 from fixit import Valid
 
-from celery_fix import rule
-from celery_fix.results import dict_literals, index_of, project_roots, route_matches, setting_nodes
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.results import dict_literals, index_of, project_roots, route_matches, setting_nodes
 from celery_fix.index.values import is_unknown
 
 _GLOB = "*?["

@@ -3,10 +3,10 @@ from typing import Optional
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import rule
+from celery_fix.ruleset import base as rule
 from celery_fix.index.evaluate import evaluate
 from celery_fix.index.values import Call, timedelta_seconds
-from celery_fix.results import backend_state, index_of, setting_nodes
+from celery_fix.constructs.results import backend_state, index_of, setting_nodes
 
 DEFAULT_BOUND = 7 * 86400
 

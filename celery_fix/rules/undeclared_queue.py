@@ -3,9 +3,9 @@ from typing import Any, Optional
 import libcst as cst
 from fixit import Valid
 
-from celery_fix import rule
+from celery_fix.ruleset import base as rule
 from celery_fix.index.evaluate import evaluate
-from celery_fix.results import (
+from celery_fix.constructs.results import (
     dict_literals,
     find_task,
     index_of,

@@ -4,11 +4,11 @@ from typing import Any
 import libcst as cst
 from fixit import Invalid, Valid
 
-from celery_fix import rule
-from celery_fix.beat import module_entries, module_tasks
-from celery_fix.beat_tasks import find_scheduled_task, index_tasks_in_file, may_define_undocumented_scheduled_task
-from celery_fix.files import module_name_for
-from celery_fix.tasks import task_decorator
+from celery_fix.ruleset import base as rule
+from celery_fix.constructs.beat import module_entries, module_tasks
+from celery_fix.constructs.beat_tasks import find_scheduled_task, index_tasks_in_file, may_define_undocumented_scheduled_task
+from celery_fix.constructs.modules import module_name_for
+from celery_fix.constructs.tasks import task_decorator
 
 
 class UndocumentedPeriodicTaskRule(rule.CeleryRule):

@@ -3,15 +3,15 @@ from typing import Any, Optional
 import libcst as cst
 from fixit import Valid
 
-from celery_fix import rule
-from celery_fix.walk import visit_readonly
+from celery_fix.ruleset import base as rule
+from celery_fix.syntax.walk import visit_readonly
 from celery_fix.codemods.ignore_result import (
     add_ignore_result,
     can_add_option,
     returns_value,
 )
 from celery_fix.index.values import is_unknown
-from celery_fix.results import (
+from celery_fix.constructs.results import (
     backend_state,
     find_task,
     index_of,
@@ -19,7 +19,7 @@ from celery_fix.results import (
     setting,
     setting_value,
 )
-from celery_fix.tasks import defines_any
+from celery_fix.constructs.tasks import defines_any
 
 
 class UnusedResultRule(rule.CeleryRule):

@@ -10,10 +10,10 @@ from typing import Any, Optional
 
 import libcst as cst
 
-from celery_fix import rule as rule_base
+from celery_fix.ruleset import base as rule_base
 from celery_fix.codemods.on_commit import STYLES, plan_on_commit
-from celery_fix.dispatch import TRIGGERS, Dispatch, as_dispatch
-from celery_fix.scopes import ScopeTracker, TrackingRule
+from celery_fix.constructs.dispatch import TRIGGERS, Dispatch, as_dispatch
+from celery_fix.constructs.scopes import ScopeTracker, TrackingRule
 
 # the options every transaction rule reads (one [tool.celery-fix] key each, shared by the rules)
 OPTIONS = {"on-commit-style": "partial", "atomic-functions": []}

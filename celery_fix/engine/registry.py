@@ -1,6 +1,6 @@
 """All rules, and selecting them by code (`CEL202`), area prefix (`CEL2`) or `ALL`.
 
-Selection works on the catalogue (`celery_fix/catalogue.py`, generated from the rule classes):
+Selection works on the catalogue (`celery_fix/engine/catalogue.py`, generated from the rule classes):
 each rule's code, name, options and prefilter words, without importing the rules. Importing
 them loads libcst and Fixit, about half a second, which a run whose results all come from the
 cache does not need. `RuleInfo.load()` imports one rule class when it is needed.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+
+from celery_fix.engine.rule_info import RuleInfo
 
 CODE_PATTERN = re.compile(r"^CEL[1-9]\d{2}$")
 
@@ -22,31 +22,8 @@ class SelectionError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class RuleInfo:
-    """What the catalogue knows of a rule, under the names the rule class uses."""
-
-    CODE: str
-    NAME: str
-    module: str
-    class_name: str
-    ENABLED_BY_DEFAULT: bool = True
-    OPTIONS: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    TRIGGERS: tuple[bytes, ...] = ()
-
-    def load(self) -> type:
-        return getattr(importlib.import_module(self.module), self.class_name)
-
-    @classmethod
-    def of(cls, rule_cls: type) -> RuleInfo:
-        return cls(
-            rule_cls.CODE, rule_cls.NAME, rule_cls.__module__, rule_cls.__name__, rule_cls.ENABLED_BY_DEFAULT,
-            dict(rule_cls.OPTIONS), tuple(rule_cls.TRIGGERS),
-        )
-
-
 def all_rule_infos() -> tuple[RuleInfo, ...]:
-    from celery_fix.catalogue import RULES
+    from celery_fix.engine.catalogue import RULES
 
     return RULES
 
@@ -54,8 +31,8 @@ def all_rule_infos() -> tuple[RuleInfo, ...]:
 @lru_cache(maxsize=None)
 def all_rule_classes() -> tuple[type, ...]:
     """Every rule class, found by importing every module of `celery_fix.rules`."""
-    from celery_fix import rule as rule_base
     from celery_fix import rules as rules_package
+    from celery_fix.ruleset import base as rule_base
 
     found: dict[str, type] = {}
     for info in pkgutil.iter_modules(rules_package.__path__):

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from celery_fix import rule as rule_base
-from celery_fix.imports import ensure_imports, plan_imports
-from celery_fix.positions import LINE_BREAK, code_in_place, spans_of
+from celery_fix.engine.imports import ensure_imports, plan_imports
+from celery_fix.engine.positions import LINE_BREAK, code_in_place, spans_of
+from celery_fix.ruleset import base as rule_base
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Callable, Optional
 
 import libcst as cst
 
-from celery_fix.names import dotted_name
+from celery_fix.constructs.names import dotted_name
 
 VIEW_BASE_PREFIXES = ("django.views", "rest_framework.views", "rest_framework.viewsets", "rest_framework.generics",
                       "rest_framework.mixins")

@@ -21,9 +21,9 @@ import libcst as cst
 
 from celery_fix.index.evaluate import evaluate
 from celery_fix.index.values import UNKNOWN, Call, is_unknown, timedelta_seconds
-from celery_fix.names import NameTable
-from celery_fix.scopes import local_names
-from celery_fix.walk import visit_readonly
+from celery_fix.constructs.names import NameTable
+from celery_fix.constructs.scopes import local_names
+from celery_fix.syntax.walk import visit_readonly
 
 TIMEDELTA = frozenset({"datetime.timedelta"})
 CRONTAB = frozenset({"celery.schedules.crontab", "celery.crontab"})
@@ -673,7 +673,7 @@ def index_setting(index: Any, key: str) -> Any:
 
 def module_tasks(module: cst.Module, names: NameTable) -> dict[str, tuple[cst.CSTNode, Any]]:
     """Tasks defined at this module's top level: local name -> (the def, its TaskDecorator)."""
-    from celery_fix.tasks import task_decorator
+    from celery_fix.constructs.tasks import task_decorator
 
     found: dict[str, tuple[cst.CSTNode, Any]] = {}
     for statement in module.body:

@@ -6,17 +6,15 @@ the cache and has a rule's words, so a run on an unchanged tree never imports th
 
 from __future__ import annotations
 
-import fnmatch
-import functools
 import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Iterable
 
-from celery_fix.files import FileError, SourceReader, read_source
-from celery_fix.model import EngineSettings, FileResult
-from celery_fix.registry import all_rule_infos
+from celery_fix.engine.files import FileError, SourceReader, read_source
+from celery_fix.engine.model import EngineSettings, FileResult
+from celery_fix.engine.registry import all_rule_infos
+from celery_fix.engine.selection import ignored_for_path, trigger_words
 
 
 def run_files(
@@ -57,7 +55,9 @@ def run_files(
 
     to_parse: list[tuple[str, bytes, str | None, object]] = []
     if misses:
-        from celery_fix import engine  # the rules: needed from here on
+        from celery_fix.engine import (
+            checker as engine,  # the rules: needed from here on
+        )
 
         engine._init_worker(settings)
         for path, source, key, found in misses:
@@ -79,7 +79,7 @@ def _rule_entries(codes: tuple[str, ...]) -> list:
     infos = {r.CODE: r for r in all_rule_infos()}
     if all(code in infos for code in codes):
         return [infos[code] for code in codes]
-    from celery_fix import engine
+    from celery_fix.engine import checker as engine
 
     classes = {r.CODE: r for r in engine.all_rule_classes()}
     return [infos.get(code) or classes[code] for code in codes]
@@ -100,7 +100,7 @@ def _has_any(source: bytes, words: tuple[bytes, ...], found) -> bool:
 def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileResult]:
     if not items:
         return []
-    from celery_fix import engine
+    from celery_fix.engine import checker as engine
 
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(items) < 2 * jobs:
@@ -121,40 +121,7 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
 
 
 def _check_item(item) -> FileResult:
-    from celery_fix import engine
+    from celery_fix.engine import checker as engine
 
     path, source, _, plan = item
     return engine.check_source(path, source, plan)
-
-
-@functools.lru_cache(maxsize=64)
-def trigger_words(rules: tuple) -> tuple[bytes, ...] | None:
-    """The rules' trigger words (rule classes or catalogue entries), each once; None when some
-    rule must see every file."""
-    if any(not r.TRIGGERS for r in rules):
-        return None
-    return minimal_words({w for r in rules for w in r.TRIGGERS})
-
-
-def minimal_words(words: Iterable[bytes]) -> tuple[bytes, ...]:
-    """`words` without those that contain another (`shared_task` is found when `task` is): the
-    same files match, with fewer scans."""
-    ordered = sorted(set(words), key=len)
-    kept: list[bytes] = []
-    for word in ordered:
-        if not any(shorter in word for shorter in kept):
-            kept.append(word)
-    return tuple(kept)
-
-
-def ignored_for_path(code: str, path: str, settings: EngineSettings) -> bool:
-    if not settings.per_file_ignores:
-        return False
-    try:
-        relative = Path(path).resolve().relative_to(Path(settings.root).resolve()).as_posix()
-    except ValueError:
-        relative = Path(path).as_posix()
-    for pattern, codes in settings.per_file_ignores:
-        if fnmatch.fnmatch(relative, pattern) and any(code.startswith(c.upper()) or c.upper() == "ALL" for c in codes):
-            return True
-    return False

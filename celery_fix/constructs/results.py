@@ -1,7 +1,7 @@
 """Helpers shared by the result-backend (CEL4xx) and routing (CEL5xx) rules: finding this file's
 tasks in the ProjectIndex, whether results are stored at all, and reading `task_routes`.
 
-Everything here takes the ProjectIndex as `Any` (plain data, see celery_fix/project.py) and is
+Everything here takes the ProjectIndex as `Any` (plain data, see celery_fix/index/build.py) and is
 defensive: a fact that is missing or not a literal makes the callers stay quiet.
 """
 
@@ -15,8 +15,8 @@ from typing import Any, Iterator, Optional
 import libcst as cst
 
 from celery_fix.index.values import UNKNOWN, Call, is_unknown
-from celery_fix.names import NameTable
-from celery_fix.tasks import TaskDecorator, task_decorator
+from celery_fix.constructs.names import NameTable
+from celery_fix.constructs.tasks import TaskDecorator, task_decorator
 
 # result_backend values that store nothing
 NO_BACKEND_VALUES = (None, "", "disabled", "disabled://")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from celery_fix.names import build_name_table
+from celery_fix.constructs.names import build_name_table
 
 
 def ensure_imports(module: cst.Module, needed: list[tuple[str, str]]) -> cst.Module:

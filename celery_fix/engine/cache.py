@@ -70,7 +70,7 @@ class ResultCache:
 
 def settings_fingerprint(settings) -> str:
     """Everything in the engine settings that changes results (not the index object itself)."""
-    from celery_fix.index_digest import canonical_json
+    from celery_fix.engine.cache_key import canonical_json
 
     data = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name not in ("index", "root")}
     # canonical, not repr(): a frozenset's order changes from run to run (string hashing)

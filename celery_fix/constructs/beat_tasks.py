@@ -2,7 +2,7 @@
 
 With the ProjectIndex the task is looked up by its Celery name (`"task": "shop.tasks.sync"`) or,
 for `add_periodic_task(..., sync.s())`, by the qualified name of the task object. Without it,
-only a task defined in the same module can be found (see `celery_fix.beat.module_tasks`), and
+only a task defined in the same module can be found (see `celery_fix.constructs.beat.module_tasks`), and
 only the options written in its decorator are known (a `base=` class, the app's `task_cls` and
 the global settings live elsewhere).
 """
@@ -16,14 +16,14 @@ from typing import Any
 
 import libcst as cst
 
-from celery_fix.beat import (
+from celery_fix.constructs.beat import (
     BeatEntry,
     Resolver,
     celery_task_name,
     index_task_by_name,
     module_tasks,
 )
-from celery_fix.names import NameTable
+from celery_fix.constructs.names import NameTable
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Checks one file: the rules' relevance test, one parse, one batched pass, the fix loop, the checks.
-(`celery_fix.runner` runs it over many files.)
+(`celery_fix.engine.runner` runs it over many files.)
 
 Rules run under our own driver rather than Fixit's LintRunner: all rules share one traversal
 with no metadata providers (Fixit's Position/Parent metadata costs several parses per file),
@@ -17,18 +17,19 @@ from typing import Iterator
 import libcst as cst
 from libcst._nodes.base import CSTNode
 
-from celery_fix import rule as rule_base
-from celery_fix.files import FileError, module_name_for
-from celery_fix.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
-from celery_fix.fixing import Applied, apply_fixes, mirrored, shifted_positions
-from celery_fix.names import build_name_table
-from celery_fix.model import EngineSettings, FileResult, Finding
-from celery_fix.positions import LINE_BREAK, spans_of
-from celery_fix.registry import all_rule_classes
-from celery_fix.runner import ignored_for_path, minimal_words, run_files, trigger_words
+from celery_fix.constructs.modules import module_name_for
+from celery_fix.constructs.names import build_name_table
+from celery_fix.engine.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
+from celery_fix.engine.files import FileError
+from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
+from celery_fix.engine.model import EngineSettings, FileResult, Finding
+from celery_fix.engine.positions import LINE_BREAK, spans_of
+from celery_fix.engine.registry import all_rule_classes
+from celery_fix.engine.selection import ignored_for_path, minimal_words, trigger_words
+from celery_fix.ruleset import base as rule_base
 
-__all__ = ["EngineSettings", "FileResult", "Finding", "check_one", "check_source", "minimal_words", "run_files"]
-from celery_fix.walk import visit_batched_fast
+__all__ = ["EngineSettings", "FileResult", "Finding", "check_one", "check_source"]
+from celery_fix.syntax.walk import visit_batched_fast
 
 MAX_FIX_PASSES = 10  # like ruff's fix loop: overlapping fixes land one per pass
 

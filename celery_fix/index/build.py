@@ -25,12 +25,20 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, Callable
 
-from celery_fix.files import FileError, SourceReader, content_digest, module_name_for, read_source
-from celery_fix.wordscan import Found
-from celery_fix.index_digest import index_digest
+from celery_fix.constructs.modules import module_name_for
+from celery_fix.engine.cache_key import index_digest
+from celery_fix.engine.files import FileError, SourceReader, content_digest, read_source
+from celery_fix.engine.wordscan import Found
 from celery_fix.index.facts import FileFacts
 from celery_fix.index.model import (
-    READING_KINDS, AppInfo, BeatEntry, Consumer, DispatchSite, IndexStats, SettingValue, TaskInfo,
+    READING_KINDS,
+    AppInfo,
+    BeatEntry,
+    Consumer,
+    DispatchSite,
+    IndexStats,
+    SettingValue,
+    TaskInfo,
 )
 from celery_fix.index.values import UNKNOWN, Call, Ref, plain
 
@@ -156,7 +164,7 @@ _PLAIN_WORDS = tuple(w for w in PREFILTER_WORDS if w not in _WHERE_IT_COUNTS)
 
 @functools.lru_cache(maxsize=16)
 def _minimal(words: tuple[bytes, ...]) -> tuple[bytes, ...]:
-    from celery_fix.runner import minimal_words
+    from celery_fix.engine.selection import minimal_words
 
     return minimal_words(words)
 
@@ -166,7 +174,7 @@ def build_index(
     read: Any = read_source, while_waiting: Callable[[], None] | None = None,
 ) -> ProjectIndex:
     """`cache`: an object with `key(path, source) -> str`, `get(key)` and `put(key, value)` (a
-    `celery_fix.cache.ResultCache`): each parsed file's FileFacts are kept under its path, module
+    `celery_fix.engine.cache.ResultCache`): each parsed file's FileFacts are kept under its path, module
     name and bytes, so a build on an unchanged tree parses nothing. The cache's own fingerprint must
     cover the tool version (the facts depend on nothing else: `atomic_functions` is applied in linking).
     `while_waiting` runs in this process while worker processes collect facts (once, if ever)."""
@@ -233,7 +241,9 @@ def build_index(
             errors.append(f.error)
 
     loader = _SkippedLoader(skipped, stats, cache)
-    from celery_fix.index.link import Linker  # not needed when the cache has the linked index
+    from celery_fix.index.link import (
+        Linker,  # not needed when the cache has the linked index
+    )
 
     linker = Linker(facts, atomic_functions, load=loader.load)
     index = link(linker)
@@ -277,7 +287,7 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     (selected, atomic-only, skipped) and collects the facts of the selected ones. The words found
     come back for the engine's prefilter."""
     global _TRIAGE
-    from celery_fix.elide import CONTEXT_WORDS
+    from celery_fix.engine.elide import CONTEXT_WORDS
 
     # what a definition must mention for the engine to need it: every rule's word is a scanned word
     keep_words = _minimal(tuple({*read.scan.words, *CONTEXT_WORDS}))
@@ -338,7 +348,7 @@ def _triage_chunk(bounds: tuple[int, int]) -> list[tuple]:
 def _collect_with_plan(item: tuple[str, bytes, str], cache: Any, keep_words: tuple[bytes, ...]):
     """The file's facts (from the cache, or collected) and, when its `ast` is parsed here anyway,
     the lines the engine may blank out (elide.py), which saves the engine a second `ast` parse."""
-    from celery_fix.elide import blank_plan, worth_reducing
+    from celery_fix.engine.elide import blank_plan, worth_reducing
 
     path, source, module = item
     if not worth_reducing(source):

@@ -6,7 +6,7 @@ Rules run in one batched pass without libcst metadata, so they cannot ask for a 
 `on_commit(...)` calls as the visitor goes down and up; a rule calls its `enter_*`/`leave_*` hooks
 from its own `visit_*`/`leave_*` methods (see `TrackingRule` below for the ready-made wiring).
 
-Names resolve through the module's NameTable (`celery_fix.names`); a name bound inside an
+Names resolve through the module's NameTable (`celery_fix.constructs.names`); a name bound inside an
 enclosing function (a parameter, an assignment, a `for` target, a local import, ...) is not the
 module-level object of the same name, whatever it is called.
 """
@@ -18,8 +18,8 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 import libcst as cst
 
-from celery_fix.names import NameTable, dotted_name
-from celery_fix.walk import visit_readonly, walk
+from celery_fix.constructs.names import NameTable, dotted_name
+from celery_fix.syntax.walk import visit_readonly, walk
 
 ATOMIC = frozenset({"django.db.transaction.atomic"})
 ON_COMMIT = frozenset({"django.db.transaction.on_commit"})

@@ -12,7 +12,7 @@ from typing import Optional
 
 import libcst as cst
 
-from celery_fix.names import NameTable
+from celery_fix.constructs.names import NameTable
 
 SEND_METHODS = frozenset({"delay", "apply_async"})
 SIGNATURE_METHODS = frozenset({"s", "si", "signature"})

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Optional
 import libcst as cst
 from fixit import LintRule
 
-from celery_fix.names import NameTable, build_name_table
+from celery_fix.constructs.names import NameTable, build_name_table
 
 SAFE = "safe"
 UNSAFE = "unsafe"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from celery_fix.names import NameTable, is_task_factory
+from celery_fix.constructs.names import NameTable, is_task_factory
 
 
 @dataclass

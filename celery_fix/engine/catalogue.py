@@ -3,7 +3,7 @@
 Generated from the rule classes by `python -m celery_fix.docs`; tests/test_readme.py fails when it
 is stale. Do not edit."""
 
-from celery_fix.registry import RuleInfo
+from celery_fix.engine.rule_info import RuleInfo
 
 RULES = (
     RuleInfo('CEL202', 'retry-without-backoff', 'celery_fix.rules.retry_without_backoff', 'RetryWithoutBackoffRule', True, {'retry-backoff-max': 600, 'explicit-backoff-defaults': True}, (b'autoretry_for',)),

@@ -1,0 +1,1 @@
+"""Runs the rules: read files, word scan, parse, walk, positions, fixes, cache, workers."""

@@ -1,0 +1,1 @@
+"""The base classes every rule builds on."""

@@ -1,0 +1,1 @@
+"""Plain libcst helpers: a read-only walk and layout-keeping edits."""
