@@ -20,7 +20,7 @@ def print_inventory(files: list[Path], config, output_format: str) -> int:
     index = build_index(files, root, _atomic_functions(config))
     rows = [task_row(index, task, root) for task in sorted(index.tasks, key=lambda t: (t.name or t.qualname))]
     if output_format == "json":
-        click.echo(json.dumps({"tasks": rows, "stats": _stats(index), "errors": index.errors}, indent=2))
+        click.echo(json.dumps({"tasks": rows, "stats": _stats(index), "errors": index.errors + index.warnings}, indent=2))
     else:
         click.echo(table(rows))
         stats = index.stats
@@ -28,9 +28,11 @@ def print_inventory(files: list[Path], config, output_format: str) -> int:
             f"\n{len(rows)} task{'s' if len(rows) != 1 else ''}; {stats.files} files, {stats.parsed} parsed for the index "
             f"({stats.skipped} skipped by the prefilter) in {stats.seconds:.2f} s"
         )
-    for message in index.errors:
+    # a file the index cannot read leaves the inventory incomplete: an error here
+    not_read = index.errors + index.warnings
+    for message in not_read:
         click.echo(f"celery-fix: error: {message}", err=True)
-    return 2 if index.errors else 0
+    return 2 if not_read else 0
 
 
 def _atomic_functions(config) -> tuple[str, ...]:

@@ -47,6 +47,10 @@ def error(message: str) -> None:
     click.echo(f"celery-fix: error: {message}", err=True)
 
 
+def warning(message: str) -> None:
+    click.echo(f"celery-fix: warning: {message}", err=True)
+
+
 def execute(options: RunOptions) -> int:
     if options.list_rules:
         click.echo(rules_table())
@@ -91,6 +95,7 @@ def execute(options: RunOptions) -> int:
     results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache, read)
     if scan_cache is not None:
         scan_cache.save()
+    _warn_not_indexed(index, results)
     return _report(results, discovery.errors + _index_only_errors(index, results), options, config)
 
 
@@ -130,6 +135,16 @@ def _digest_of(index) -> str:
         return ""
     # `complete` changes what some rules may say, so it is part of what results depend on
     return f"{index.digest or index_digest(index)}-{'complete' if index.complete else 'partial'}"
+
+
+def _warn_not_indexed(index, results: list[FileResult]) -> None:
+    """Files the index's `ast` could not parse; a broken one is reported as an error by the rules' parser instead."""
+    if index is None:
+        return
+    reported = {r.path for r in results if r.error}
+    for message in index.warnings:
+        if not any(message.startswith(f"{path}:") for path in reported):
+            warning(message)
 
 
 def _index_only_errors(index, results: list[FileResult]) -> list[str]:

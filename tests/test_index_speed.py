@@ -12,7 +12,7 @@ from celery_fix.index import build as project
 from celery_fix.engine.cache import ResultCache
 from celery_fix.config import Config
 from celery_fix.discover import discover
-from celery_fix.index import ast_collect, collect
+from celery_fix.index import ast_collect
 from celery_fix.index.build import build_index
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -99,22 +99,38 @@ def test_with_the_real_result_cache(tmp_path: Path, monkeypatch):
 
 def test_facts_pickle_without_cst_nodes():
     source = (EXAMPLE / "orders" / "tasks.py") if (EXAMPLE / "orders" / "tasks.py").exists() else next(EXAMPLE.rglob("tasks.py"))
-    for collector in (collect.collect_source, ast_collect.collect_source_ast):
-        facts = collector(str(source), source.read_bytes(), "orders.tasks")
-        assert pickle.loads(pickle.dumps(facts)) == facts
-        assert b"libcst" not in pickle.dumps(facts) and b"_ast" not in pickle.dumps(facts)
+    facts = ast_collect.collect_source_ast(str(source), source.read_bytes(), "orders.tasks")
+    assert facts.functions
+    assert pickle.loads(pickle.dumps(facts)) == facts
+    assert b"libcst" not in pickle.dumps(facts) and b"_ast" not in pickle.dumps(facts)
 
 
-def test_cold_build_does_not_use_libcst(monkeypatch):
-    """Every fixture file parses with the running Python: libcst is not needed for the index."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("libcst collector used")
-    from celery_fix.index import collect
+def test_the_index_never_imports_libcst():
+    """One collector, on the stdlib `ast`: building the index loads no libcst module."""
+    code = (
+        "import sys; from pathlib import Path; from celery_fix.index.build import build_index; "
+        f"root = Path({str(EXAMPLE)!r}); "
+        "index = build_index(sorted(root.rglob('*.py')), root, jobs=1); "
+        "assert index.tasks and not index.errors; "
+        "assert not [m for m in sys.modules if m.startswith('libcst')], 'libcst imported'"
+    )
+    import subprocess
+    import sys
 
-    monkeypatch.setattr(collect, "collect_source", refuse)
-    for root in (FIXTURES / "django_proj", EXAMPLE):
-        index = build_index(files_of(root), root, jobs=1)
-        assert index.tasks and not index.errors
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_newer_syntax_is_a_warning_and_no_facts(tmp_path: Path):
+    import sys
+
+    if sys.version_info >= (3, 12):
+        pytest.skip("the running Python parses PEP 695 syntax itself")
+    path = tmp_path / "m.py"
+    path.write_bytes(b"from celery import shared_task\ntype Alias = list[int]\n@shared_task\ndef f[T](x: T) -> T:\n    return x\n")
+    index = build_index([path], tmp_path, jobs=1)
+    assert not index.errors and not index.tasks
+    assert len(index.warnings) == 1 and index.warnings[0].startswith(f"{path}: not indexed, Python 3.")
+    assert "line 2" in index.warnings[0] and str(path) not in index.indexed_files
 
 
 def test_linked_index_cache_misses_when_any_file_changes(tmp_path: Path):

@@ -19,10 +19,10 @@ from typing import Any
 
 import libcst as cst
 
-from celery_fix.index.evaluate import evaluate
-from celery_fix.index.values import UNKNOWN, Call, is_unknown, timedelta_seconds
 from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.scopes import local_names
+from celery_fix.index.evaluate import evaluate
+from celery_fix.index.values import UNKNOWN, Call, is_unknown, timedelta_seconds
 from celery_fix.syntax.walk import visit_readonly
 
 TIMEDELTA = frozenset({"datetime.timedelta"})

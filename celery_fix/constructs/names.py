@@ -12,24 +12,13 @@ from typing import Iterator
 
 import libcst as cst
 
-CELERY_APP_FACTORIES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
-SHARED_TASK = frozenset({"celery.shared_task", "celery.app.shared_task", "celery.app.base.shared_task"})
-CURRENT_APP = frozenset({"celery.current_app", "celery.app.current_app"})
-
-
-@dataclass(frozen=True)
-class Binding:
-    """What a module-level name is bound to.
-
-    kind: "import" (qualname is the imported object), "app" (a Celery app created here),
-    "task_decorator" (an alias of `shared_task` / `app.task`), "task_preset" (`x = shared_task(...)`:
-    a decorator with preset options; `node` is that call), "def" (a function or class defined here)
-    or "value" (anything else: shadows earlier imports; `node` is the assignment).
-    """
-
-    qualname: str
-    kind: str
-    node: cst.CSTNode | None = None
+from celery_fix.constructs.bindings import (  # noqa: F401 (re-exported)
+    CELERY_APP_FACTORIES,
+    CURRENT_APP,
+    SHARED_TASK,
+    Binding,
+    _looks_like_app_import,
+)
 
 
 @dataclass
@@ -69,12 +58,6 @@ class NameTable:
             return _looks_like_app_import(qualname)
         return False
 
-
-def _looks_like_app_import(qualname: str) -> bool:
-    parts = qualname.split(".")
-    if len(parts) < 2 or parts[0] == "celery":
-        return False
-    return any("celery" in part.lower() for part in parts)
 
 
 def build_name_table(

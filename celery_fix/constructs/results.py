@@ -14,9 +14,9 @@ from typing import Any, Iterator, Optional
 
 import libcst as cst
 
-from celery_fix.index.values import UNKNOWN, Call, is_unknown
 from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.tasks import TaskDecorator, task_decorator
+from celery_fix.index.values import UNKNOWN, Call, is_unknown
 
 # result_backend values that store nothing
 NO_BACKEND_VALUES = (None, "", "disabled", "disabled://")

@@ -1,39 +1,26 @@
-"""One file's FileFacts from the stdlib `ast`: the fast path of the index (`collect.py` is the
-reference, and the fallback for files the running Python cannot parse).
+"""One file's FileFacts, from the stdlib `ast`: the index's only collector.
 
-The stdlib parser is about 8x faster than libcst's, and its nodes carry their positions, so the
-codegen pass libcst needs for lines (`positions.spans_of`) goes away too. The traversal visits
-children in libcst's field order (a function's parameters and body before its decorators, an
-except clause's body before its type), and reports identifiers that libcst holds as `Name` nodes
-(attribute names, keywords, parameter and import names) to `visit_Name`, so that the facts (and
-their order) are exactly those of the libcst collector. tests/test_index_ast_equivalence.py checks
-that on every fixture and snapshot and on a generated project; bench/index_equivalence.py on real ones.
+The stdlib parser is about 8x faster than libcst's, and its nodes carry their positions. A file the
+running Python cannot parse (newer syntax than the interpreter, or a broken file) gets a one-line
+warning and no facts; the rules, which parse with libcst, still check it (and report a broken file).
 
-Conventions that differ from libcst and are converted here: `ast` columns are UTF-8 byte offsets
-(libcst counts characters); a decorator's position is that of its `@`; a class's is its name's; a
-dispatch argument's text (`DispatchFact.args`) is the source from the argument's first token to the
-comma or bracket that ends it, as libcst's `code_for_node(arg)` gives it.
+Conventions kept from the libcst collector this replaced, which the linker and the rules rely on:
+children are visited in libcst's field order (a function's parameters and body before its
+decorators, an except clause's body before its type); columns are characters, not UTF-8 bytes; a
+decorator's position is that of its `@`, a class's that of its name; a dispatch argument's text
+(`DispatchFact.args`) is the source from the argument's first token to the comma or bracket that ends it.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import sys
 import tokenize
 from io import BytesIO
 from typing import Any
 
-from celery_fix.index.ast_names import (
-    Arg,
-    AstNameTable,
-    build_name_table,
-    call_args,
-    dotted_name,
-    evaluate,
-    top_level_statements,
-)
-from celery_fix.index.collect_config import _setting_like
-from celery_fix.index.collect_dispatch import (
+from celery_fix.constructs.celery_api import (
     ASYNC_RESULT_NAMES,
     CANVAS_NAMES,
     DISPATCH_METHODS,
@@ -42,6 +29,15 @@ from celery_fix.index.collect_dispatch import (
     RESULT_ATTRIBUTES,
     SIGNATURE_FACTORIES,
     SIGNATURE_METHODS,
+)
+from celery_fix.index.ast_names import (
+    Arg,
+    AstNameTable,
+    build_name_table,
+    call_args,
+    dotted_name,
+    evaluate,
+    top_level_statements,
 )
 from celery_fix.index.facts import (
     AppFact,
@@ -58,7 +54,6 @@ from celery_fix.index.facts import (
     PeriodicFact,
     Registration,
 )
-from celery_fix.index.scopes import _Frame
 from celery_fix.index.values import UNKNOWN, Ref
 
 _Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
@@ -66,27 +61,31 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
-class Unsupported(Exception):
-    """The stdlib parser cannot read this file: use the libcst collector."""
-
-
 def collect_source_ast(
     path: str, source: bytes, module_name: str, is_package: bool | None = None, tree: ast.Module | None = None
 ) -> FileFacts:
-    """FileFacts from `ast` (`tree`: the source's, when parsed already); raises Unsupported when
-    `ast` cannot parse the source (newer syntax than the running Python, an undecodable file:
-    libcst decides, and reports the error)."""
+    """FileFacts from `ast` (`tree`: the source's, when parsed already); no facts and a warning when
+    the running Python cannot parse the source."""
     if tree is None:
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, MemoryError) as exc:
-            raise Unsupported(str(exc)) from exc
+            return FileFacts(path, module_name, warning=not_indexed(path, exc))
     if is_package is None:
         is_package = path.endswith(("__init__.py", "__init__.pyi"))
     collector = AstCollector(path, source, tree, module_name, is_package)
     collector.read_top_level()
     collector.walk_body(tree.body)
     return collector.facts
+
+
+def not_indexed(path: str, exc: Exception) -> str:
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        reason = f"{exc.msg} at line {exc.lineno}, column {exc.offset or 0}"
+    else:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+    version = ".".join(map(str, sys.version_info[:2]))
+    return f"{path}: not indexed, Python {version} cannot parse it ({reason}); its cross-file facts are left out"
 
 
 class _Source:
@@ -160,6 +159,26 @@ def _is_suite(src: _Source, body: list) -> bool:
 def _docstring(body: list) -> bool:
     first = body[0] if body else None
     return (type(first) is ast.Expr and type(first.value) is ast.Constant and isinstance(first.value.value, str))
+
+
+def _setting_like(name: str) -> bool:
+    return name.isupper() or name.startswith(("task_", "result_", "broker_", "beat_", "worker_")) or name in (
+        "accept_content", "timezone", "imports", "include", "enable_utc")
+
+
+class _Frame:
+    """A function (or lambda) being visited."""
+
+    __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda")
+
+    def __init__(self, qualname, locals_, fact=None, is_lambda=False):
+        self.qualname = qualname
+        self.locals = locals_
+        self.contexts: list[str] = []  # with-items and decorators in effect (resolved dotted names)
+        self.results: dict[str, tuple[str | None, str | None, list]] = {}  # local name -> dispatched target
+        self.result_uses: dict[str, int] = {}
+        self.fact = fact
+        self.is_lambda = is_lambda
 
 
 class AstCollector:

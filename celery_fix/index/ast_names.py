@@ -1,6 +1,6 @@
 """The module name table (`celery_fix.constructs.names`) and literal evaluation (`index/values.py`) over the
 stdlib `ast` instead of libcst: the same rules, node for node, for the fast index collector
-(`index/ast_collect.py`). Keep both in step: tests/test_index_ast_equivalence.py compares them.
+(`index/ast_collect.py`).
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ import ast
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from celery_fix.index.values import _BUILTINS, KNOWN_CALLS, UNKNOWN, Call, Ref, _number
-from celery_fix.constructs.names import (
+from celery_fix.constructs.bindings import (
     CELERY_APP_FACTORIES,
     CURRENT_APP,
     SHARED_TASK,
     Binding,
     _looks_like_app_import,
 )
+from celery_fix.index.values import _BUILTINS, KNOWN_CALLS, UNKNOWN, Call, Ref, _number
 
 _Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
 

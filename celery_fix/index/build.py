@@ -1,7 +1,7 @@
 """The ProjectIndex: the cross-file facts about a project's Celery tasks (DESIGN.md, data flow step 2).
 
 One pass over the files that can matter (a byte prefilter skips the rest), one libcst traversal
-per file (`index/collect.py`, in worker processes for large projects), then a cheap linking step
+per file (`index/ast_collect.py`, in worker processes for large projects), then a cheap linking step
 (`index/link.py`). The index is plain data: worker processes can receive it.
 
 Task names follow Celery's `gen_task_name` (celery/utils/imports.py), which `shared_task` and
@@ -86,7 +86,8 @@ class ProjectIndex:
     atomic_wrappers: set[str] = field(default_factory=set)
     calls: dict[str, set[str]] = field(default_factory=dict)
     atomic_call_sites: list[tuple[str, str, str, int]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # files that could not be read or parsed
+    errors: list[str] = field(default_factory=list)  # files that could not be read
+    warnings: list[str] = field(default_factory=list)  # files `ast` cannot parse: no cross-file facts
     # per-file facts for the engine's prefilter: the files the index read (parsed without error,
     # or skipped by its prefilter), and those with a call that could send a task (FileFacts.may_dispatch)
     indexed_files: set[str] = field(default_factory=set)
@@ -239,6 +240,7 @@ def build_index(
     for f in facts:
         if f.error:
             errors.append(f.error)
+    read = [f for f in facts if f.error is None and f.warning is None]
 
     loader = _SkippedLoader(skipped, stats, cache)
     from celery_fix.index.link import (
@@ -248,10 +250,11 @@ def build_index(
     linker = Linker(facts, atomic_functions, load=loader.load)
     index = link(linker)
     index.errors = errors + loader.errors
+    index.warnings = [f.warning for f in facts if f.warning] + loader.warnings
     # a file the prefilter skipped holds no dispatch either: every dispatch passes it
-    index.indexed_files = {f.path for f in facts if f.error is None} | {str(p) for p in skipped}
-    index.dispatching_files = {f.path for f in facts if f.error is None and f.may_dispatch}
-    index.result_files = {f.path for f in facts if f.error is None and f.dispatch_value_used}
+    index.indexed_files = {f.path for f in read} | {str(p) for p in skipped}
+    index.dispatching_files = {f.path for f in read if f.may_dispatch}
+    index.result_files = {f.path for f in read if f.dispatch_value_used}
     stats.errors = len(index.errors)
     stats.seconds = time.perf_counter() - started
     index.stats = stats
@@ -449,6 +452,7 @@ class _SkippedLoader:
         self.stats = stats
         self.cache = cache
         self.errors: list[str] = []
+        self.warnings: list[str] = []
         self._names: dict[str, list[Path]] | None = None
 
     def _by_name(self) -> dict[str, list[Path]]:
@@ -477,6 +481,9 @@ class _SkippedLoader:
             if facts.error:
                 self.errors.append(facts.error)
                 return None
+            if facts.warning:
+                self.warnings.append(facts.warning)
+                return None
             self.stats.parsed += 1
             self.stats.skipped -= 1
             return facts
@@ -484,17 +491,11 @@ class _SkippedLoader:
 
 
 def collect_file(path: str, source: bytes, module: str, tree: Any = None) -> FileFacts:
-    """One file's facts: from the stdlib `ast` (fast), or from libcst when the running Python
-    cannot parse the file (newer syntax; libcst then also words the error of a broken file)."""
-    # imported here: a run whose index comes from the cache never loads the collectors
-    from celery_fix.index.ast_collect import Unsupported, collect_source_ast
+    """One file's facts, from the stdlib `ast`."""
+    # imported here: a run whose index comes from the cache never loads the collector
+    from celery_fix.index.ast_collect import collect_source_ast
 
-    try:
-        return collect_source_ast(path, source, module, tree=tree)
-    except Unsupported:
-        from celery_fix.index.collect import collect_source
-
-        return collect_source(path, source, module)
+    return collect_source_ast(path, source, module, tree=tree)
 
 
 def _collect_one(item: tuple[str, bytes, str], tree: Any = None) -> FileFacts:
@@ -507,7 +508,7 @@ def _collect_one(item: tuple[str, bytes, str], tree: Any = None) -> FileFacts:
         return FileFacts(path, module, error=f"{path}: cannot be indexed: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
-_CACHE_TAG = b"celery-fix index facts v3\0"
+_CACHE_TAG = b"celery-fix index facts v4\0"
 
 
 def _collect_cached(

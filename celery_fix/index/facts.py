@@ -131,6 +131,7 @@ class FileFacts:
     path: str
     module: str
     error: str | None = None
+    warning: str | None = None  # not indexed, but not an error: newer syntax than the running Python
     bindings: dict[str, tuple[str, str]] = field(default_factory=dict)  # local name -> (kind, qualname)
     constants: dict[str, Any] = field(default_factory=dict)  # module-level literal values
     presets: dict[str, Decorated] = field(default_factory=dict)  # name -> `shared_task(...)`-like call

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from celery_fix.constructs.bindings import CURRENT_APP, SHARED_TASK
 from celery_fix.index.facts import ClassFact, Decorated, FileFacts, FunctionFact
 from celery_fix.index.model import AppInfo, BeatEntry, Consumer, DispatchSite, TaskInfo
 from celery_fix.index.settings import SettingsReader
 from celery_fix.index.values import UNKNOWN, Ref, schedule_info
-from celery_fix.constructs.names import CURRENT_APP, SHARED_TASK
 
 ATOMIC = frozenset({"django.db.transaction.atomic"})
 CELERY_TASK_CLASSES = frozenset({

@@ -16,7 +16,6 @@ from typing import Any
 from celery_fix.index.model import SettingValue
 from celery_fix.index.values import UNKNOWN
 
-
 # Celery 3.x names, still read when there is no namespace (celery/app/defaults.py)
 OLD_NAMES = {
     "CELERY_ROUTES": "task_routes", "CELERY_QUEUES": "task_queues",
