@@ -9,17 +9,24 @@ from pathlib import Path
 
 import click
 
-from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.config import Config, ConfigError, load_config
-from celery_fix.engine.model import EngineSettings, FileResult
-from celery_fix.engine.runner import run_files
+from celery_fix.discover import discover
+from celery_fix.engine import profile
+from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, write_atomic
-from celery_fix.discover import discover
-from celery_fix.engine.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rule_infos
+from celery_fix.engine.model import EngineSettings, FileResult
+from celery_fix.engine.registry import (
+    SelectionError,
+    all_rule_classes,
+    parse_codes,
+    rule_by_code,
+    select_rule_infos,
+)
+from celery_fix.engine.runner import run_files
+from celery_fix.engine.wordscan import ScanCache, WordScan
 from celery_fix.report import diff as diff_report
 from celery_fix.report import json_format, text
-from celery_fix.engine.wordscan import ScanCache, WordScan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -57,6 +64,7 @@ def execute(options: RunOptions) -> int:
         return EXIT_CLEAN
     if options.explain:
         return explain(options.explain)
+    profile.start()
     paths = list(options.paths) or [Path(".")]
     try:
         config = load_config(paths, options.config_file)
@@ -70,6 +78,7 @@ def execute(options: RunOptions) -> int:
         return EXIT_ERROR
 
     discovery = discover(paths, config)
+    profile.lap("discover")
     for message in discovery.errors:
         error(message)
     if options.list_tasks:
@@ -81,6 +90,7 @@ def execute(options: RunOptions) -> int:
     scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
     read = SourceReader(scan, scan_cache)
     index = _build_index(discovery.files, config, options, read)
+    profile.lap("index: the rest")
     settings = EngineSettings(
         codes=tuple(r.CODE for r in rules),
         rule_options=dict(config.rule_options),
@@ -93,10 +103,14 @@ def execute(options: RunOptions) -> int:
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
     results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache, read)
+    profile.lap("rules")
     if scan_cache is not None:
         scan_cache.save()
     _warn_not_indexed(index, results)
-    return _report(results, discovery.errors + _index_only_errors(index, results), options, config)
+    code = _report(results, discovery.errors + _index_only_errors(index, results), options, config)
+    profile.lap("output")
+    profile.write()
+    return code
 
 
 def _word_scan(rules, config: Config) -> WordScan:

@@ -19,6 +19,7 @@ from libcst._nodes.base import CSTNode
 
 from celery_fix.constructs.modules import module_name_for
 from celery_fix.constructs.names import build_name_table
+from celery_fix.engine import profile
 from celery_fix.engine.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
@@ -115,7 +116,7 @@ def _refuse_if_too_deep(path: str, source: bytes) -> None:
 def _parse(path: str, source: bytes) -> cst.Module:
     _refuse_if_too_deep(path, source)
     try:
-        with _unvalidated_nodes():
+        with _unvalidated_nodes(), profile.work("rule parse"):
             return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         raise FileError(f"{path}:{exc.raw_line}:{exc.raw_column + 1}: syntax error: {_one_line(exc.message)}") from None
@@ -197,7 +198,8 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
     result.encoding = module.encoding
     module_name = module_name_for(Path(path))
     reports = _run_rules(module, rules, path, module_name, parsed, original=True, words=source)
-    result.findings = _to_findings(path, module, parsed, reports)
+    with profile.work("positions"):
+        result.findings = _to_findings(path, module, parsed, reports)
 
     current, current_reports, current_parsed, current_source = module, reports, parsed, source
     remaining: list[Finding] | None = None
@@ -205,7 +207,8 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
         applicable = [r for r in current_reports if _fix_allowed(r)]
         if not applicable:
             break
-        applied = apply_fixes(current, applicable, current_parsed)
+        with profile.work("fixes"):
+            applied = apply_fixes(current, applicable, current_parsed)
         if applied.source == current_parsed:
             break
         fixed_source = applied.source
@@ -295,7 +298,8 @@ def _run_rules(
         r.context = context
         r.names = names
     try:
-        visit_batched_fast(module, rules)
+        with profile.work("rule walk"):
+            visit_batched_fast(module, rules)
     finally:
         for r in rules:
             r._sink = None

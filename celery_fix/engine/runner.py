@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
+from celery_fix.engine import profile
 from celery_fix.engine.files import FileError, SourceReader, read_source
 from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.registry import all_rule_infos
@@ -115,13 +116,14 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
     ) as pool:
         checked = list(pool.map(_check_item, [items[i] for i in order]))
     results: list[FileResult] = [None] * len(items)  # type: ignore[list-item]
-    for position, result in zip(order, checked):
+    for position, (result, work) in zip(order, checked):
         results[position] = result
+        profile.merge(work)
     return results
 
 
-def _check_item(item) -> FileResult:
+def _check_item(item) -> tuple[FileResult, dict[str, float]]:
     from celery_fix.engine import checker as engine
 
     path, source, _, plan = item
-    return engine.check_source(path, source, plan)
+    return engine.check_source(path, source, plan), profile.take()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from celery_fix.constructs.modules import module_name_for
+from celery_fix.engine import profile
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, content_digest, read_source
 from celery_fix.engine.wordscan import Found
@@ -242,6 +243,7 @@ def build_index(
             errors.append(f.error)
     read = [f for f in facts if f.error is None and f.warning is None]
 
+    profile.lap("index: read, scan, parse")
     loader = _SkippedLoader(skipped, stats, cache)
     from celery_fix.index.link import (
         Linker,  # not needed when the cache has the linked index
@@ -249,6 +251,7 @@ def build_index(
 
     linker = Linker(facts, atomic_functions, load=loader.load)
     index = link(linker)
+    profile.lap("index: link")
     index.errors = errors + loader.errors
     index.warnings = [f.warning for f in facts if f.warning] + loader.warnings
     # a file the prefilter skipped holds no dispatch either: every dispatch passes it
