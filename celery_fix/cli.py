@@ -25,6 +25,7 @@ from celery_fix.run import RunOptions, execute
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--list-rules", is_flag=True, help="List the rules (code, name, fix) and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.option("--force-exclude", is_flag=True, help="Apply `exclude` and .gitignore to files named on the command line too (pre-commit, editors).")
 @click.option("--list-tasks", is_flag=True, help="Print the inventory of Celery tasks in PATHS and exit.")
 @click.version_option(__version__, prog_name="celery-fix")
 def main(**kwargs) -> None:

@@ -15,7 +15,8 @@ from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.runner import run_files
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, write_atomic
-from celery_fix.discover import discover
+from celery_fix.discover import discover, excluded_file
+from celery_fix.scope import index_files
 from celery_fix.engine.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rule_infos
 from celery_fix.report import diff as diff_report
 from celery_fix.report import json_format, text
@@ -41,6 +42,7 @@ class RunOptions:
     list_rules: bool = False
     explain: str | None = None
     list_tasks: bool = False
+    force_exclude: bool = False
 
 
 def error(message: str) -> None:
@@ -66,17 +68,19 @@ def execute(options: RunOptions) -> int:
         return EXIT_ERROR
 
     discovery = discover(paths, config)
-    for message in discovery.errors:
-        error(message)
+    if options.force_exclude:
+        discovery = replace(discovery, files=[f for f in discovery.files if not excluded_file(f, config)])
     if options.list_tasks:
         from celery_fix.inventory import print_inventory
 
+        for message in discovery.errors:
+            error(message)
         return print_inventory(discovery.files, config, options.output_format) or (EXIT_ERROR if discovery.errors else 0)
 
     scan = _word_scan(rules, config)
     scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
     read = SourceReader(scan, scan_cache)
-    index = _build_index(discovery.files, config, options, read)
+    index = _build_index(discovery.files, paths, config, options, read)
     settings = EngineSettings(
         codes=tuple(r.CODE for r in rules),
         rule_options=dict(config.rule_options),
@@ -102,18 +106,19 @@ def _word_scan(rules, config: Config) -> WordScan:
     return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, *(w for r in rules for w in r.TRIGGERS)})
 
 
-def _build_index(files: list[Path], config: Config, options: RunOptions, read):
-    """The cross-file facts, built once before the rules run; the rules get it as context.index."""
+def _build_index(files: list[Path], paths: list[Path], config: Config, options: RunOptions, read):
+    """The cross-file facts, built once before the rules run; the rules get it as context.index.
+    Built from the whole project around `paths` (celery_fix/project.py), whichever files are checked."""
     from celery_fix.index.build import build_index
 
+    project_files, complete = index_files(files, paths, config)
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
     index = build_index(
-        files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache, read=read,
+        project_files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache, read=read,
         while_waiting=_load_rules,
     )
-    root = config.root.resolve()
-    index.complete = any(root == p.resolve() or p.resolve() in root.parents for p in (options.paths or (Path("."),)))
+    index.complete = complete
     return index
 
 
@@ -133,11 +138,25 @@ def _digest_of(index) -> str:
 
 
 def _index_only_errors(index, results: list[FileResult]) -> list[str]:
-    """Files the index could not read or parse and the engine did not already report."""
+    """Checked files the index could not read or parse and the engine did not already report
+    (other files of the project are indexed, not checked: their errors are not this run's)."""
     if index is None:
         return []
     reported = {r.path for r in results if r.error}
-    return [e for e in index.errors if not any(e.startswith(f"{path}:") for path in reported)]
+    checked = {r.path for r in results} - reported
+    return [_python_words(e, path) for e in index.errors for path in checked if e.startswith(f"{path}:")]
+
+
+def _python_words(message: str, path: str) -> str:
+    """A syntax error the index found, with the line, column and words of Python's own parser."""
+    if ": syntax error: " not in message:
+        return message
+    from celery_fix.engine.syntax_error import python_syntax_error
+
+    try:
+        return python_syntax_error(path, Path(path).read_bytes()) or message
+    except OSError:
+        return message
 
 
 def _apply_command_line(config: Config, options: RunOptions) -> Config:

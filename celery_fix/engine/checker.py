@@ -118,7 +118,10 @@ def _parse(path: str, source: bytes) -> cst.Module:
         with _unvalidated_nodes():
             return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        raise FileError(f"{path}:{exc.raw_line}:{exc.raw_column + 1}: syntax error: {_one_line(exc.message)}") from None
+        from celery_fix.engine.syntax_error import python_syntax_error
+
+        message = python_syntax_error(path, source)
+        raise FileError(message or f"{path}:{exc.raw_line}:{exc.raw_column + 1}: syntax error: {_one_line(exc.message)}") from None
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         raise FileError(f"{path}: cannot decode: {exc}") from None
 
