@@ -14,12 +14,10 @@ from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.runner import run_files
 from celery_fix.engine.cache_key import index_digest
-from celery_fix.engine.files import FileError, SourceReader, write_atomic
+from celery_fix.engine.files import SourceReader
 from celery_fix.discover import discover, excluded_file
 from celery_fix.scope import index_files
 from celery_fix.engine.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rule_infos
-from celery_fix.report import diff as diff_report
-from celery_fix.report import json_format, text
 from celery_fix.engine.wordscan import ScanCache, WordScan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -33,7 +31,7 @@ class RunOptions:
     select: str | None = None
     ignore: str | None = None
     show_diff: bool = True
-    output_format: str = "text"
+    output_format: str | None = None
     exit_zero: bool = False
     quiet: bool = False
     config_file: Path | None = None
@@ -43,6 +41,11 @@ class RunOptions:
     explain: str | None = None
     list_tasks: bool = False
     force_exclude: bool = False
+    show_source: bool = False
+    color: str = "auto"
+    statistics: bool = False
+    show_fixes: bool = False
+    exit_non_zero_on_fix: bool = False
 
 
 def error(message: str) -> None:
@@ -67,6 +70,7 @@ def execute(options: RunOptions) -> int:
         error(f"{options.config_file}: no such file")
         return EXIT_ERROR
 
+    options = replace(options, output_format=options.output_format or config.output_format or "text")
     discovery = discover(paths, config)
     if options.force_exclude:
         discovery = replace(discovery, files=[f for f in discovery.files if not excluded_file(f, config)])
@@ -95,7 +99,7 @@ def execute(options: RunOptions) -> int:
     results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache, read)
     if scan_cache is not None:
         scan_cache.save()
-    return _report(results, discovery.errors + _index_only_errors(index, results), options, config)
+    return _report(results, discovery.errors + _index_only_errors(index, results), options, config, index, rules)
 
 
 def _word_scan(rules, config: Config) -> WordScan:
@@ -170,58 +174,11 @@ def _apply_command_line(config: Config, options: RunOptions) -> Config:
     return replace(config, **changes)
 
 
-def _report(results: list[FileResult], discovery_errors: list[str], options: RunOptions, config: Config) -> int:
-    errors = list(discovery_errors)
-    findings = []
-    for result in results:
-        if result.error:
-            errors.append(result.error)
-        findings.extend(result.findings)
+def _report(results: list[FileResult], discovery_errors: list[str], options: RunOptions, config: Config,
+            index=None, rules=()) -> int:
+    from celery_fix.output import report_run
 
-    if options.apply_fixes:
-        remaining, fixed_count, changed = [], 0, 0
-        for result in results:
-            if result.fixed is None:
-                remaining.extend(result.findings)
-                continue
-            try:
-                write_atomic(Path(result.path), result.fixed, result.original)
-            except FileError as exc:
-                errors.append(str(exc))
-                remaining.extend(result.findings)
-                continue
-            changed += 1
-            fixed_count += len(result.findings) - len(result.remaining)
-            remaining.extend(result.remaining)
-        _print_findings(remaining, errors, options, config)
-        if not options.quiet and options.output_format == "text":
-            click.echo(text.apply_summary(len(results), fixed_count, changed, len(remaining), len(errors)))
-        pending = bool(remaining)
-    else:
-        _print_findings(findings, errors, options, config)
-        if options.output_format == "text" and options.show_diff and not options.quiet:
-            for result in results:
-                if result.fixed is not None:
-                    click.echo(diff_report.unified_diff(result.path, result.original, result.fixed, result.encoding), nl=False)
-        if not options.quiet and options.output_format == "text":
-            click.echo(text.dry_run_summary(len(results), findings, config.unsafe_fixes, len(errors)))
-        pending = bool(findings) or any(r.fixed is not None for r in results)
-
-    for message in errors:
-        error(message)
-    if errors:
-        return EXIT_ERROR
-    if pending and not options.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
-
-
-def _print_findings(findings, errors, options: RunOptions, config: Config) -> None:
-    if options.output_format == "json":
-        click.echo(json_format.findings_json(findings, errors))
-        return
-    for finding in findings:
-        click.echo(text.finding_line(finding, config.unsafe_fixes))
+    return report_run(results, discovery_errors, options, config, index, rules)
 
 
 def rules_table() -> str:
