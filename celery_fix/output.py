@@ -79,7 +79,7 @@ def report_run(results: list[FileResult], discovery_errors: list[str], options, 
     elif options.statistics:
         click.echo(statistics(reported, report), nl=False)
     else:
-        click.echo(render(fmt, report), nl=False)
+        click.echo(render(fmt, report), nl=False, color=color or None)
 
     human = fmt == "text" and not options.quiet and not stdin
     if options.apply_fixes:
@@ -93,7 +93,7 @@ def report_run(results: list[FileResult], discovery_errors: list[str], options, 
             for result in results:
                 if result.fixed is not None:
                     diff = diff_report.unified_diff(result.path, result.original, result.fixed, result.encoding)
-                    click.echo(paint_diff(diff, color), nl=False)
+                    click.echo(paint_diff(diff, color), nl=False, color=color or None)
         if human and not options.statistics:
             click.echo(text.dry_run_summary(len(results), findings, config.unsafe_fixes, len(errors)))
         pending = bool(findings) or any(r.fixed is not None for r in results)
