@@ -18,6 +18,8 @@ from celery_fix.run import RunOptions, execute
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply (and show) fixes that can change behaviour; --no-unsafe-fixes overrides the configuration.")
 @click.option("--select", metavar="CODES", help="Comma-separated rule codes or prefixes to run (e.g. CEL202,CEL7, ALL).")
 @click.option("--ignore", metavar="CODES", help="Comma-separated rule codes or prefixes to skip.")
+@click.option("--extend-select", metavar="CODES", help="Rule codes or prefixes to run on top of the selection.")
+@click.option("--extend-ignore", metavar="CODES", help="Rule codes or prefixes to skip on top of `ignore`.")
 @click.option("--diff/--no-diff", "show_diff", default=True, show_default=True, help="Print the diff of pending fixes (dry run).")
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None, help="Output format (default: `format` in the configuration, else text).")
 @click.option("--show-source", is_flag=True, help="Show the source lines of each finding (text format).")

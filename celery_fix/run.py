@@ -46,6 +46,8 @@ class RunOptions:
     statistics: bool = False
     show_fixes: bool = False
     exit_non_zero_on_fix: bool = False
+    extend_select: str | None = None
+    extend_ignore: str | None = None
 
 
 def error(message: str) -> None:
@@ -169,6 +171,12 @@ def _apply_command_line(config: Config, options: RunOptions) -> Config:
         changes["select"] = tuple(parse_codes(options.select))
     if options.ignore is not None:
         changes["ignore"] = (*config.ignore, *parse_codes(options.ignore))
+    if options.extend_select is not None:
+        from celery_fix.config import _extend_select
+
+        changes["select"] = _extend_select(changes.get("select", config.select), tuple(parse_codes(options.extend_select)))
+    if options.extend_ignore is not None:
+        changes["ignore"] = (*changes.get("ignore", config.ignore), *parse_codes(options.extend_ignore))
     if options.unsafe_fixes is not None:
         changes["unsafe_fixes"] = options.unsafe_fixes
     return replace(config, **changes)
