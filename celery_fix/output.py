@@ -10,9 +10,8 @@ import click
 
 from celery_fix.engine.files import FileError, write_atomic
 from celery_fix.engine.model import FileResult
-from celery_fix.report import render
 from celery_fix.report import diff as diff_report
-from celery_fix.report import text
+from celery_fix.report import render, text
 from celery_fix.report.color import paint_diff, use_color
 from celery_fix.report.model import RunReport
 
@@ -28,7 +27,7 @@ def fix_titles(rules) -> dict[str, str]:
     for info in rules:
         try:
             title = getattr(info.load(), "FIX_TITLE", None)
-        except Exception:  # a rule that fails to import is reported by the engine, not here
+        except (ImportError, AttributeError):  # the engine reports a rule that fails to import
             title = None
         if title:
             titles[info.CODE] = title
