@@ -21,7 +21,7 @@ DEFAULT_EXCLUDES = (
 
 _GENERAL_KEYS = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
-    "include-migrations", "unsafe-fixes", "respect-gitignore",
+    "include-migrations", "unsafe-fixes", "respect-gitignore", "format",
 }
 
 
@@ -41,6 +41,7 @@ class Config:
     respect_gitignore: bool = True
     unsafe_fixes: bool = False
     rule_options: dict[str, Any] = field(default_factory=dict)
+    output_format: str | None = None
 
     def options_for(self, rule_cls) -> dict[str, Any]:
         return {key: self.rule_options[key] for key in rule_cls.OPTIONS if key in self.rule_options}
@@ -136,6 +137,7 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
         respect_gitignore=flag("respect-gitignore", True),
         unsafe_fixes=flag("unsafe-fixes", False),
         rule_options=rule_options,
+        output_format=section.get("format"),
     )
 
 

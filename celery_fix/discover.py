@@ -38,6 +38,28 @@ def discover(paths: list[Path], config: Config) -> Discovery:
     return Discovery(files, errors)
 
 
+def excluded_file(path: Path, config: Config) -> bool:
+    """Whether `exclude`, the default excludes or `.gitignore` leave out a file named on the
+    command line (`--force-exclude`: pre-commit and editors name files one by one)."""
+    relative = _relative_str(os.path.abspath(path), str(config.root))
+    parts = relative.split("/")
+    if relative.startswith("/"):
+        return any(part in DEFAULT_EXCLUDES for part in parts[:-1]) or _excluded(relative, parts[-1], config)
+    if any(part in DEFAULT_EXCLUDES for part in parts[:-1]):
+        return True
+    if "migrations" in parts[:-1] and not config.include_migrations:
+        return True
+    for depth in range(1, len(parts)):
+        if _excluded("/".join(parts[:depth]), parts[depth - 1], config):
+            return True
+    if _excluded(relative, parts[-1], config):
+        return True
+    ignore = _GitIgnore(config.root) if config.respect_gitignore else None
+    if ignore is None:
+        return False
+    return any(ignore.matches("/".join(parts[:d]), is_dir=True) for d in range(1, len(parts))) or ignore.matches(relative)
+
+
 def _add(files: list[Path], seen: set[str], path: Path) -> None:
     key = os.path.abspath(path)
     if key not in seen:

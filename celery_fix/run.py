@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from celery_fix.config import Config, ConfigError, load_config
-from celery_fix.discover import discover
+from celery_fix.discover import discover, excluded_file
 from celery_fix.engine import profile
 from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
-from celery_fix.engine.files import FileError, SourceReader, write_atomic
+from celery_fix.engine.files import SourceReader
 from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.registry import (
     SelectionError,
@@ -25,8 +25,7 @@ from celery_fix.engine.registry import (
 )
 from celery_fix.engine.runner import run_files
 from celery_fix.engine.wordscan import ScanCache, WordScan
-from celery_fix.report import diff as diff_report
-from celery_fix.report import json_format, text
+from celery_fix.scope import index_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -39,7 +38,7 @@ class RunOptions:
     select: str | None = None
     ignore: str | None = None
     show_diff: bool = True
-    output_format: str = "text"
+    output_format: str | None = None
     exit_zero: bool = False
     quiet: bool = False
     config_file: Path | None = None
@@ -48,6 +47,14 @@ class RunOptions:
     list_rules: bool = False
     explain: str | None = None
     list_tasks: bool = False
+    force_exclude: bool = False
+    show_source: bool = False
+    color: str = "auto"
+    statistics: bool = False
+    show_fixes: bool = False
+    exit_non_zero_on_fix: bool = False
+    extend_select: str | None = None
+    extend_ignore: str | None = None
 
 
 def error(message: str) -> None:
@@ -77,19 +84,22 @@ def execute(options: RunOptions) -> int:
         error(f"{options.config_file}: no such file")
         return EXIT_ERROR
 
+    options = replace(options, output_format=options.output_format or config.output_format or "text")
     discovery = discover(paths, config)
     profile.lap("discover")
-    for message in discovery.errors:
-        error(message)
+    if options.force_exclude:
+        discovery = replace(discovery, files=[f for f in discovery.files if not excluded_file(f, config)])
     if options.list_tasks:
         from celery_fix.inventory import print_inventory
 
+        for message in discovery.errors:
+            error(message)
         return print_inventory(discovery.files, config, options.output_format) or (EXIT_ERROR if discovery.errors else 0)
 
     scan = _word_scan(rules, config)
     scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
     read = SourceReader(scan, scan_cache)
-    index = _build_index(discovery.files, config, options, read)
+    index = _build_index(discovery.files, paths, config, options, read)
     profile.lap("index: the rest")
     settings = EngineSettings(
         codes=tuple(r.CODE for r in rules),
@@ -107,7 +117,7 @@ def execute(options: RunOptions) -> int:
     if scan_cache is not None:
         scan_cache.save()
     _warn_not_indexed(index, results)
-    code = _report(results, discovery.errors + _index_only_errors(index, results), options, config)
+    code = _report(results, discovery.errors + _index_only_errors(index, results), options, config, index, rules)
     profile.lap("output")
     profile.write()
     return code
@@ -121,18 +131,19 @@ def _word_scan(rules, config: Config) -> WordScan:
     return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, *(w for r in rules for w in r.TRIGGERS)})
 
 
-def _build_index(files: list[Path], config: Config, options: RunOptions, read):
-    """The cross-file facts, built once before the rules run; the rules get it as context.index."""
+def _build_index(files: list[Path], paths: list[Path], config: Config, options: RunOptions, read):
+    """The cross-file facts, built once before the rules run; the rules get it as context.index.
+    Built from the whole project around `paths` (celery_fix/project.py), whichever files are checked."""
     from celery_fix.index.build import build_index
 
+    project_files, complete = index_files(files, paths, config)
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
     index = build_index(
-        files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache, read=read,
+        project_files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache, read=read,
         while_waiting=_load_rules,
     )
-    root = config.root.resolve()
-    index.complete = any(root == p.resolve() or p.resolve() in root.parents for p in (options.paths or (Path("."),)))
+    index.complete = complete
     return index
 
 
@@ -155,18 +166,34 @@ def _warn_not_indexed(index, results: list[FileResult]) -> None:
     """Files the index's `ast` could not parse; a broken one is reported as an error by the rules' parser instead."""
     if index is None:
         return
+    checked = {r.path for r in results}
     reported = {r.path for r in results if r.error}
     for message in index.warnings:
-        if not any(message.startswith(f"{path}:") for path in reported):
+        path = message.split(": not indexed", 1)[0]
+        if path in checked and path not in reported:
             warning(message)
 
 
 def _index_only_errors(index, results: list[FileResult]) -> list[str]:
-    """Files the index could not read or parse and the engine did not already report."""
+    """Checked files the index could not read or parse and the engine did not already report
+    (other files of the project are indexed, not checked: their errors are not this run's)."""
     if index is None:
         return []
     reported = {r.path for r in results if r.error}
-    return [e for e in index.errors if not any(e.startswith(f"{path}:") for path in reported)]
+    checked = {r.path for r in results} - reported
+    return [_python_words(e, path) for e in index.errors for path in checked if e.startswith(f"{path}:")]
+
+
+def _python_words(message: str, path: str) -> str:
+    """A syntax error the index found, with the line, column and words of Python's own parser."""
+    if ": syntax error: " not in message:
+        return message
+    from celery_fix.engine.syntax_error import python_syntax_error
+
+    try:
+        return python_syntax_error(path, Path(path).read_bytes()) or message
+    except OSError:
+        return message
 
 
 def _apply_command_line(config: Config, options: RunOptions) -> Config:
@@ -175,63 +202,22 @@ def _apply_command_line(config: Config, options: RunOptions) -> Config:
         changes["select"] = tuple(parse_codes(options.select))
     if options.ignore is not None:
         changes["ignore"] = (*config.ignore, *parse_codes(options.ignore))
+    if options.extend_select is not None:
+        from celery_fix.config import _extend_select
+
+        changes["select"] = _extend_select(changes.get("select", config.select), tuple(parse_codes(options.extend_select)))
+    if options.extend_ignore is not None:
+        changes["ignore"] = (*changes.get("ignore", config.ignore), *parse_codes(options.extend_ignore))
     if options.unsafe_fixes is not None:
         changes["unsafe_fixes"] = options.unsafe_fixes
     return replace(config, **changes)
 
 
-def _report(results: list[FileResult], discovery_errors: list[str], options: RunOptions, config: Config) -> int:
-    errors = list(discovery_errors)
-    findings = []
-    for result in results:
-        if result.error:
-            errors.append(result.error)
-        findings.extend(result.findings)
+def _report(results: list[FileResult], discovery_errors: list[str], options: RunOptions, config: Config,
+            index=None, rules=()) -> int:
+    from celery_fix.output import report_run
 
-    if options.apply_fixes:
-        remaining, fixed_count, changed = [], 0, 0
-        for result in results:
-            if result.fixed is None:
-                remaining.extend(result.findings)
-                continue
-            try:
-                write_atomic(Path(result.path), result.fixed, result.original)
-            except FileError as exc:
-                errors.append(str(exc))
-                remaining.extend(result.findings)
-                continue
-            changed += 1
-            fixed_count += len(result.findings) - len(result.remaining)
-            remaining.extend(result.remaining)
-        _print_findings(remaining, errors, options, config)
-        if not options.quiet and options.output_format == "text":
-            click.echo(text.apply_summary(len(results), fixed_count, changed, len(remaining), len(errors)))
-        pending = bool(remaining)
-    else:
-        _print_findings(findings, errors, options, config)
-        if options.output_format == "text" and options.show_diff and not options.quiet:
-            for result in results:
-                if result.fixed is not None:
-                    click.echo(diff_report.unified_diff(result.path, result.original, result.fixed, result.encoding), nl=False)
-        if not options.quiet and options.output_format == "text":
-            click.echo(text.dry_run_summary(len(results), findings, config.unsafe_fixes, len(errors)))
-        pending = bool(findings) or any(r.fixed is not None for r in results)
-
-    for message in errors:
-        error(message)
-    if errors:
-        return EXIT_ERROR
-    if pending and not options.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
-
-
-def _print_findings(findings, errors, options: RunOptions, config: Config) -> None:
-    if options.output_format == "json":
-        click.echo(json_format.findings_json(findings, errors))
-        return
-    for finding in findings:
-        click.echo(text.finding_line(finding, config.unsafe_fixes))
+    return report_run(results, discovery_errors, options, config, index, rules)
 
 
 def rules_table() -> str:

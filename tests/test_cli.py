@@ -169,7 +169,8 @@ def test_json_format(project):
     result = run("--format", "json", str(project))
     data = json.loads(result.output)
     assert [f["code"] for f in data["findings"]] == ["CEL202"]
-    assert data["findings"][0]["fix"] == "safe"
+    assert data["version"] == 1
+    assert data["findings"][0]["fix"]["applicability"] == "safe"
 
 
 def test_python_dash_m_and_console_script(project):

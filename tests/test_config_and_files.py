@@ -110,7 +110,7 @@ def test_atomic_write_refuses_a_file_changed_during_the_run(tmp_path):
 
 
 def test_apply_reports_a_file_changed_during_the_run(tmp_path, monkeypatch):
-    import celery_fix.run as run_module
+    import celery_fix.output as run_module  # where --apply writes
 
     (tmp_path / "t.py").write_text(RETRYING)
     real_write = run_module.write_atomic

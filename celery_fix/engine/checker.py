@@ -9,6 +9,7 @@ and positions and suppression comments are worked out only for what was reported
 from __future__ import annotations
 
 import ast
+import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,15 +73,26 @@ def _mentions_any(source: bytes, rules, path: str) -> bool:
     words = trigger_words(tuple(type(r) for r in rules))
     if words is not None and not any(word in source for word in words):
         return False  # the common case, decided by one scan per distinct word
-    return any(r.relevant(source, _SETTINGS.index, path) for r in rules)
+    index = _index_for(path)
+    return any(r.relevant(source, index, path) for r in rules)
+
+
+def _index_for(path: str | None):
+    """The index, for relevance tests; None for a file the index could not read (no facts of it to
+    rule it out: the rules judge it by what it shows)."""
+    index = _SETTINGS.index
+    if index is not None and path is not None and getattr(index, "not_indexed", None) and os.path.abspath(path) in index.not_indexed:
+        return None
+    return index
 
 
 def relevant_here(source: bytes, path: str, found=None) -> bool:
     """Whether some rule not ignored for `path` finds the file relevant. `found` (the file's
     words, wordscan.Found) rules out at once the rules none of whose words the file holds."""
     assert _SETTINGS is not None, "engine not initialised"
+    index = _index_for(path)
     return any(
-        r.relevant(source, _SETTINGS.index, path)
+        r.relevant(source, index, path)
         for r in _RULES
         if not ignored_for_path(r.CODE, path, _SETTINGS) and (found is None or not r.TRIGGERS or found.any(r.TRIGGERS))
     )
@@ -119,7 +131,10 @@ def _parse(path: str, source: bytes) -> cst.Module:
         with _unvalidated_nodes(), profile.work("rule parse"):
             return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        raise FileError(f"{path}:{exc.raw_line}:{exc.raw_column + 1}: syntax error: {_one_line(exc.message)}") from None
+        from celery_fix.engine.syntax_error import python_syntax_error
+
+        message = python_syntax_error(path, source)
+        raise FileError(message or f"{path}:{exc.raw_line}:{exc.raw_column + 1}: syntax error: {_one_line(exc.message)}") from None
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         raise FileError(f"{path}: cannot decode: {exc}") from None
 
@@ -285,7 +300,8 @@ def _run_rules(
     # reduced): its visitors cost nothing elsewhere. The index's facts about the file describe the
     # original source, not a fixed version of it.
     if _SETTINGS.prefilter:
-        rules = [r for r in rules if r.relevant(words, _SETTINGS.index, path if original else None)]
+        index = _index_for(path)
+        rules = [r for r in rules if r.relevant(words, index, path if original else None)]
     if not rules:
         return []
     names = build_name_table(module, module_name, _SETTINGS.project_apps, is_package=path.endswith("__init__.py"))

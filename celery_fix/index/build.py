@@ -89,6 +89,7 @@ class ProjectIndex:
     atomic_call_sites: list[tuple[str, str, str, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # files that could not be read
     warnings: list[str] = field(default_factory=list)  # files `ast` cannot parse: no cross-file facts
+    not_indexed: set[str] = field(default_factory=set)  # their absolute paths: rules judge them without the index
     # per-file facts for the engine's prefilter: the files the index read (parsed without error,
     # or skipped by its prefilter), and those with a call that could send a task (FileFacts.may_dispatch)
     indexed_files: set[str] = field(default_factory=set)
@@ -254,6 +255,7 @@ def build_index(
     profile.lap("index: link")
     index.errors = errors + loader.errors
     index.warnings = [f.warning for f in facts if f.warning] + loader.warnings
+    index.not_indexed = {os.path.abspath(f.path) for f in facts if f.warning}
     # a file the prefilter skipped holds no dispatch either: every dispatch passes it
     index.indexed_files = {f.path for f in read} | {str(p) for p in skipped}
     index.dispatching_files = {f.path for f in read if f.may_dispatch}

@@ -1,0 +1,55 @@
+"""The project a run belongs to: the directory the ProjectIndex is built from, whatever paths are named.
+
+Cross-file rules (CEL401, CEL70x, CEL80x) must see the whole project even when pre-commit or an
+editor names one file, or a one-file run and a full run disagree. The project root is the nearest
+directory above the paths with a `pyproject.toml`, `setup.cfg` or `manage.py`, else the git root.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "manage.py")
+
+
+def _start_dir(path: Path) -> Path:
+    path = path.resolve()
+    return path if path.is_dir() else path.parent
+
+
+def root_of(path: Path) -> Path | None:
+    """The project root of one path, or None when no marker nor git repository is above it."""
+    start = _start_dir(path)
+    for directory in (start, *start.parents):
+        if any((directory / marker).is_file() for marker in PROJECT_MARKERS):
+            return directory
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def project_root(paths: list[Path]) -> Path | None:
+    """One root for all `paths` (their common directory when they lie in different projects).
+    None when some path exists outside any project: the run then indexes only what it is given."""
+    roots = []
+    for path in paths:
+        if not path.exists():
+            continue
+        root = root_of(path)
+        if root is None:
+            return None
+        roots.append(root)
+    if not roots:
+        return None
+    return Path(os.path.commonpath([str(r) for r in roots]))
+
+
+def spelled_like(root: Path, paths: list[Path]) -> Path:
+    """`root` written as the paths are (relative to the working directory, or absolute), so the
+    index's file names and the checked files' names are the same strings."""
+    if paths and all(not p.is_absolute() for p in paths):
+        relative = os.path.relpath(root)
+        return Path(relative)
+    return root
