@@ -16,6 +16,7 @@ from celery_fix.engine.runner import run_files
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, write_atomic
 from celery_fix.discover import discover
+from celery_fix.project_style import read_project_style
 from celery_fix.engine.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rule_infos
 from celery_fix.report import diff as diff_report
 from celery_fix.report import json_format, text
@@ -86,6 +87,7 @@ def execute(options: RunOptions) -> int:
         index=index,
         index_digest=_digest_of(index),
         project_apps=frozenset(index.apps) if index is not None else frozenset(),
+        style=read_project_style(config.root),
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
     results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache, read)

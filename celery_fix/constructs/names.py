@@ -24,7 +24,8 @@ class Binding:
     kind: "import" (qualname is the imported object), "app" (a Celery app created here),
     "task_decorator" (an alias of `shared_task` / `app.task`), "task_preset" (`x = shared_task(...)`:
     a decorator with preset options; `node` is that call), "def" (a function or class defined here)
-    or "value" (anything else: shadows earlier imports; `node` is the assignment).
+    or "value" (anything else: shadows earlier imports; `node` is the assignment); "type_checking"
+    for an import under `if TYPE_CHECKING:` (it resolves names, but does not exist at run time).
     """
 
     qualname: str
@@ -85,7 +86,21 @@ def build_name_table(
     table = NameTable(module_name=module_name, project_apps=project_apps, is_package=is_package)
     for statement in _top_level_statements(module.body):
         _bind_statement(table, statement)
+    typing_only = _type_checking_imports(module.body)
+    for local, binding in list(table.bindings.items()):
+        if binding.kind == "import" and id(binding.node) in typing_only:
+            table.bindings[local] = Binding(binding.qualname, "type_checking", binding.node)
     return table
+
+
+def _type_checking_imports(body) -> set[int]:
+    found: set[int] = set()
+    for statement in body:
+        if isinstance(statement, cst.If) and (dotted_name(statement.test) or "").split(".")[-1] == "TYPE_CHECKING":
+            for line in statement.body.body:
+                if isinstance(line, cst.SimpleStatementLine):
+                    found.update(id(small) for small in line.body if isinstance(small, (cst.Import, cst.ImportFrom)))
+    return found
 
 
 def _top_level_statements(body) -> Iterator[cst.CSTNode]:

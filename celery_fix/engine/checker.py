@@ -205,7 +205,7 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
         applicable = [r for r in current_reports if _fix_allowed(r)]
         if not applicable:
             break
-        applied = apply_fixes(current, applicable, current_parsed)
+        applied = apply_fixes(current, applicable, current_parsed, _SETTINGS.style)
         if applied.source == current_parsed:
             break
         fixed_source = applied.source
