@@ -109,9 +109,30 @@ def on_commit_callee(tracker: ScopeTracker) -> Optional[tuple[cst.BaseExpression
     alias = tracker.module_alias_for("django.db.transaction.on_commit")
     if alias:
         return cst.Name(alias), ()
+    dotted = _dotted_django_db(tracker)
+    if dotted is not None:
+        return dotted, ()
     if tracker.name_free("transaction"):
         return cst.Attribute(cst.Name("transaction"), cst.Name("on_commit")), (("django.db", "transaction"),)
     return None
+
+
+def _dotted_django_db(tracker: ScopeTracker) -> Optional[cst.BaseExpression]:
+    """`django.db.transaction.on_commit` through `import django.db` (or `import django.db.transaction`):
+    the module is loaded wherever a transaction runs (`atomic` comes from it, the ORM imports it)."""
+    if tracker.module_alias_for("django") != "django":
+        return None
+    node = tracker.names.bindings["django"].node
+    names = node.names if isinstance(node, cst.Import) else ()
+    if not any(isinstance(a.name, cst.Attribute) and (_dotted(a.name) + ".").startswith("django.db.") for a in names):
+        return None
+    return cst.parse_expression("django.db.transaction.on_commit")
+
+
+def _dotted(expr: cst.BaseExpression) -> str:
+    if isinstance(expr, cst.Attribute):
+        return f"{_dotted(expr.value)}.{expr.attr.value}"
+    return expr.value if isinstance(expr, cst.Name) else ""
 
 
 def partial_callee(tracker: ScopeTracker) -> Optional[tuple[cst.BaseExpression, tuple[tuple[str, str], ...]]]:
