@@ -24,8 +24,7 @@ class Binding:
     kind: "import" (qualname is the imported object), "app" (a Celery app created here),
     "task_decorator" (an alias of `shared_task` / `app.task`), "task_preset" (`x = shared_task(...)`:
     a decorator with preset options; `node` is that call), "def" (a function or class defined here)
-    or "value" (anything else: shadows earlier imports; `node` is the assignment); "type_checking"
-    for an import under `if TYPE_CHECKING:` (it resolves names, but does not exist at run time).
+    or "value" (anything else: shadows earlier imports; `node` is the assignment).
     """
 
     qualname: str
@@ -41,6 +40,12 @@ class NameTable:
     project_apps: frozenset[str] = frozenset()
     # True for a package's `__init__.py`: its relative imports are relative to the package itself
     is_package: bool = False
+    # id() of the import statements under `if TYPE_CHECKING:`: they name things for the type
+    # checker but bind nothing at run time, so a fix must not rely on them
+    type_checking: frozenset[int] = frozenset()
+
+    def at_run_time(self, binding: Binding) -> bool:
+        return id(binding.node) not in self.type_checking
 
     def resolve(self, expr: cst.BaseExpression) -> str | None:
         """The dotted name `expr` refers to, or None when it is not a plain (dotted) name."""
@@ -86,10 +91,7 @@ def build_name_table(
     table = NameTable(module_name=module_name, project_apps=project_apps, is_package=is_package)
     for statement in _top_level_statements(module.body):
         _bind_statement(table, statement)
-    typing_only = _type_checking_imports(module.body)
-    for local, binding in list(table.bindings.items()):
-        if binding.kind == "import" and id(binding.node) in typing_only:
-            table.bindings[local] = Binding(binding.qualname, "type_checking", binding.node)
+    table.type_checking = frozenset(_type_checking_imports(module.body))
     return table
 
 

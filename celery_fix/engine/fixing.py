@@ -17,7 +17,7 @@ import libcst as cst
 from celery_fix.engine.imports import ensure_imports, plan_imports
 from celery_fix.engine.positions import LINE_BREAK, code_in_place, spans_of
 from celery_fix.engine.style import CodeStyle
-from celery_fix.engine.wrap import black_statement, too_long
+from celery_fix.engine.wrap import black_decorator, black_statement, too_long
 from celery_fix.ruleset import base as rule_base
 
 
@@ -76,8 +76,22 @@ def _text_edits(
         text = code_in_place(module, replacement, span.indent_tokens)
         if isinstance(replacement, cst.BaseSmallStatement):
             text = _wrapped(module, code, span, replacement, text, style)
+        elif isinstance(replacement, cst.Decorator) and too_long(text, style.line_length):
+            text = _wrapped_decorator(module, span, replacement, text, style)
         edits.append((span.start_offset, span.end_offset, text))
     return edits
+
+
+def _wrapped_decorator(module: cst.Module, span, replacement: cst.Decorator, text: str, style: CodeStyle) -> str:
+    """A decorator the fix made too long (`@app.task(..., ignore_result=True)`), as black wraps it."""
+    indent = "".join(span.indent_tokens)
+    if "\t" in indent:
+        return text
+    bare = code_in_place(module, replacement.with_changes(leading_lines=()), ())
+    formatted = black_decorator(bare, style.line_length - len(indent))
+    if formatted is None:
+        return text
+    return code_in_place(module, formatted.with_changes(leading_lines=replacement.leading_lines), span.indent_tokens)
 
 
 _PRAGMA = re.compile(r"#\s*(noqa|type:|pyright:|pylint:|nosec|isort:|ruff:|mypy:)", re.IGNORECASE)

@@ -45,7 +45,7 @@ def plan_imports(module: cst.Module, needed: list[tuple[str, str]], style: CodeS
     missing: list[tuple[str, str]] = []
     for source, name in needed:
         binding = table.bindings.get(name)
-        if binding is not None and binding.qualname == f"{source}.{name}" and binding.kind == "import":
+        if binding is not None and binding.qualname == f"{source}.{name}" and table.at_run_time(binding):
             continue
         if (source, name) not in missing:
             missing.append((source, name))

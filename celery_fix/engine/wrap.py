@@ -27,3 +27,19 @@ def black_statement(code: str, width: int, parse_config=None) -> cst.SimpleState
 
 def too_long(text: str, limit: int) -> bool:
     return any(len(line) > limit for line in text.splitlines())
+
+
+def black_decorator(code: str, width: int) -> cst.Decorator | None:
+    """`code` (one decorator line, `@...` and its newline) as black formats it above a function."""
+    try:
+        import black
+    except ImportError:  # pragma: no cover - black is a dependency
+        return None
+    try:
+        formatted = black.format_str(code + "def _():\n    pass\n", mode=black.Mode(line_length=max(width, 1), string_normalization=False))
+        function = cst.parse_module(formatted).body[0]
+    except Exception:  # black's and libcst's errors: keep the fix as generated
+        return None
+    if not isinstance(function, cst.FunctionDef) or len(function.decorators) != 1:
+        return None
+    return function.decorators[0]

@@ -1,0 +1,20 @@
+from celery import Celery
+
+app = Celery("shop", broker="redis://localhost", backend="redis://localhost")
+
+
+# the added option makes the decorator too long: wrapped as black wraps it
+@app.task(bind=True, retry_backoff=30, retry_kwargs={"max_retries": 5}, acks_late=True)
+def sync_stock(self, sku):
+    print(sku)
+
+
+class Jobs:
+    @app.task(bind=True, retry_backoff=30, retry_kwargs={"max_retries": 5})  # keep me
+    def nested(self, sku):
+        print(sku)
+
+
+def place_order(sku):
+    sync_stock.delay(sku)
+    Jobs.nested.delay(sku)
