@@ -25,6 +25,7 @@ from celery_fix.engine.registry import (
 )
 from celery_fix.engine.runner import run_files
 from celery_fix.engine.wordscan import ScanCache, WordScan
+from celery_fix.project_style import read_project_style
 from celery_fix.scope import index_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -110,6 +111,7 @@ def execute(options: RunOptions) -> int:
         index=index,
         index_digest=_digest_of(index),
         project_apps=frozenset(index.apps) if index is not None else frozenset(),
+        style=read_project_style(config.root),
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
     results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache, read)

@@ -89,6 +89,9 @@ def plan_on_commit(
         notes.append(f"a lambda would read {', '.join(f'`{n}`' for n in sorted(rebound))} at commit time, "
                      "after the block rebinds it: used `partial`")
 
+    if not dispatch.call.args:  # nothing to bind: `on_commit(task.delay)`, no partial
+        wrapped = wrap_partial(dispatch.call, callee, cst.Name("partial"), using)
+        return OnCommitPlan(statement.with_changes(value=wrapped), imports, unsafe, "; ".join(notes))
     partial = partial_callee(tracker)
     if partial is None:
         return OnCommitPlan(None, note="no automatic fix: the name `partial` is taken here")
@@ -106,9 +109,30 @@ def on_commit_callee(tracker: ScopeTracker) -> Optional[tuple[cst.BaseExpression
     alias = tracker.module_alias_for("django.db.transaction.on_commit")
     if alias:
         return cst.Name(alias), ()
+    dotted = _dotted_django_db(tracker)
+    if dotted is not None:
+        return dotted, ()
     if tracker.name_free("transaction"):
         return cst.Attribute(cst.Name("transaction"), cst.Name("on_commit")), (("django.db", "transaction"),)
     return None
+
+
+def _dotted_django_db(tracker: ScopeTracker) -> Optional[cst.BaseExpression]:
+    """`django.db.transaction.on_commit` through `import django.db` (or `import django.db.transaction`):
+    the module is loaded wherever a transaction runs (`atomic` comes from it, the ORM imports it)."""
+    if tracker.module_alias_for("django") != "django":
+        return None
+    node = tracker.names.bindings["django"].node
+    names = node.names if isinstance(node, cst.Import) else ()
+    if not any(isinstance(a.name, cst.Attribute) and (_dotted(a.name) + ".").startswith("django.db.") for a in names):
+        return None
+    return cst.parse_expression("django.db.transaction.on_commit")
+
+
+def _dotted(expr: cst.BaseExpression) -> str:
+    if isinstance(expr, cst.Attribute):
+        return f"{_dotted(expr.value)}.{expr.attr.value}"
+    return expr.value if isinstance(expr, cst.Name) else ""
 
 
 def partial_callee(tracker: ScopeTracker) -> Optional[tuple[cst.BaseExpression, tuple[tuple[str, str], ...]]]:
@@ -127,14 +151,15 @@ def partial_callee(tracker: ScopeTracker) -> Optional[tuple[cst.BaseExpression, 
 def wrap_partial(
     call: cst.Call, on_commit: cst.BaseExpression, partial: cst.BaseExpression, using: Optional[cst.BaseExpression] = None
 ) -> cst.Call:
-    """`f(a, k=v)` -> `on_commit(partial(f, a, k=v))`, keeping an exploded call exploded."""
+    """`f(a, k=v)` -> `on_commit(partial(f, a, k=v))`, keeping an exploded call exploded;
+    `f()` -> `on_commit(f)` (a partial without arguments adds nothing: `f` is evaluated now
+    either way)."""
     opening = call.whitespace_before_args
     func = call.func.with_changes(lpar=(), rpar=()) if call.func.lpar else call.func  # an argument needs no parens
-    if call.args:
-        separator = opening if isinstance(opening, cst.ParenthesizedWhitespace) else ONE_SPACE
-        first = cst.Arg(func, comma=cst.Comma(whitespace_after=separator))
-    else:
-        first = cst.Arg(func)
+    if not call.args:
+        return _on_commit_call(call, on_commit, func, using)
+    separator = opening if isinstance(opening, cst.ParenthesizedWhitespace) else ONE_SPACE
+    first = cst.Arg(func, comma=cst.Comma(whitespace_after=separator))
     bound = cst.Call(func=partial, args=[first, *call.args], whitespace_before_args=opening)
     return _on_commit_call(call, on_commit, bound, using)
 

@@ -1,6 +1,7 @@
 """Loads snapshot cases: snapshots/<CODE>-<name>/<case>.py (input), <case>.fixed.py (expected
 output; absent = the fix must change nothing), <case>.findings (expected findings) and, optionally,
 <case>.toml: rule options for this case, written as in [tool.celery-fix] (`on-commit-style = "lambda"`),
+and in its [snapshot.style] table the project style (`line-length`, `first-party`, `force-single-line`),
 <case>.index: run the case with a ProjectIndex built over the case file alone (the file's text is
 a comment saying why); without it, cases run without an index, as under plain Fixit."""
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery_fix.engine.checker import EngineSettings, FileResult, check_one
+from celery_fix.engine.style import CodeStyle
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
 UPDATE = os.environ.get("CELERY_FIX_UPDATE_SNAPSHOTS") == "1"
@@ -74,10 +76,21 @@ def all_cases() -> list[Case]:
 
 
 def settings_for(code: str, prefilter: bool = True, options: dict | None = None, index=None,
-                 root: str = ".") -> EngineSettings:
+                 root: str = ".", style: CodeStyle = CodeStyle()) -> EngineSettings:
     # unsafe fixes on: snapshots show every fix; the findings text says which are unsafe
     return EngineSettings(codes=(code,), rule_options=dict(options or {}), unsafe_fixes=True, prefilter=prefilter,
-                          index=index, root=root)
+                          index=index, root=root, style=style)
+
+
+def case_style(case: Case) -> CodeStyle:
+    """`[snapshot.style]` in the case's .toml: the project style the fix follows (line-length,
+    first-party, force-single-line), as project_style.py would read it from the project."""
+    table = case.harness.get("style", {})
+    return CodeStyle(
+        line_length=table.get("line-length", 88),
+        first_party=frozenset(table.get("first-party", ())),
+        force_single_line=table.get("force-single-line", False),
+    )
 
 
 def case_index(case: Case):
@@ -93,7 +106,7 @@ def run(case: Case, source: bytes | None = None, prefilter: bool = True) -> File
     data = case.input.read_bytes() if source is None else source
     index = case_index(case)
     root = str(case.input.parent) if index is not None else "."
-    return check_one(str(case.input), data, settings_for(case.code, prefilter, case.options, index, root))
+    return check_one(str(case.input), data, settings_for(case.code, prefilter, case.options, index, root, case_style(case)))
 
 
 def findings_text(result: FileResult) -> str:

@@ -27,6 +27,8 @@ def test_seconds_source(seconds, text):
 
 
 SKIP = {"noqa", "database_scheduler", "scheduler_unknown", "add_periodic_task"}  # engine-only facts
+# the engine wraps a statement its fix makes too long (the project's line length); the codemod does not
+SKIP |= {"app_conf"}
 
 
 @pytest.mark.parametrize("case", [c for c in all_cases() if c.code == "CEL801" and c.fixed_path.exists()

@@ -29,6 +29,12 @@ class NameTable:
     project_apps: frozenset[str] = frozenset()
     # True for a package's `__init__.py`: its relative imports are relative to the package itself
     is_package: bool = False
+    # id() of the import statements under `if TYPE_CHECKING:`: they name things for the type
+    # checker but bind nothing at run time, so a fix must not rely on them
+    type_checking: frozenset[int] = frozenset()
+
+    def at_run_time(self, binding: Binding) -> bool:
+        return id(binding.node) not in self.type_checking
 
     def resolve(self, expr: cst.BaseExpression) -> str | None:
         """The dotted name `expr` refers to, or None when it is not a plain (dotted) name."""
@@ -68,7 +74,18 @@ def build_name_table(
     table = NameTable(module_name=module_name, project_apps=project_apps, is_package=is_package)
     for statement in _top_level_statements(module.body):
         _bind_statement(table, statement)
+    table.type_checking = frozenset(_type_checking_imports(module.body))
     return table
+
+
+def _type_checking_imports(body) -> set[int]:
+    found: set[int] = set()
+    for statement in body:
+        if isinstance(statement, cst.If) and (dotted_name(statement.test) or "").split(".")[-1] == "TYPE_CHECKING":
+            for line in statement.body.body:
+                if isinstance(line, cst.SimpleStatementLine):
+                    found.update(id(small) for small in line.body if isinstance(small, (cst.Import, cst.ImportFrom)))
+    return found
 
 
 def _top_level_statements(body) -> Iterator[cst.CSTNode]:

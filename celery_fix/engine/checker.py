@@ -223,7 +223,7 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
         if not applicable:
             break
         with profile.work("fixes"):
-            applied = apply_fixes(current, applicable, current_parsed)
+            applied = apply_fixes(current, applicable, current_parsed, _SETTINGS.style)
         if applied.source == current_parsed:
             break
         fixed_source = applied.source

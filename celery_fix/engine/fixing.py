@@ -9,12 +9,15 @@ code depends on its parent (an `elif`, an argument's default comma).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import libcst as cst
 
 from celery_fix.engine.imports import ensure_imports, plan_imports
 from celery_fix.engine.positions import LINE_BREAK, code_in_place, spans_of
+from celery_fix.engine.style import CodeStyle
+from celery_fix.engine.wrap import black_decorator, black_statement, too_long
 from celery_fix.ruleset import base as rule_base
 
 
@@ -29,7 +32,9 @@ class Applied:
     complete: bool = False
 
 
-def apply_fixes(module: cst.Module, reports: list[rule_base.RawReport], source: bytes) -> Applied:
+def apply_fixes(
+    module: cst.Module, reports: list[rule_base.RawReport], source: bytes, style: CodeStyle = CodeStyle()
+) -> Applied:
     """The module's source with the fixes applied: one fix per node per pass; a fix nested in
     another waits for the next pass (the engine's loop runs the rules again)."""
     chosen: dict[int, rule_base.RawReport] = {}
@@ -37,23 +42,25 @@ def apply_fixes(module: cst.Module, reports: list[rule_base.RawReport], source: 
         chosen.setdefault(id(report.node), report)
     needed_imports = [pair for report in chosen.values() for pair in report.imports]
     code = source.decode(module.encoding)
-    edits = _text_edits(module, list(chosen.values()), code)
+    edits = _text_edits(module, list(chosen.values()), code, style)
     if edits is None:
         fixed = _transform(module, {key: r.replacement for key, r in chosen.items()})
-        return Applied((ensure_imports(fixed, needed_imports) if needed_imports else fixed).bytes)
+        return Applied((ensure_imports(fixed, needed_imports, style) if needed_imports else fixed).bytes)
     complete = len(edits) == len(reports)
     if needed_imports:
-        insertion = _import_insertion(module, needed_imports, edits)
+        insertion = _import_insertion(module, needed_imports, edits, style)
         if insertion is None:  # no place for a text insertion: let libcst add them
-            fixed = ensure_imports(cst.parse_module(_joined(code, edits).encode(module.encoding)), needed_imports)
-            return Applied(fixed.bytes)
-        if insertion[2]:
+            fixed_module = cst.parse_module(_joined(code, edits).encode(module.encoding))
+            return Applied(ensure_imports(fixed_module, needed_imports, style).bytes)
+        if insertion[2] or insertion[1] > insertion[0]:
             edits = sorted([*edits, insertion], key=lambda e: (e[0], e[1]))
     fixed_code = _joined(code, edits)
     return Applied(fixed_code.encode(module.encoding), edits, complete)
 
 
-def _text_edits(module: cst.Module, reports: list[rule_base.RawReport], code: str) -> list[tuple[int, int, str]] | None:
+def _text_edits(
+    module: cst.Module, reports: list[rule_base.RawReport], code: str, style: CodeStyle
+) -> list[tuple[int, int, str]] | None:
     """(start, end, new text) for each fix that can land this pass; None when some replacement
     cannot be placed as text."""
     edits: list[tuple[int, int, str]] = []
@@ -66,24 +73,77 @@ def _text_edits(module: cst.Module, reports: list[rule_base.RawReport], code: st
         # the node must generate in place exactly what the module holds there
         if code_in_place(module, report.node, span.indent_tokens) != code[span.start_offset : span.end_offset]:
             return None
-        edits.append((span.start_offset, span.end_offset, code_in_place(module, replacement, span.indent_tokens)))
+        text = code_in_place(module, replacement, span.indent_tokens)
+        if isinstance(replacement, cst.BaseSmallStatement):
+            text = _wrapped(module, code, span, replacement, text, style)
+        elif isinstance(replacement, cst.Decorator) and too_long(text, style.line_length):
+            text = _wrapped_decorator(module, span, replacement, text, style)
+        edits.append((span.start_offset, span.end_offset, text))
     return edits
 
 
-def _import_insertion(module: cst.Module, needed, edits) -> tuple[int, int, str] | None:
-    """The missing imports as a text insertion (offset, offset, text), as `ensure_imports` would
-    add them; (0, 0, "") when none is missing; None when they cannot go in as text."""
-    plan = plan_imports(module, needed)
+def _wrapped_decorator(module: cst.Module, span, replacement: cst.Decorator, text: str, style: CodeStyle) -> str:
+    """A decorator the fix made too long (`@app.task(..., ignore_result=True)`), as black wraps it."""
+    indent = "".join(span.indent_tokens)
+    if "\t" in indent:
+        return text
+    bare = code_in_place(module, replacement.with_changes(leading_lines=()), ())
+    formatted = black_decorator(bare, style.line_length - len(indent))
+    if formatted is None:
+        return text
+    return code_in_place(module, formatted.with_changes(leading_lines=replacement.leading_lines), span.indent_tokens)
+
+
+_PRAGMA = re.compile(r"#\s*(noqa|type:|pyright:|pylint:|nosec|isort:|ruff:|mypy:)", re.IGNORECASE)
+
+
+def _wrapped(module: cst.Module, code: str, span, replacement: cst.BaseSmallStatement, text: str, style: CodeStyle) -> str:
+    """`text`, the replacement statement, as black lays it out when it does not fit the line
+    length or spans several lines; as it is when it fits on one line, or does not stand alone on
+    its lines (`a(); b()`, `with x: b()`), where black would restructure more than the fix."""
+    start, end = span.start_offset, span.end_offset
+    line_start = max(code.rfind("\n", 0, start), code.rfind("\r", 0, start)) + 1
+    match = LINE_BREAK.search(code, end)
+    line_end = match.start() if match else len(code)
+    indent, rest = code[line_start:start], code[end:line_end]
+    if indent.strip() or "\t" in indent or (rest.strip() and not rest.lstrip().startswith("#")):
+        return text
+    # like ruff (E501, ruff format), a pragma comment does not count towards the line length
+    counted = "" if _PRAGMA.match(rest.strip()) else rest
+    if "\n" not in text and "\r" not in text and not too_long(indent + text + counted, style.line_length):
+        return text
+    if getattr(replacement, "semicolon", cst.MaybeSentinel.DEFAULT) != cst.MaybeSentinel.DEFAULT:
+        return text  # `x;` alone on its line: leave it
+    bare = code_in_place(module, replacement, ())
+    # with the trailing comment, as black counts it; without, if black moves the comment
+    width = style.line_length - len(indent)
+    for candidate, comment in ((bare + counted, counted.strip() or None), (bare, None)):
+        line = black_statement(candidate.strip() + "\n", width)
+        if line is None:
+            continue
+        found = line.trailing_whitespace.comment
+        if (found.value if found else None) == comment:
+            return code_in_place(module, line.body[0], span.indent_tokens)
+    return text
+
+
+def _import_insertion(module: cst.Module, needed, edits, style: CodeStyle) -> tuple[int, int, str] | None:
+    """The missing imports as one text edit of the module's head, as `ensure_imports` would add
+    them; (0, 0, "") when none is missing; None when they cannot go in as text."""
+    plan = plan_imports(module, needed, style)
     if plan is None:
         return (0, 0, "")
-    if plan.position >= len(module.body):
+    body = module.body
+    if plan.start >= len(body):
         return None  # after the last statement, where the module's footer starts
-    anchor = module.body[plan.position]
-    offset = spans_of(module, [anchor])[id(anchor)].start_offset
-    if offset < 0 or any(start < offset < end for start, end, _ in edits):
+    first, last = body[plan.start], body[max(plan.end - 1, plan.start)]
+    spans = spans_of(module, [first, last])
+    start = spans[id(first)].start_offset
+    end = spans[id(last)].end_offset if plan.end > plan.start else start
+    if start < 0 or end < 0 or any((s < end and e > start) if end > start else s < start < e for s, e, _ in edits):
         return None
     text = "".join(code_in_place(module, statement, ()) for statement in plan.statements)
-    return (offset, offset, text + module.default_newline * plan.blank_lines_after)
+    return (start, end, text)
 
 
 def mirrored(original: str, parsed: str, edits: list[tuple[int, int, str]]) -> str:

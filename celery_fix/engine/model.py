@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery_fix.engine.style import CodeStyle
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -47,3 +49,5 @@ class EngineSettings:
     project_apps: frozenset[str] = frozenset()
     # parse and check again after every fix pass, even when all fixes landed as text (tests)
     full_fix_loop: bool = False
+    # the project's line length and import sections, which fixed code follows (project_style.py)
+    style: CodeStyle = CodeStyle()

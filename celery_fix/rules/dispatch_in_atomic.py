@@ -50,6 +50,12 @@ class DispatchInAtomicRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
     re-raises): today the task is sent although the transaction rolls back, after the fix it is
     not, which may have been the intent. No fix when the dispatch's value is used (`on_commit`
     returns None).
+    Tests change: inside Django's `TestCase` (or pytest-django's `django_db` without
+    `transaction=True`) nothing commits, so after the fix the task is not sent there; a test
+    that expects it wraps the call in `with self.captureOnCommitCallbacks(execute=True):`
+    (pytest-django: the `django_capture_on_commit_callbacks` fixture) or uses
+    `TransactionTestCase`. Fixed statements are wrapped at the project's line length, and the
+    imports go where its import sorter puts them.
     """
 
     CODE = "CEL701"

@@ -43,6 +43,12 @@ class DispatchInAtomicRequestRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRu
     Safe: the task is sent after the request's commit (and at once where no transaction is open).
     Unsafe when the view can raise after the dispatch; no fix when the dispatch's value is used.
     `on-commit-style` applies as for CEL701. Dispatches in an explicit atomic block are CEL701's.
+    Tests change: inside Django's `TestCase` (or pytest-django's `django_db` without
+    `transaction=True`) nothing commits, so after the fix the task is not sent there; a test
+    that expects it wraps the call in `with self.captureOnCommitCallbacks(execute=True):`
+    (pytest-django: the `django_capture_on_commit_callbacks` fixture) or uses
+    `TransactionTestCase`. Fixed statements are wrapped at the project's line length, and the
+    imports go where its import sorter puts them.
     """
 
     CODE = "CEL703"

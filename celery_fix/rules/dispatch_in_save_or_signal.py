@@ -53,6 +53,12 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
     `on-commit-style` applies as for CEL701. Unsafe when the function can raise after the
     dispatch; no fix when the dispatch's value is used. A dispatch inside an atomic block is
     CEL701's, not reported here.
+    Tests change: inside Django's `TestCase` (or pytest-django's `django_db` without
+    `transaction=True`) nothing commits, so after the fix the task is not sent there; a test
+    that expects it wraps the call in `with self.captureOnCommitCallbacks(execute=True):`
+    (pytest-django: the `django_capture_on_commit_callbacks` fixture) or uses
+    `TransactionTestCase`. Fixed statements are wrapped at the project's line length, and the
+    imports go where its import sorter puts them.
     """
 
     CODE = "CEL704"

@@ -76,5 +76,10 @@ def _append_exploded_without_trailing_comma(call: cst.Call, new_args: list[cst.A
     for arg in new_args[:-1]:
         args.append(arg.with_changes(comma=cst.Comma(whitespace_after=between)))
     fresh_closing = closing_ws.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
-    args.append(new_args[-1].with_changes(whitespace_after_arg=fresh_closing))
+    if len(call.args) == 1:
+        # `f(\n    long_argument\n)` is black's shape for one argument; with more, black writes
+        # one per line with a trailing comma
+        args.append(new_args[-1].with_changes(comma=cst.Comma(whitespace_after=fresh_closing)))
+    else:
+        args.append(new_args[-1].with_changes(whitespace_after_arg=fresh_closing))
     return call.with_changes(args=args)

@@ -1,8 +1,9 @@
+from functools import partial
+
+from django.db import transaction
 from django.db.transaction import atomic
 
 from shop.tasks import send_receipt
-from django.db import transaction
-from functools import partial
 
 
 def place(order):

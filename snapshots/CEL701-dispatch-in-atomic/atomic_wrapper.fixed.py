@@ -1,10 +1,10 @@
 from contextlib import contextmanager
+from functools import partial
 
 from django.db import transaction
 
 from proj.db import locked_atomic
 from shop.tasks import notify
-from functools import partial
 
 
 @contextmanager

@@ -14,7 +14,15 @@ def bare(order):
 
 @transaction.atomic()
 def called(order):
-    transaction.on_commit(partial(send_receipt.apply_async, args=(order.id,), kwargs={"copy": True}, countdown=30, queue="mail"))
+    transaction.on_commit(
+        partial(
+            send_receipt.apply_async,
+            args=(order.id,),
+            kwargs={"copy": True},
+            countdown=30,
+            queue="mail",
+        )
+    )
 
 
 @atomic(using="orders")

@@ -1,7 +1,8 @@
+from functools import partial
+
 from django.db import transaction
 
 from shop.tasks import notify
-from functools import partial
 
 
 def keep_layout(order):
@@ -9,11 +10,13 @@ def keep_layout(order):
         # a comment above stays
         transaction.on_commit(partial(notify.delay, order.pk))  # trailing comment stays
 
-        transaction.on_commit(partial(
-            notify.apply_async,
-            (order.pk,),  # the id
-            countdown=10,
-        ))
+        transaction.on_commit(
+            partial(
+                notify.apply_async,
+                (order.pk,),  # the id
+                countdown=10,
+            )
+        )
         order.save(); transaction.on_commit(partial(notify.delay, order.pk))
         (transaction.on_commit(partial(notify.delay, order.pk)))
 

@@ -1,10 +1,11 @@
 """Every way of spelling atomic: module alias, direct import, several context managers."""
+from functools import partial
+
 import django.db.transaction
 from django.db import transaction as tx
 from django.db.transaction import atomic as atom
 
 from shop.tasks import send_receipt
-from functools import partial
 
 
 def module_alias(order):

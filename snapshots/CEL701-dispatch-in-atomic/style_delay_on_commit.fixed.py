@@ -1,9 +1,10 @@
+from functools import partial
+
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import transaction
 
 from shop.tasks import imported_task
-from functools import partial
 
 
 @shared_task(base=DjangoTask)
@@ -22,7 +23,7 @@ def place(order):
         django_task.apply_async_on_commit((order.pk,), countdown=5)
         transaction.on_commit(partial(plain_task.delay, order.pk))
         transaction.on_commit(partial(imported_task.delay, order.pk))
-        transaction.on_commit(partial(django_task.s(order.pk).delay))
+        transaction.on_commit(django_task.s(order.pk).delay)
 
 
 def other_database(order):

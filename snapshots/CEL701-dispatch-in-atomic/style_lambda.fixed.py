@@ -1,7 +1,8 @@
+from functools import partial
+
 from django.db import transaction
 
 from shop.tasks import notify
-from functools import partial
 
 
 def no_rebinding(order):

@@ -1,10 +1,10 @@
-from django.db import models
+from functools import partial
+
+from django.db import models, transaction
 from django.db.models import Model
 
 from shop.base import TimeStampedModel
 from shop.tasks import index_order, purge
-from django.db import transaction
-from functools import partial
 
 
 class Order(models.Model):

@@ -1,3 +1,6 @@
+from functools import partial
+
+from django.db import transaction
 from django.db.models import signals
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -5,8 +8,6 @@ from django.core.signals import request_finished
 
 from shop.models import Order
 from shop.tasks import index_order, purge
-from django.db import transaction
-from functools import partial
 
 
 @receiver(post_save, sender=Order)

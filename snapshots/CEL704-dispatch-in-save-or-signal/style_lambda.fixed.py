@@ -1,10 +1,10 @@
-from django.db import models
+from functools import partial
+
+from django.db import models, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from shop.tasks import index_order
-from django.db import transaction
-from functools import partial
 
 
 class Order(models.Model):

@@ -13,7 +13,11 @@ app.conf.update(
         "update-entry": {"task": "shop.tasks.b", "schedule": crontab(minute="*/5"), "options": {"expires": 5 * 60}},
     },
 )
-app.conf.beat_schedule["item-entry"] = {"task": "shop.tasks.c", "schedule": 300, "options": {"expires": 5 * 60}}
+app.conf.beat_schedule["item-entry"] = {
+    "task": "shop.tasks.c",
+    "schedule": 300,
+    "options": {"expires": 5 * 60},
+}
 app.conf.beat_schedule.update({"updated": {"task": "shop.tasks.d", "schedule": 20, "options": {"expires": 20}}})
 
 CELERY_BEAT_SCHEDULE = dict(

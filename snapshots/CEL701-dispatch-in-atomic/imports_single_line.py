@@ -1,0 +1,10 @@
+from django.db import models
+from django.db.transaction import atomic
+
+from shop.tasks import notify
+
+
+def save(order: models.Model):
+    with atomic():
+        order.save()
+        notify.delay(order.pk, 1)
