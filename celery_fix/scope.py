@@ -18,6 +18,8 @@ def index_files(checked: list[Path], paths: list[Path], config: Config) -> tuple
     root = project_root(paths)
     if root is None:
         return list(checked), False
+    if any(os.path.abspath(p) == os.path.abspath(root) for p in paths):
+        return list(checked), True  # the run names the project itself: its files are the project's
     project = discover([spelled_like(root, paths)], config).files
     named = {os.path.abspath(p): p for p in checked}
     files = [named.pop(os.path.abspath(p), p) for p in project]
