@@ -6,7 +6,11 @@ is stale. Do not edit."""
 from celery_fix.engine.rule_info import RuleInfo
 
 RULES = (
+    RuleInfo('CEL201', 'broad-autoretry', 'celery_fix.rules.broad_autoretry', 'BroadAutoretryRule', True, {}, (b'autoretry_for',)),
     RuleInfo('CEL202', 'retry-without-backoff', 'celery_fix.rules.retry_without_backoff', 'RetryWithoutBackoffRule', True, {'retry-backoff-max': 600, 'explicit-backoff-defaults': True}, (b'autoretry_for',)),
+    RuleInfo('CEL203', 'unbounded-retries', 'celery_fix.rules.unbounded_retries', 'UnboundedRetriesRule', True, {'max-retries': 10}, (b'max_retries',)),
+    RuleInfo('CEL204', 'retry-on-permanent-error', 'celery_fix.rules.retry_on_permanent_error', 'RetryOnPermanentErrorRule', True, {}, (b'autoretry_for',)),
+    RuleInfo('CEL205', 'retry-not-raised', 'celery_fix.rules.retry_not_raised', 'RetryNotRaisedRule', True, {}, (b'retry',)),
     RuleInfo('CEL401', 'unused-result', 'celery_fix.rules.unused_result', 'UnusedResultRule', True, {'result-backend': 'auto'}, (b'shared_task', b'.task')),
     RuleInfo('CEL402', 'unbounded-result-expiry', 'celery_fix.rules.unbounded_result_expiry', 'UnboundedResultExpiryRule', True, {'max-result-expires': 604800, 'result-backend': 'auto'}, (b'RESULT_EXPIRES', b'result_expires')),
     RuleInfo('CEL403', 'blocking-result-in-request', 'celery_fix.rules.blocking_result_in_request', 'BlockingResultInRequestRule', True, {}, (b'.delay', b'apply_async', b'send_task', b'.s(', b'.si(', b'celery', b'AsyncResult', b'GroupResult', b'ResultSet')),
