@@ -321,3 +321,26 @@ def task_classes(module: cst.Module, names: NameTable, index: Any = None) -> Ite
             names.resolve(base.value) in CELERY_TASK_CLASSES or _app_task(names, base.value) for base in statement.bases
         ):
             yield statement
+
+
+def is_empty(value: Any) -> bool:
+    """An empty tuple or list, as a value or as written."""
+    if isinstance(value, (tuple, list)):
+        return not value
+    return isinstance(value, (cst.Tuple, cst.List)) and not value.elements
+
+
+def index_paths_with(index: Any, key: str, path: str) -> bool:
+    """Whether the index has a task defined at `path` whose effective options set `key`."""
+    import os
+
+    cached = _PATHS.get((id(index), key))
+    tasks = getattr(index, "tasks", ()) or ()
+    if cached is None or cached[0] is not tasks:
+        paths = frozenset(os.path.realpath(t.path) for t in tasks if key in (t.options or {}))
+        cached = (tasks, paths)
+        _PATHS[(id(index), key)] = cached
+    return os.path.realpath(path) in cached[1]
+
+
+_PATHS: dict[tuple[int, str], tuple] = {}
