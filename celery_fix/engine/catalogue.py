@@ -30,7 +30,7 @@ RULES = (
     RuleInfo('CEL804', 'beat-unknown-task', 'celery_fix.rules.beat_unknown_task', 'BeatUnknownTaskRule', True, {}, (b'BEAT_SCHEDULE', b'beat_schedule', b'add_periodic_task')),
     RuleInfo('CEL805', 'undocumented-periodic-task', 'celery_fix.rules.undocumented_periodic_task', 'UndocumentedPeriodicTaskRule', True, {}, (b'shared_task', b'.task(', b'.task\n', b'.task\r', b'.task ', b'@task', b'Task)', b'Task,', b'register_task', b'BEAT_SCHEDULE', b'beat_schedule', b'add_periodic_task')),
     RuleInfo('CEL806', 'crontab-every-minute', 'celery_fix.rules.crontab_every_minute', 'CrontabEveryMinuteRule', True, {}, (b'crontab',)),
-    RuleInfo('CEL901', 'task-without-logging', 'celery_fix.rules.task_without_logging', 'TaskWithoutLoggingRule', False, {'min-statements': 3}, (b'task',)),
+    RuleInfo('CEL901', 'task-without-logging', 'celery_fix.rules.task_without_logging', 'TaskWithoutLoggingRule', False, {'min-statements': 3}, (b'task', b'Task')),
     RuleInfo('CEL902', 'swallowed-exception', 'celery_fix.rules.swallowed_exception', 'SwallowedExceptionRule', True, {}, (b'except',)),
     RuleInfo('CEL903', 'acks-late-without-reject', 'celery_fix.rules.acks_late_without_reject', 'AcksLateWithoutRejectRule', True, {}, (b'acks_late', b'ACKS_LATE')),
     RuleInfo('CEL904', 'print-in-task', 'celery_fix.rules.print_in_task', 'PrintInTaskRule', True, {}, (b'print',)),

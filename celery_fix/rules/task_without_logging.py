@@ -51,7 +51,7 @@ class TaskWithoutLoggingRule(rule.CeleryRule):
     MESSAGE = "task never logs (nor the functions of this module it calls): when it misbehaves nothing records what it did; log its decisions"
     ENABLED_BY_DEFAULT = False
     OPTIONS = {"min-statements": 3}
-    TRIGGERS = (b"task",)
+    TRIGGERS = (b"task", b"Task")
 
     VALID = [
         Valid(
