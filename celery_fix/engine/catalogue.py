@@ -12,7 +12,7 @@ RULES = (
     RuleInfo('CEL204', 'retry-on-permanent-error', 'celery_fix.rules.retry_on_permanent_error', 'RetryOnPermanentErrorRule', True, {}, (b'autoretry_for',)),
     RuleInfo('CEL205', 'retry-not-raised', 'celery_fix.rules.retry_not_raised', 'RetryNotRaisedRule', True, {}, (b'retry',)),
     RuleInfo('CEL206', 'manual-retry-without-countdown', 'celery_fix.rules.manual_retry_without_countdown', 'ManualRetryWithoutCountdownRule', True, {}, (b'retry',)),
-    RuleInfo('CEL207', 'reraise-without-retry', 'celery_fix.rules.reraise_without_retry', 'ReraiseWithoutRetryRule', False, {}, (b'except',)),
+    RuleInfo('CEL207', 'reraise-without-retry', 'celery_fix.rules.reraise_without_retry', 'ReraiseWithoutRetryRule', True, {}, (b'except',)),
     RuleInfo('CEL401', 'unused-result', 'celery_fix.rules.unused_result', 'UnusedResultRule', True, {'result-backend': 'auto'}, (b'shared_task', b'.task')),
     RuleInfo('CEL402', 'unbounded-result-expiry', 'celery_fix.rules.unbounded_result_expiry', 'UnboundedResultExpiryRule', True, {'max-result-expires': 604800, 'result-backend': 'auto'}, (b'RESULT_EXPIRES', b'result_expires')),
     RuleInfo('CEL403', 'blocking-result-in-request', 'celery_fix.rules.blocking_result_in_request', 'BlockingResultInRequestRule', True, {}, (b'.delay', b'apply_async', b'send_task', b'.s(', b'.si(', b'celery', b'AsyncResult', b'GroupResult', b'ResultSet')),

@@ -39,8 +39,6 @@ class ReraiseWithoutRetryRule(rule.CeleryRule):
     ## Fix safety
     No fix: which errors are transient is the author's choice. Not reported when the task's
     options may set `autoretry_for` (a base class we cannot read, `**options`).
-    Off by default: on real projects most such handlers log for the error tracker on purpose,
-    and the task is not meant to retry.
     """
 
     CODE = "CEL207"
@@ -50,7 +48,6 @@ class ReraiseWithoutRetryRule(rule.CeleryRule):
         "a transient failure (connection, timeout) ends the task for good; retry the transient errors"
     )
     TRIGGERS = (b"except",)
-    ENABLED_BY_DEFAULT = False
 
     VALID = [
         Valid(
