@@ -7,7 +7,7 @@ from celery_fix.engine.rule_info import RuleInfo
 
 RULES = (
     RuleInfo('CEL201', 'broad-autoretry', 'celery_fix.rules.broad_autoretry', 'BroadAutoretryRule', True, {}, (b'autoretry_for',)),
-    RuleInfo('CEL202', 'retry-without-backoff', 'celery_fix.rules.retry_without_backoff', 'RetryWithoutBackoffRule', True, {'retry-backoff-max': 600, 'explicit-backoff-defaults': True}, (b'autoretry_for',)),
+    RuleInfo('CEL202', 'retry-without-backoff', 'celery_fix.rules.retry_without_backoff', 'RetryWithoutBackoffRule', True, {'retry-backoff-max': 600, 'explicit-backoff-defaults': True}, (b'autoretry_for', b'base=')),
     RuleInfo('CEL203', 'unbounded-retries', 'celery_fix.rules.unbounded_retries', 'UnboundedRetriesRule', True, {'max-retries': 10}, (b'max_retries',)),
     RuleInfo('CEL204', 'retry-on-permanent-error', 'celery_fix.rules.retry_on_permanent_error', 'RetryOnPermanentErrorRule', True, {}, (b'autoretry_for',)),
     RuleInfo('CEL205', 'retry-not-raised', 'celery_fix.rules.retry_not_raised', 'RetryNotRaisedRule', True, {}, (b'retry',)),

@@ -3,7 +3,7 @@ from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
 from celery_fix.constructs.handlers import handlers, is_broad, is_log_statement, is_reraise, small_statements
-from celery_fix.constructs.task_bodies import ABSENT, module_tasks, retry_calls
+from celery_fix.constructs.task_bodies import ABSENT, module_tasks, retry_calls, may_define_task
 
 
 class ReraiseWithoutRetryRule(rule.CeleryRule):
@@ -106,6 +106,11 @@ class ReraiseWithoutRetryRule(rule.CeleryRule):
             """
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
