@@ -110,8 +110,9 @@ class AcksLateWithoutRejectRule(rule.CeleryRule):
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
-        # only files that may define a task, or a task class tasks inherit from
-        return super().relevant(source, index, path) and may_define_task(source, index, classes=True)
+        # only files that may define a task, or a task class tasks inherit from, or the setting
+        return super().relevant(source, index, path) and (
+            may_define_task(source, index, classes=True) or b"ACKS_LATE" in source or b"task_acks_late" in source)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
