@@ -12,7 +12,7 @@ from celery_fix.index.values import UNKNOWN, Ref, plain
 from celery_fix.index.build import ProjectIndex, TaskInfo, build_index
 from celery_fix.constructs.results import route_items, route_matches
 
-COLUMNS = ("task", "location", "queue", "retry", "ignore_result", "time limits", "beat", "dispatches")
+COLUMNS = ("task", "location", "queue", "retry", "ignore_result", "time limits", "inherited", "beat", "dispatches")
 
 
 def print_inventory(files: list[Path], config, output_format: str) -> int:
@@ -68,7 +68,37 @@ def task_row(index: ProjectIndex, task: TaskInfo, root: Path) -> dict[str, Any]:
         "returns_value": task.returns_value,
         "options": plain(task.options),
         "options_unknown": task.options_unknown,
+        # where each effective option is set: "decorator", "preset ...", "**NAME", "class <qualname>"
+        "option_sources": dict(task.option_sources),
+        "unknown_bases": list(task.unknown_bases),
     }
+
+
+# Celery's task options (Task class attributes, celery/app/task.py, and the autoretry ones): other
+# attributes a base class defines are its own business, not shown as inherited options
+TASK_OPTIONS = frozenset({
+    "name", "typing", "max_retries", "default_retry_delay", "rate_limit", "ignore_result", "trail",
+    "send_events", "store_errors_even_if_ignored", "serializer", "time_limit", "soft_time_limit",
+    "backend", "autoregister", "track_started", "acks_late", "acks_on_failure_or_timeout",
+    "reject_on_worker_lost", "throws", "expires", "priority", "resultrepr_maxsize", "request_stack",
+    "abstract", "store_eager_result", "queue", "routing_key", "exchange", "autoretry_for",
+    "dont_autoretry_for", "retry_kwargs", "retry_backoff", "retry_backoff_max", "retry_jitter",
+    "Request", "Strategy", "compression",
+})
+
+
+def inherited_cell(row: dict[str, Any]) -> str:
+    """The options a task gets from classes, grouped by class: `acks_late, autoretry_for (BaseTask)`;
+    `?` for a base class we cannot read."""
+    by_class: dict[str, list[str]] = {}
+    for key, source in row["option_sources"].items():
+        if source.startswith("class ") and key in TASK_OPTIONS and key != "abstract":
+            if row["kind"] == "class" and source == f"class {row['qualname']}":
+                continue  # a class task's own attributes are its "decorator"
+            by_class.setdefault(source[len("class "):].rsplit(".", 1)[-1], []).append(key)
+    parts = [f"{', '.join(sorted(keys))} ({name})" for name, keys in by_class.items()]
+    parts += [f"? ({base.rsplit('.', 1)[-1]})" for base in row["unknown_bases"]]
+    return "; ".join(parts) or "-"
 
 
 def _relative(path: str, root: Path) -> str:
@@ -173,6 +203,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             row["retry"],
             _cell(row["ignore_result"]),
             limits,
+            inherited_cell(row),
             ", ".join(row["beat_entries"]) or "-",
             str(row["dispatch_sites"]),
         ))

@@ -33,7 +33,7 @@ def test_table_lists_every_task_with_its_policy():
     code, out, err = inventory(EXAMPLE)
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0].split() == ["task", "location", "queue", "retry", "ignore_result", "time", "limits", "beat", "dispatches"]
+    assert lines[0].split() == ["task", "location", "queue", "retry", "ignore_result", "time", "limits", "inherited", "beat", "dispatches"]
     rows = {line.split()[0]: line for line in lines[1:22]}
     assert len(rows) == 21
     charge = rows["orders.charge_customer"]

@@ -6,7 +6,13 @@ is stale. Do not edit."""
 from celery_fix.engine.rule_info import RuleInfo
 
 RULES = (
-    RuleInfo('CEL202', 'retry-without-backoff', 'celery_fix.rules.retry_without_backoff', 'RetryWithoutBackoffRule', True, {'retry-backoff-max': 600, 'explicit-backoff-defaults': True}, (b'autoretry_for',)),
+    RuleInfo('CEL201', 'broad-autoretry', 'celery_fix.rules.broad_autoretry', 'BroadAutoretryRule', True, {}, (b'autoretry_for',)),
+    RuleInfo('CEL202', 'retry-without-backoff', 'celery_fix.rules.retry_without_backoff', 'RetryWithoutBackoffRule', True, {'retry-backoff-max': 600, 'explicit-backoff-defaults': True}, (b'autoretry_for', b'base=')),
+    RuleInfo('CEL203', 'unbounded-retries', 'celery_fix.rules.unbounded_retries', 'UnboundedRetriesRule', True, {'max-retries': 10}, (b'max_retries',)),
+    RuleInfo('CEL204', 'retry-on-permanent-error', 'celery_fix.rules.retry_on_permanent_error', 'RetryOnPermanentErrorRule', True, {}, (b'autoretry_for',)),
+    RuleInfo('CEL205', 'retry-not-raised', 'celery_fix.rules.retry_not_raised', 'RetryNotRaisedRule', True, {}, (b'retry',)),
+    RuleInfo('CEL206', 'manual-retry-without-countdown', 'celery_fix.rules.manual_retry_without_countdown', 'ManualRetryWithoutCountdownRule', True, {}, (b'retry',)),
+    RuleInfo('CEL207', 'reraise-without-retry', 'celery_fix.rules.reraise_without_retry', 'ReraiseWithoutRetryRule', True, {}, (b'except',)),
     RuleInfo('CEL401', 'unused-result', 'celery_fix.rules.unused_result', 'UnusedResultRule', True, {'result-backend': 'auto'}, (b'shared_task', b'.task')),
     RuleInfo('CEL402', 'unbounded-result-expiry', 'celery_fix.rules.unbounded_result_expiry', 'UnboundedResultExpiryRule', True, {'max-result-expires': 604800, 'result-backend': 'auto'}, (b'RESULT_EXPIRES', b'result_expires')),
     RuleInfo('CEL403', 'blocking-result-in-request', 'celery_fix.rules.blocking_result_in_request', 'BlockingResultInRequestRule', True, {}, (b'.delay', b'apply_async', b'send_task', b'.s(', b'.si(', b'celery', b'AsyncResult', b'GroupResult', b'ResultSet')),
@@ -24,4 +30,9 @@ RULES = (
     RuleInfo('CEL804', 'beat-unknown-task', 'celery_fix.rules.beat_unknown_task', 'BeatUnknownTaskRule', True, {}, (b'BEAT_SCHEDULE', b'beat_schedule', b'add_periodic_task')),
     RuleInfo('CEL805', 'undocumented-periodic-task', 'celery_fix.rules.undocumented_periodic_task', 'UndocumentedPeriodicTaskRule', True, {}, (b'shared_task', b'.task(', b'.task\n', b'.task\r', b'.task ', b'@task', b'Task)', b'Task,', b'register_task', b'BEAT_SCHEDULE', b'beat_schedule', b'add_periodic_task')),
     RuleInfo('CEL806', 'crontab-every-minute', 'celery_fix.rules.crontab_every_minute', 'CrontabEveryMinuteRule', True, {}, (b'crontab',)),
+    RuleInfo('CEL901', 'task-without-logging', 'celery_fix.rules.task_without_logging', 'TaskWithoutLoggingRule', False, {'min-statements': 3}, (b'task', b'Task')),
+    RuleInfo('CEL902', 'swallowed-exception', 'celery_fix.rules.swallowed_exception', 'SwallowedExceptionRule', True, {}, (b'except',)),
+    RuleInfo('CEL903', 'acks-late-without-reject', 'celery_fix.rules.acks_late_without_reject', 'AcksLateWithoutRejectRule', True, {}, (b'acks_late', b'ACKS_LATE')),
+    RuleInfo('CEL904', 'print-in-task', 'celery_fix.rules.print_in_task', 'PrintInTaskRule', True, {}, (b'print',)),
+    RuleInfo('CEL905', 'acks-late-prefetch', 'celery_fix.rules.acks_late_prefetch', 'AcksLatePrefetchRule', True, {}, (b'acks_late', b'base=')),
 )

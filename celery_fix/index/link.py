@@ -147,48 +147,74 @@ class Linker:
         return None
 
     def decorator_options(self, decorator: Decorated, presets: list[Decorated]) -> tuple[dict[str, Any], bool]:
+        options, _, unknown = self.decorator_options_sourced(decorator, presets)
+        return options, unknown
+
+    def decorator_options_sourced(
+        self, decorator: Decorated, presets: list[Decorated],
+    ) -> tuple[dict[str, Any], dict[str, str], bool]:
+        """The decorator's options over its presets' (outermost first), where each comes from, and
+        whether some may come from an expression we cannot read."""
         options: dict[str, Any] = {}
+        sources: dict[str, str] = {}
         unknown = False
         for source in [decorator, *presets] if decorator.called else presets:
+            where = "decorator" if source is decorator else f"preset {self.canonical(source.target) or '?'}"
             unknown |= source.options_unknown
             for key, value in source.options.items():
-                options.setdefault(key, value)
+                if key not in options:
+                    options[key], sources[key] = value, where
             for spread in source.spreads:
                 found = self.deref(Ref(spread))
                 if isinstance(found, dict):
                     for key, value in found.items():
-                        options.setdefault(key, value)
+                        if key not in options:
+                            options[key], sources[key] = value, f"**{spread}"
                 else:
                     unknown = True
-        return {k: self.deref(v) for k, v in options.items()}, unknown
+        return {k: self.deref(v) for k, v in options.items()}, sources, unknown
 
     # -- base classes ----------------------------------------------------------------------------
     def class_attributes(self, qualname: str | None, depth: int = 0) -> tuple[dict[str, Any], bool, str | None]:
         """Attributes of a task class through its project bases: (attributes, unknown, resolved name)."""
+        attributes, _, unreadable, canonical = self.class_options(qualname, depth)
+        return attributes, bool(unreadable), canonical
+
+    def class_options(
+        self, qualname: str | None, depth: int = 0,
+    ) -> tuple[dict[str, Any], dict[str, str], tuple[str, ...], str | None]:
+        """A task class's attributes over those of its bases, as Python's MRO finds them (each
+        class over its bases, the first base first): (attributes, key -> "class <qualname>" that
+        sets it, the bases we cannot read, the class's resolved name)."""
         canonical = self.canonical(qualname)
         if not canonical or depth > 10:
-            return {}, True, canonical
+            return {}, {}, (canonical or "?",), canonical
         if canonical in CELERY_TASK_CLASSES or canonical.endswith(".Task") and self.app_of(canonical[:-5]):
-            return {}, False, canonical
+            return {}, {}, (), canonical
         facts, name, rest = self.split(canonical)
         if facts is not None and not rest:
             self.module(facts.module)
         found = self.classes.get(canonical)
         if found is None:
-            return {}, True, canonical  # a base we cannot see: its options are unknown
+            return {}, {}, (canonical,), canonical  # a base we cannot see: its options are unknown
         cls = found[0]
         attributes: dict[str, Any] = {}
-        unknown = False
+        sources: dict[str, str] = {}
+        unreadable: list[str] = []
         for base in cls.bases:
             if base is None:
-                unknown = True
+                unreadable.append(f"{canonical}(<expression>)")
                 continue
-            inherited, base_unknown, _ = self.class_attributes(base, depth + 1)
-            unknown |= base_unknown
+            inherited, inherited_sources, base_unreadable, _ = self.class_options(base, depth + 1)
+            unreadable.extend(b for b in base_unreadable if b not in unreadable)
             for key, value in inherited.items():
-                attributes.setdefault(key, value)
-        attributes = {**attributes, **{k: self.deref(v) for k, v in cls.attributes.items()}}
-        return attributes, unknown, canonical
+                if key not in attributes:
+                    attributes[key], sources[key] = value, inherited_sources[key]
+        for key, value in cls.attributes.items():
+            attributes[key], sources[key] = self.deref(value), f"class {canonical}"
+        if cls.attributes_unknown:
+            unreadable.append(canonical)
+        return attributes, sources, tuple(unreadable), canonical
 
     def is_task_class(self, qualname: str | None, depth: int = 0) -> bool:
         canonical = self.canonical(qualname)
@@ -220,6 +246,11 @@ class Linker:
                 task = self.class_task(registration.cls, registration.line)
                 if task is not None:
                     tasks.append(task)
+            for cls in f.classes:
+                if self.defines_class_task(cls):
+                    task = self.class_task(cls.qualname, cls.line)
+                    if task is not None:
+                        tasks.append(task)
         seen: set[str] = set()
         unique = []
         for task in tasks:
@@ -234,18 +265,24 @@ class Linker:
             if found is None:
                 continue
             app, presets = found
-            options, unknown = self.decorator_options(decorator, presets)
+            options, sources, unknown = self.decorator_options_sourced(decorator, presets)
             base = options.get("base")
             base_name = base.name if isinstance(base, Ref) else None
             if base is None:
                 base_name = self.default_base(app)
             attributes: dict[str, Any] = {}
+            attribute_sources: dict[str, str] = {}
+            unreadable: tuple[str, ...] = ()
             if base_name is not None:
-                attributes, base_unknown, base_name = self.class_attributes(base_name)
-                unknown |= base_unknown
+                attributes, attribute_sources, unreadable, base_name = self.class_options(base_name)
+                unknown |= bool(unreadable)
             elif base is not None:
                 unknown = True  # base= an expression we cannot follow
+                unreadable = ("<expression>",)
+            # the decorator's options win over the class attributes (Celery sets them on the
+            # task class it builds from `base`)
             effective = {**attributes, **options}
+            sources = {**attribute_sources, **sources}
             explicit = "name" in options
             name_value = options.get("name")
             if explicit:
@@ -262,6 +299,7 @@ class Linker:
                 returns_value=fn.returns_value, module=f.module, function=fn.name, name_explicit=explicit,
                 decorator=self.canonical(decorator.target) or "", app=app, base=base_name,
                 other_decorators=others, params=fn.params, docstring=fn.docstring, def_line=fn.line,
+                option_sources=sources, unknown_bases=unreadable,
             )
         return None
 
@@ -271,7 +309,8 @@ class Linker:
         if found is None:
             return None
         cls, f = found
-        attributes, unknown, _ = self.class_attributes(canonical)
+        attributes, sources, unreadable, _ = self.class_options(canonical)
+        unknown = bool(unreadable)
         name_value = attributes.get("name")
         name = name_value if isinstance(name_value, str) else (None if "name" in attributes else f"{f.module}.{cls.name}")
         returns_value, bind = cls.run_returns_value, True
@@ -284,7 +323,15 @@ class Linker:
             options=attributes, options_unknown=unknown, bind=bind, returns_value=returns_value,
             module=f.module, function=cls.name, name_explicit="name" in attributes, decorator="register_task",
             base=base, params=cls.run_params, docstring=cls.docstring, def_line=cls.line,
+            option_sources=sources, unknown_bases=unreadable,
         )
+
+    def defines_class_task(self, cls: ClassFact) -> bool:
+        """A `celery.Task` subclass that defines `run` and is not `abstract = True`: a class-based
+        task (registered with `app.register_task`, or meant to be)."""
+        if not cls.has_run or cls.attributes.get("abstract") is True:
+            return False
+        return any(self.is_task_class(base) for base in cls.bases if base)
 
     def _run_owner(self, qualname: str, depth: int = 0) -> ClassFact | None:
         found = self.classes.get(qualname)

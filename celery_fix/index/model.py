@@ -40,6 +40,12 @@ class TaskInfo:
     params: tuple[str, ...] = ()
     docstring: bool = False
     def_line: int = 0  # the `def` / `class` line
+    # where each effective option comes from: "decorator", "preset <qualname>", "**<name>",
+    # "class <qualname>" (a `base=` class, the app's task_cls, a task class's own bases) or "app task_cls"
+    option_sources: dict[str, str] = field(default_factory=dict)
+    # base classes we cannot read (outside the project, built by code): the options they could
+    # set are unknown (options_unknown is then True)
+    unknown_bases: tuple[str, ...] = ()
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
@@ -50,6 +56,15 @@ class TaskInfo:
         if value is not None and isinstance(value, str) and value == UNKNOWN:
             return False
         return key in self.options or not self.options_unknown
+
+    def option_source(self, key: str) -> str | None:
+        """Where the effective option `key` is set ("decorator", "class shop.base.BaseTask", ...)."""
+        return self.option_sources.get(key)
+
+    def inherited(self, key: str) -> bool:
+        """Whether `key` comes from a class (a `base=` class or a task class's bases), not the decorator."""
+        source = self.option_sources.get(key) or ""
+        return source.startswith("class ")
 
 
 @dataclass

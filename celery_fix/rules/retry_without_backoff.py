@@ -3,6 +3,9 @@ from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
 from celery_fix.codemods.retry_backoff import DEFAULT_BACKOFF_MAX, add_backoff, plan_backoff
+from celery_fix.constructs.task_bodies import (
+    ABSENT, CELERY_TASK_CLASSES, class_attributes, defines_inheriting, is_empty, module_tasks, task_classes,
+)
 
 
 class RetryWithoutBackoffRule(rule.CeleryRule):
@@ -39,8 +42,13 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
     Safe. The fix adds `retry_backoff=True`, plus `retry_backoff_max` and `retry_jitter` with
     Celery's own defaults so the policy is written down (option `explicit-backoff-defaults`;
     the max is option `retry-backoff-max`). Options already present are kept. No finding when
-    `retry_backoff` is set from a variable or may come from `**options` or a `base=` class;
-    a literal `retry_backoff=False` is reported but not changed.
+    `retry_backoff` is set from a variable or may come from `**options`; a literal
+    `retry_backoff=False` is reported but not changed.
+    With the ProjectIndex a task's effective options count: `autoretry_for` inherited from a
+    `base=` class (in any module, through a chain of bases) needs backoff too, and a
+    `retry_backoff` the base class sets is enough. Without it (plain Fixit) a project `base=`
+    class may set either, and the task is not reported. A task class that sets `autoretry_for`
+    without `retry_backoff` is reported at the attribute, without a fix.
     """
 
     CODE = "CEL202"
@@ -51,7 +59,7 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
     )
     FIX_TITLE = "Add `retry_backoff=True`"
     SEVERITY = "error"
-    TRIGGERS = (b"autoretry_for",)
+    TRIGGERS = (b"autoretry_for", b"base=")  # a task inheriting autoretry_for writes only `base=`
     OPTIONS = {"retry-backoff-max": DEFAULT_BACKOFF_MAX, "explicit-backoff-defaults": True}
 
     VALID = [
@@ -145,6 +153,48 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
             """,
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        if b"autoretry_for" in source:
+            return super().relevant(source, index, path)
+        # `base=` alone: only where a task inherits autoretry_for (`database=` also holds `base=`)
+        return index is not None and b"base=" in source and defines_inheriting(source, index, "autoretry_for")
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        context = self.context
+        index = context.index if context else None
+        if index is not None and context.path:
+            for task in module_tasks(node, self.names, index, context.path):
+                base = task.written("base") if task.decorator is not None else None
+                if base is None or self.names.resolve(base) in CELERY_TASK_CLASSES or task.info is None:
+                    continue  # visit_Call reads what the decorator writes
+                self._inherited(task)
+        for cls in task_classes(node, self.names, index):
+            attributes = class_attributes(cls)
+            retry_on = attributes.get("autoretry_for")
+            if retry_on is None or is_empty(retry_on) or "retry_backoff" in attributes:
+                continue
+            if not all(self.names.resolve(b.value) in CELERY_TASK_CLASSES for b in cls.bases):
+                continue  # a project base may set retry_backoff
+            self.report(retry_on, "task class sets `autoretry_for` without `retry_backoff`: every retry waits "
+                        "the fixed `default_retry_delay` (180 s); add `retry_backoff = True`")
+
+    def _inherited(self, task) -> None:
+        """A task with a project `base=` class: its effective options, from the index."""
+        retry_on = task.value("autoretry_for", self.names)
+        if retry_on is ABSENT or is_empty(retry_on) or task.unknown:
+            return
+        backoff = task.value("retry_backoff", self.names)
+        call = task.decorator.call
+        if backoff is not ABSENT or call is None:
+            return
+        source = task.source("autoretry_for")
+        message = self.MESSAGE if not source else self.MESSAGE.replace(
+            "task retries on `autoretry_for`", f"task retries on `autoretry_for` (from {source.rsplit('.', 1)[-1]})")
+        self.report(call, message, replacement=add_backoff(call, self.option("retry-backoff-max"),
+                                                           self.option("explicit-backoff-defaults")))
 
     def visit_Call(self, node: cst.Call) -> None:
         plan = plan_backoff(self.names, node)
