@@ -46,7 +46,7 @@ def report_run(results: list[FileResult], discovery_errors: list[str], options, 
     if options.apply_fixes:
         reported = []
         for result in results:
-            if result.fixed is None:
+            if result.fixed is None or result.error:  # a file reported as an error is never written
                 reported.extend(result.findings)
                 continue
             if not stdin:

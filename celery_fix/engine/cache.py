@@ -19,11 +19,11 @@ import hmac
 import os
 import pickle
 import secrets
-import tempfile
 from dataclasses import fields
 from pathlib import Path
 
 from celery_fix import __version__
+from celery_fix.engine import tempfiles
 
 CACHE_DIR = ".celery-fix-cache"
 _MAGIC = b"cfx-hmac1"
@@ -78,7 +78,7 @@ class ResultCache:
                 self._mark_ignorable()
                 self._made.add(key[:2])
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            fd, temp = tempfile.mkstemp(dir=target_dir, prefix=".tmp-")
+            fd, temp = tempfiles.create(target_dir, ".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(_MAGIC + self._mac(key, payload) + payload)
@@ -86,6 +86,8 @@ class ResultCache:
             except BaseException:  # also on Ctrl-C: no temp file left behind
                 _unlink_quietly(temp)
                 raise
+            finally:
+                tempfiles.live.discard(temp)
         except OSError:
             self.writable = False  # read-only checkout: run without a cache, never fail for it
 

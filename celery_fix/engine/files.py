@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
+from celery_fix.engine import tempfiles
 from celery_fix.engine.wordscan import Found, ScanCache, WordScan
 
 
@@ -25,29 +25,60 @@ def read_source(path: Path) -> bytes:
 
 
 def write_atomic(path: Path, new: bytes, expected_old: bytes) -> None:
-    """Replace `path` with `new` (temp file + rename, same permissions), refusing when the file
-    no longer holds `expected_old` (changed by someone else during the run)."""
+    """Replace the contents of `path` with `new`, refusing when the file no longer holds `expected_old`
+    (changed by someone else during the run) or is read-only. A temp file + rename keeps the file
+    whole at every instant; its mode and owner are copied over. A file with other hard links is
+    written in place instead (after the same checks), so that every link keeps seeing it."""
+    target = Path(os.path.realpath(path))  # write through a symlink, keep the link
     try:
-        current = path.read_bytes()
-        mode = stat.S_IMODE(path.stat().st_mode)
+        current = target.read_bytes()
+        info = target.stat()
     except OSError as exc:
         raise FileError(f"{path}: cannot re-read before writing: {exc.strerror or exc}") from None
     if current != expected_old:
         raise FileError(f"{path}: changed on disk during the run; not written")
-    target = path.resolve()  # write through a symlink, keep the link
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".celery-fix-tmp")
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise FileError(f"{path}: read-only file; not written")
+    if info.st_nlink > 1:
+        _write_in_place(path, target, new)
+        return
+    try:
+        # a short fixed-size name: the file's own name may already be at the file system's limit
+        fd, temp_name = tempfiles.create(target.parent, ".celery-fix-", ".tmp")
+    except OSError as exc:
+        raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(new)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp_name, mode)
+        os.chmod(temp_name, stat.S_IMODE(info.st_mode))
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(temp_name, info.st_uid, info.st_gid)
+            except OSError:
+                pass  # not allowed to give it away: it stays ours, as an editor would leave it
         os.replace(temp_name, target)
-    except OSError as exc:
+    except BaseException as exc:  # Ctrl-C included: the temp file goes, the file stays as it was
         try:
             os.unlink(temp_name)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise
+    finally:
+        tempfiles.live.discard(temp_name)
+
+
+def _write_in_place(path: Path, target: Path, new: bytes) -> None:
+    try:
+        with open(target, "r+b") as handle:
+            handle.write(new)
+            handle.truncate()
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
         raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 

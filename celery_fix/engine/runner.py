@@ -6,14 +6,12 @@ the cache and has a rule's words, so a run on an unchanged tree never imports th
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from celery_fix.engine import profile
 from celery_fix.engine.files import FileError, SourceReader, read_source
 from celery_fix.engine.model import EngineSettings, FileResult
+from celery_fix.engine.pool import job_count, worker_pool
 from celery_fix.engine.registry import all_rule_infos
 from celery_fix.engine.selection import ignored_for_path, trigger_words
 
@@ -103,17 +101,13 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
         return []
     from celery_fix.engine import checker as engine
 
-    jobs = jobs or os.cpu_count() or 1
+    jobs = job_count(jobs)
     if jobs <= 1 or len(items) < 2 * jobs:
         return [engine.check_source(path, source, plan) for path, source, _, plan in items]
     # largest files first, one at a time: a few big files decide the wall time, and handing them
     # out early keeps the workers equally busy (few files reach here, so the messages are cheap)
     order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
-    # fork: the workers inherit the imported rules; spawn would re-import everything per worker
-    context = get_context("fork") if "fork" in get_all_start_methods() else None
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=engine._init_worker, initargs=(settings,)
-    ) as pool:
+    with worker_pool(jobs, engine._init_worker, (settings,)) as pool:
         checked = list(pool.map(_check_item, [items[i] for i in order]))
     results: list[FileResult] = [None] * len(items)  # type: ignore[list-item]
     for position, (result, work) in zip(order, checked):
