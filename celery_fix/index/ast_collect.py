@@ -20,13 +20,6 @@ import tokenize
 from io import BytesIO
 from typing import Any
 
-from celery_fix.constructs.bindings import (
-    NameTable,
-    absolute_module,
-    build_name_table,
-    dotted_name,
-    top_level_statements,
-)
 from celery_fix.constructs.celery_api import (
     ASYNC_RESULT_NAMES,
     CANVAS_NAMES,
@@ -37,7 +30,15 @@ from celery_fix.constructs.celery_api import (
     SIGNATURE_FACTORIES,
     SIGNATURE_METHODS,
 )
-from celery_fix.index.ast_names import Arg, call_args, evaluate
+from celery_fix.index.ast_names import (
+    Arg,
+    AstNameTable,
+    build_name_table,
+    call_args,
+    dotted_name,
+    evaluate,
+    top_level_statements,
+)
 from celery_fix.index.facts import (
     AppFact,
     AssignFact,
@@ -186,7 +187,7 @@ class AstCollector:
         self.src = _Source(source)
         self.tree = tree
         self.module_name = module_name
-        self.table: NameTable = build_name_table(tree, module_name, is_package)
+        self.table: AstNameTable = build_name_table(tree, module_name, is_package)
         self.facts = FileFacts(path, module_name)
         self.frames: list[_Frame] = []
         self.scope_names: list[str] = []
@@ -869,6 +870,8 @@ class AstCollector:
             elif kind is ast.ImportFrom:
                 if any(alias.name == "*" for alias in statement.names):
                     continue
+                from celery_fix.index.ast_names import absolute_module
+
                 base = absolute_module(self.table, statement)
                 for alias in statement.names:
                     names[alias.asname or alias.name] = f"{base}.{alias.name}" if base else None

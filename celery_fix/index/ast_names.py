@@ -9,6 +9,14 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+# the collector's names for the one name table (constructs/bindings.py), kept importable from here
+from celery_fix.constructs.bindings import NameTable as AstNameTable  # noqa: F401
+from celery_fix.constructs.bindings import (  # noqa: F401
+    absolute_module,
+    build_name_table,
+    dotted_name,
+    top_level_statements,
+)
 from celery_fix.index.values import _BUILTINS, KNOWN_CALLS, UNKNOWN, Call, Ref, _number
 
 _Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
