@@ -1,4 +1,5 @@
-"""A one-pass table of what a module's top-level names refer to.
+"""The module's name table for a libcst tree: the one builder (`constructs/bindings.py`) fed an
+`ast` stand-in for each top-level libcst statement, so that each binding points at the libcst node.
 
 libcst's QualifiedNameProvider costs several parses per file; celery-fix only needs to know what
 module-level names (imports, `app = Celery(...)`, decorator aliases) stand for, so it reads the
@@ -7,63 +8,56 @@ module's top-level statements once instead of resolving every name in the tree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+import ast
+from collections.abc import Iterator
 
 import libcst as cst
 
+from celery_fix.constructs import bindings
 from celery_fix.constructs.bindings import (  # noqa: F401 (re-exported)
     CELERY_APP_FACTORIES,
     CURRENT_APP,
     SHARED_TASK,
     Binding,
     _looks_like_app_import,
+    bind_statements,
 )
 
 
-@dataclass
-class NameTable:
-    module_name: str = ""
-    bindings: dict[str, Binding] = field(default_factory=dict)
-    # qualified names of Celery apps defined in other project modules (from the ProjectIndex)
-    project_apps: frozenset[str] = frozenset()
-    # True for a package's `__init__.py`: its relative imports are relative to the package itself
-    is_package: bool = False
+def dotted_name(expr: cst.BaseExpression) -> str | None:
+    """`a.b.c` for a libcst Name/Attribute chain, else None."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        base = dotted_name(expr.value)
+        return f"{base}.{expr.attr.value}" if base else None
+    return None
+
+
+def _plain_name(expr: cst.BaseExpression) -> str | None:
+    return expr.value if isinstance(expr, cst.Name) else None
+
+
+class NameTable(bindings.NameTable):
+    """`bindings.NameTable` taking libcst expressions; `Binding.node` holds libcst nodes."""
+
     # id() of the import statements under `if TYPE_CHECKING:`: they name things for the type
     # checker but bind nothing at run time, so a fix must not rely on them
-    type_checking: frozenset[int] = frozenset()
+    __slots__ = ("type_checking",)
+    dotted = staticmethod(dotted_name)
+    plain_name = staticmethod(_plain_name)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type_checking: frozenset[int] = frozenset()
 
     def at_run_time(self, binding: Binding) -> bool:
         return id(binding.node) not in self.type_checking
 
-    def resolve(self, expr: cst.BaseExpression) -> str | None:
-        """The dotted name `expr` refers to, or None when it is not a plain (dotted) name."""
-        if isinstance(expr, cst.Name):
-            binding = self.bindings.get(expr.value)
-            return binding.qualname if binding else None
-        if isinstance(expr, cst.Attribute):
-            base = self.resolve(expr.value)
-            return f"{base}.{expr.attr.value}" if base else None
-        return None
 
-    def binding_of(self, expr: cst.BaseExpression) -> Binding | None:
-        return self.bindings.get(expr.value) if isinstance(expr, cst.Name) else None
-
-    def is_celery_app(self, expr: cst.BaseExpression) -> bool:
-        binding = self.binding_of(expr)
-        if binding is not None and binding.kind == "app":
-            return True
-        qualname = self.resolve(expr)
-        if qualname is None:
-            return False
-        if qualname in CURRENT_APP or qualname in self.project_apps:
-            return True
-        # Without the ProjectIndex, an app imported from another module is recognised by where it
-        # comes from: `from proj.celery import app`, `from proj import celery_app`.
-        if binding is not None and binding.kind == "import" and not self.project_apps:
-            return _looks_like_app_import(qualname)
-        return False
-
+def is_task_factory(table: NameTable, func: cst.BaseExpression) -> bool:
+    """True for `shared_task` and `<celery app>.task` (the callables that make a task)."""
+    return table.is_task_factory(func)
 
 
 def build_name_table(
@@ -71,9 +65,8 @@ def build_name_table(
 ) -> NameTable:
     """`is_package`: the module is a package's `__init__.py` (`from .celery import app` in
     `shop/__init__.py` means `shop.celery.app`, not a sibling of `shop`)."""
-    table = NameTable(module_name=module_name, project_apps=project_apps, is_package=is_package)
-    for statement in _top_level_statements(module.body):
-        _bind_statement(table, statement)
+    table = NameTable(module_name, project_apps=project_apps, is_package=is_package)
+    bind_statements(table, _paired_statements(module))
     table.type_checking = frozenset(_type_checking_imports(module.body))
     return table
 
@@ -88,8 +81,16 @@ def _type_checking_imports(body) -> set[int]:
     return found
 
 
+def _paired_statements(module: cst.Module) -> Iterator[tuple[ast.stmt, cst.CSTNode]]:
+    """Each top-level libcst statement that can bind a name, with an `ast` stand-in for it."""
+    for leaf in _top_level_statements(module.body):
+        twin = _twin(leaf)
+        if twin is not None:
+            yield twin, leaf
+
+
 def _top_level_statements(body) -> Iterator[cst.CSTNode]:
-    """Module-level statements, looking into `if`/`try`/`with` blocks that run at import time."""
+    """`bindings.top_level_statements` for libcst: the same statements, in the same order."""
     for statement in body:
         if isinstance(statement, cst.SimpleStatementLine):
             yield from statement.body
@@ -106,97 +107,42 @@ def _top_level_statements(body) -> Iterator[cst.CSTNode]:
             yield statement
 
 
-def dotted_name(expr: cst.BaseExpression) -> str | None:
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        base = dotted_name(expr.value)
-        return f"{base}.{expr.attr.value}" if base else None
-    return None
-
-
-def _absolute_module(table: NameTable, node: cst.ImportFrom) -> str | None:
-    module = dotted_name(node.module) if node.module is not None else ""
-    if module is None:
+def _twin(leaf: cst.CSTNode) -> ast.stmt | None:
+    """The `ast` statement the builder reads in place of `leaf`, or None when `leaf` binds nothing
+    it knows. Built from the node rather than by parsing the module's text with `ast` (a tenth of
+    libcst's parse, but a whole-file parse per check) and holding only what the builder reads: an
+    import's names, a definition's name, an assignment's plain-name targets and the dotted name its
+    value is or calls (`bindings._binding_for_value`)."""
+    kind = type(leaf)
+    if kind is cst.FunctionDef:
+        return ast.FunctionDef(name=leaf.name.value)
+    if kind is cst.ClassDef:
+        return ast.ClassDef(name=leaf.name.value)
+    if kind is cst.Import:
+        return ast.Import(names=[_alias(dotted_name(a.name), a) for a in leaf.names])
+    if kind is cst.ImportFrom:
+        star = isinstance(leaf.names, cst.ImportStar)
+        names = [ast.alias("*")] if star else [_alias(a.name.value, a) for a in leaf.names]
+        module = dotted_name(leaf.module) if leaf.module is not None else None
+        return ast.ImportFrom(module=module, names=names, level=len(leaf.relative))
+    if kind is not cst.Assign and kind is not cst.AnnAssign:
         return None
-    level = len(node.relative)
-    if not level:
-        return module
-    if not table.module_name:
-        package_parts = []
-    elif table.is_package:
-        package_parts = table.module_name.split(".")
-    else:
-        package_parts = table.module_name.split(".")[:-1]
-    if level - 1 > len(package_parts) or not table.module_name:
-        return "." * level + module  # unknown package: keep it relative, it resolves to nothing
-    base = package_parts[: len(package_parts) - (level - 1)]
-    return ".".join(part for part in [*base, module] if part)
+    targets = [t.target for t in leaf.targets] if kind is cst.Assign else [leaf.target]
+    names = [ast.Name(t.value) for t in targets if isinstance(t, cst.Name)]
+    if not names:
+        return None
+    value, stand_in = leaf.value, ast.Constant(None)
+    dotted = dotted_name(value.func if isinstance(value, cst.Call) else value) if value is not None else None
+    if dotted is not None:
+        head, *attributes = dotted.split(".")
+        stand_in = ast.Name(head)
+        for attribute in attributes:
+            stand_in = ast.Attribute(stand_in, attribute)
+        if isinstance(value, cst.Call):
+            stand_in = ast.Call(stand_in, [], [])
+    return ast.Assign(targets=names, value=stand_in)
 
 
-def _bind_statement(table: NameTable, statement: cst.CSTNode) -> None:
-    if isinstance(statement, cst.Import):
-        for alias in statement.names:
-            full = dotted_name(alias.name)
-            if full is None:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                table.bindings[alias.asname.name.value] = Binding(full, "import", statement)
-            else:
-                top = full.split(".")[0]
-                table.bindings[top] = Binding(top, "import", statement)
-    elif isinstance(statement, cst.ImportFrom):
-        if isinstance(statement.names, cst.ImportStar):
-            return
-        module = _absolute_module(table, statement)
-        if module is None:
-            return
-        for alias in statement.names:
-            name = dotted_name(alias.name)
-            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-            if name and local:
-                table.bindings[local] = Binding(f"{module}.{name}" if module else name, "import", statement)
-    elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-        table.bindings[statement.name.value] = Binding(_local_qualname(table, statement.name.value), "def", statement)
-    elif isinstance(statement, (cst.Assign, cst.AnnAssign)):
-        targets = (
-            [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
-        )
-        value = statement.value
-        for target in targets:
-            if isinstance(target, cst.Name):
-                table.bindings[target.value] = _binding_for_value(table, target.value, value, statement)
-
-
-def _local_qualname(table: NameTable, name: str) -> str:
-    return f"{table.module_name}.{name}" if table.module_name else name
-
-
-def _binding_for_value(table: NameTable, name: str, value, statement) -> Binding:
-    if isinstance(value, cst.Call):
-        callee = table.resolve(value.func)
-        if callee in CELERY_APP_FACTORIES:
-            return Binding(_local_qualname(table, name), "app", statement)
-        if is_task_factory(table, value.func):
-            return Binding(_local_qualname(table, name), "task_preset", value)
-    elif isinstance(value, (cst.Name, cst.Attribute)):
-        # `task = app.task` or `st = shared_task`: the alias means the same thing
-        source = table.binding_of(value)
-        if source is not None and source.kind in ("app", "task_preset", "task_decorator"):
-            return source
-        if is_task_factory(table, value):
-            return Binding(_local_qualname(table, name), "task_decorator", statement)
-        qualname = table.resolve(value)
-        if qualname is not None:
-            return Binding(qualname, "import", statement)
-    return Binding(_local_qualname(table, name), "value", statement)
-
-
-def is_task_factory(table: NameTable, func: cst.BaseExpression) -> bool:
-    """True for `shared_task` and `<celery app>.task` (the callables that make a task)."""
-    if table.resolve(func) in SHARED_TASK:
-        return True
-    if isinstance(func, cst.Attribute) and func.attr.value == "task":
-        return table.is_celery_app(func.value)
-    binding = table.binding_of(func)
-    return binding is not None and binding.kind == "task_decorator"
+def _alias(name: str | None, alias: cst.ImportAlias) -> ast.alias:
+    asname = alias.asname.name if alias.asname is not None else None
+    return ast.alias(name, asname.value if isinstance(asname, cst.Name) else None)
