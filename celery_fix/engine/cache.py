@@ -4,18 +4,21 @@ An entry's key covers everything its result depends on: the file's bytes, the to
 engine settings (rules, options, fix policy) and the digest of the ProjectIndex facts. One file
 per entry, written with temp file + rename, so concurrent runs never see half an entry; an entry
 that cannot be read is treated as a miss.
+
+Entries are JSON of plain data (engine/plain.py), never pickle: the cache directory may come from
+anyone who can commit to the project, and loading an entry must not be able to run code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import tempfile
 from dataclasses import fields
 from pathlib import Path
 
 from celery_fix import __version__
+from celery_fix.engine import plain
 
 CACHE_DIR = ".celery-fix-cache"
 _README = "Cache of celery-fix results; safe to delete. https://pypi.org/project/celery-fix/\n"
@@ -37,16 +40,21 @@ class ResultCache:
         digest.update(source)
         return digest.hexdigest()
 
-    def get(self, key: str):
+    def get(self, key: str, expected: type | None = None):
+        """The entry under `key`, or None: a missing, unreadable or malformed entry is a miss."""
         try:
             with open(self.directory / key[:2] / key, "rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+                return plain.loads(handle.read(), expected)
+        except (OSError, ValueError, MemoryError, OverflowError):
             return None
 
     def put(self, key: str, value) -> None:
         if not self.writable:
             return
+        try:
+            data = plain.dumps(value)
+        except (plain.PlainError, RecursionError):
+            return  # not plain data (a bug worth a test, not a failed run): just not cached
         target_dir = self.directory / key[:2]
         try:
             if key[:2] not in self._made:
@@ -54,9 +62,13 @@ class ResultCache:
                 self._mark_ignorable()
                 self._made.add(key[:2])
             fd, temp = tempfile.mkstemp(dir=target_dir, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, target_dir / key)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(temp, target_dir / key)
+            except BaseException:  # an interrupt too: leave no temp file behind
+                _unlink(temp)
+                raise
         except OSError:
             self.writable = False  # read-only checkout: run without a cache, never fail for it
 
@@ -66,6 +78,13 @@ class ResultCache:
         if not gitignore.exists():
             gitignore.write_text("*\n")  # like ruff: the cache ignores itself
             (top / "README.txt").write_text(_README)
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
 
 
 def settings_fingerprint(settings) -> str:
