@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from celery_fix import __version__
+from celery_fix.interrupts import run_interruptible
 from celery_fix.run import RunOptions, execute
+from celery_fix.streams import tolerant_output
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,4 +36,5 @@ def main(**kwargs) -> None:
     make, and exits 1 when anything is found. Exit codes: 0 nothing found, 1 findings,
     2 usage error or files that could not be read or parsed.
     """
-    raise SystemExit(execute(RunOptions(**kwargs)))
+    tolerant_output()
+    raise SystemExit(run_interruptible(lambda: execute(RunOptions(**kwargs))))

@@ -15,12 +15,13 @@ from celery_fix.constructs.results import route_items, route_matches
 COLUMNS = ("task", "location", "queue", "retry", "ignore_result", "time limits", "beat", "dispatches")
 
 
-def print_inventory(files: list[Path], config, output_format: str) -> int:
+def print_inventory(files: list[Path], config, output_format: str, discovery_errors: list[str] = ()) -> int:
     root = Path(getattr(config, "root", ".") or ".")
     index = build_index(files, root, _atomic_functions(config))
+    errors = [*discovery_errors, *index.errors]
     rows = [task_row(index, task, root) for task in sorted(index.tasks, key=lambda t: (t.name or t.qualname))]
     if output_format == "json":
-        click.echo(json.dumps({"tasks": rows, "stats": _stats(index), "errors": index.errors}, indent=2))
+        click.echo(json.dumps({"tasks": rows, "stats": _stats(index), "errors": errors}, indent=2))
     else:
         click.echo(table(rows))
         stats = index.stats
@@ -28,9 +29,9 @@ def print_inventory(files: list[Path], config, output_format: str) -> int:
             f"\n{len(rows)} task{'s' if len(rows) != 1 else ''}; {stats.files} files, {stats.parsed} parsed for the index "
             f"({stats.skipped} skipped by the prefilter) in {stats.seconds:.2f} s"
         )
-    for message in index.errors:
+    for message in errors:
         click.echo(f"celery-fix: error: {message}", err=True)
-    return 2 if index.errors else 0
+    return 2 if errors else 0
 
 
 def _atomic_functions(config) -> tuple[str, ...]:

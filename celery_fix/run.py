@@ -14,7 +14,8 @@ from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.runner import run_files
 from celery_fix.engine.cache_key import index_digest
-from celery_fix.engine.files import FileError, SourceReader, write_atomic
+from celery_fix.engine.files import NUL, FileError, SourceReader, same_file_once, write_atomic
+from celery_fix.engine.pool import worker_count
 from celery_fix.discover import discover
 from celery_fix.engine.registry import SelectionError, all_rule_classes, parse_codes, rule_by_code, select_rule_infos
 from celery_fix.report import diff as diff_report
@@ -51,7 +52,7 @@ def execute(options: RunOptions) -> int:
     if options.list_rules:
         click.echo(rules_table())
         return EXIT_CLEAN
-    if options.explain:
+    if options.explain is not None:
         return explain(options.explain)
     paths = list(options.paths) or [Path(".")]
     try:
@@ -66,12 +67,13 @@ def execute(options: RunOptions) -> int:
         return EXIT_ERROR
 
     discovery = discover(paths, config)
-    for message in discovery.errors:
-        error(message)
+    discovery.files[:] = same_file_once(discovery.files)  # a symlink to a file of the tree: checked once
     if options.list_tasks:
         from celery_fix.inventory import print_inventory
 
-        return print_inventory(discovery.files, config, options.output_format) or (EXIT_ERROR if discovery.errors else 0)
+        return print_inventory(discovery.files, config, options.output_format, discovery.errors)
+    if options.jobs is not None:
+        options = replace(options, jobs=worker_count(options.jobs))  # `-j 10**20`: the CPU count
 
     scan = _word_scan(rules, config)
     scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
@@ -99,7 +101,8 @@ def _word_scan(rules, config: Config) -> WordScan:
     from celery_fix.index.build import ATOMIC_WORDS, PREFILTER_WORDS
 
     atomic_functions = [a.rsplit(".", 1)[-1].encode() for a in config.rule_options.get("atomic-functions", ())]
-    return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, *(w for r in rules for w in r.TRIGGERS)})
+    # and NUL: a file Python refuses is reported even when no rule's word is in it (files.refuse_unsupported)
+    return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, NUL, *(w for r in rules for w in r.TRIGGERS)})
 
 
 def _build_index(files: list[Path], config: Config, options: RunOptions, read):
@@ -144,6 +147,8 @@ def _apply_command_line(config: Config, options: RunOptions) -> Config:
     changes = {}
     if options.select is not None:
         changes["select"] = tuple(parse_codes(options.select))
+        if not changes["select"]:
+            raise ConfigError("--select needs at least one rule code or prefix (ALL for every rule)")
     if options.ignore is not None:
         changes["ignore"] = (*config.ignore, *parse_codes(options.ignore))
     if options.unsafe_fixes is not None:
@@ -162,7 +167,7 @@ def _report(results: list[FileResult], discovery_errors: list[str], options: Run
     if options.apply_fixes:
         remaining, fixed_count, changed = [], 0, 0
         for result in results:
-            if result.fixed is None:
+            if result.fixed is None or result.error:  # a file reported as an error is never written
                 remaining.extend(result.findings)
                 continue
             try:
@@ -182,7 +187,7 @@ def _report(results: list[FileResult], discovery_errors: list[str], options: Run
         _print_findings(findings, errors, options, config)
         if options.output_format == "text" and options.show_diff and not options.quiet:
             for result in results:
-                if result.fixed is not None:
+                if result.fixed is not None and not result.error:
                     click.echo(diff_report.unified_diff(result.path, result.original, result.fixed, result.encoding), nl=False)
         if not options.quiet and options.output_format == "text":
             click.echo(text.dry_run_summary(len(results), findings, config.unsafe_fixes, len(errors)))
@@ -218,7 +223,7 @@ def fix_kind(rule_cls) -> str:
 
 
 def explain(code: str) -> int:
-    rule_cls = rule_by_code(code)
+    rule_cls = rule_by_code(code) if code.strip() else None
     if rule_cls is None:
         error(f"unknown rule code: {code}")
         return EXIT_ERROR

@@ -19,7 +19,6 @@ import hashlib
 import os
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any, Callable
 from celery_fix.constructs.modules import module_name_for
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, content_digest, read_source
+from celery_fix.engine.pool import WorkerPool
 from celery_fix.engine.wordscan import Found
 from celery_fix.index.facts import FileFacts
 from celery_fix.index.model import (
@@ -294,7 +294,7 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     _TRIAGE = (sources, read.scan, atomic_words, cache, keep_words)
     try:
         chunks = [(start, min(start + TRIAGE_CHUNK, len(sources))) for start in range(0, len(sources), TRIAGE_CHUNK)]
-        with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), mp_context=get_context("fork")) as pool:
+        with WorkerPool(max_workers=jobs or os.cpu_count(), mp_context=get_context("fork")) as pool:
             done = pool.map(_triage_chunk, chunks)
             if while_waiting is not None:
                 while_waiting()
@@ -492,7 +492,13 @@ def collect_file(path: str, source: bytes, module: str, tree: Any = None) -> Fil
     try:
         return collect_source_ast(path, source, module, tree=tree)
     except Unsupported:
+        from celery_fix.engine.depth import refuse_if_too_deep
         from celery_fix.index.collect import collect_source
+
+        try:
+            refuse_if_too_deep(path, source)  # libcst would crash on it (a segmentation fault)
+        except FileError as exc:
+            return FileFacts(path, module, error=str(exc))
 
         return collect_source(path, source, module)
 
@@ -552,7 +558,7 @@ def _collect_all(
         return [_collect_one(item) for item in selected]
     context = get_context("fork") if "fork" in get_all_start_methods() else None
     chunk = max(1, len(selected) // (jobs * 4))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with WorkerPool(max_workers=jobs, mp_context=context) as pool:
         collected = pool.map(_collect_one, selected, chunksize=chunk)  # submitted: the workers start
         if while_waiting is not None:
             while_waiting()

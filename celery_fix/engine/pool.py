@@ -1,0 +1,55 @@
+"""Worker processes that end with the run: Ctrl-C goes to the main process only (workers ignore
+SIGINT, so they print no tracebacks of their own), and when the main process stops for any reason
+its workers are terminated at once rather than finishing the queue, or outliving it."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable
+
+_PR_SET_PDEATHSIG = 1
+
+
+def worker_count(jobs: int | None) -> int:
+    """`-j N` capped at the CPU count: more processes than cores only adds start-up and switching
+    (and `-j 10**20` must not reach the pool)."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(jobs or cpus, cpus))
+
+
+class WorkerPool(ProcessPoolExecutor):
+    def __init__(self, max_workers: int | None = None, mp_context: Any = None,
+                 initializer: Callable | None = None, initargs: tuple = ()) -> None:
+        super().__init__(
+            max_workers=worker_count(max_workers), mp_context=mp_context,
+            initializer=_start_worker, initargs=(initializer, initargs),
+        )
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            return super().__exit__(exc_type, exc, tb)
+        self.terminate()
+        return False
+
+    def terminate(self) -> None:
+        processes = list((getattr(self, "_processes", None) or {}).values())
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+
+def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and ends us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:  # Linux: end with the main process even when it is killed outright
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if initializer is not None:
+        initializer(*initargs)
