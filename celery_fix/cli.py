@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
 from pathlib import Path
 
 import click
 
 from celery_fix import __version__
-from celery_fix.engine import tempfiles
+from celery_fix.interrupts import run_interruptible
 from celery_fix.report import FORMATS
 from celery_fix.report.color import CHOICES as COLOR_CHOICES
 from celery_fix.run import RunOptions, execute
+from celery_fix.streams import tolerant_output
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,39 +46,5 @@ def main(**kwargs) -> None:
     make, and exits 1 when anything is found. Exit codes: 0 nothing found, 1 findings,
     2 usage error or files that could not be read or parsed.
     """
-    raise SystemExit(run_interruptibly(lambda: execute(RunOptions(**kwargs))))
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised in the main process so that cleanup (workers, temp files) runs as for Ctrl-C."""
-
-
-def run_interruptibly(work) -> int:
-    def on_term(signum, frame):
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        return work()
-    except KeyboardInterrupt:
-        _stop_now("interrupted", 130)
-    except Terminated:
-        _stop_now("terminated", 143)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    return 130  # not reached
-
-
-def _stop_now(what: str, code: int) -> None:
-    """The pools and the writes have cleaned up on the way out; leave without running the
-    interpreter's shutdown, where a second Ctrl-C or a pool's thread could still raise."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    tempfiles.remove_live()
-    click.echo(f"celery-fix: {what}; every file is as it was or fully fixed", err=True)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
+    tolerant_output()
+    raise SystemExit(run_interruptible(lambda: execute(RunOptions(**kwargs))))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,8 @@ def load_config(paths: list[Path], explicit: Path | None = None) -> Config:
         raise ConfigError(f"cannot read {pyproject}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML in {pyproject}: {exc}") from None
-    section = data.get("tool", {}).get("celery-fix", {})
+    tool = data.get("tool", {})
+    section = tool.get("celery-fix", {}) if isinstance(tool, dict) else {}  # `tool = 3`: not ours to judge
     if not isinstance(section, dict):
         raise ConfigError(f"{pyproject}: [tool.celery-fix] must be a table")
     return _parse_section(section, pyproject)
@@ -106,7 +108,7 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
         raise ConfigError(f"{pyproject}: per-file-ignores must be a table of glob = [codes]")
     per_file_ignores = []
     for pattern, value in per_file.items():
-        if not isinstance(value, list):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{pyproject}: per-file-ignores.{pattern} must be a list of rule codes")
         try:
             validate_selectors(value)
@@ -121,6 +123,9 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
             value = section[key]
             if type(value) is not type(default) and not (isinstance(default, float) and isinstance(value, int)):
                 raise ConfigError(f"{pyproject}: {key} must be {type(default).__name__}, got {value!r}")
+            problem = _option_value_problem(value)
+            if problem:
+                raise ConfigError(f"{pyproject}: {key} must be {problem}, got {value!r}")
             rule_options[key] = value
 
     select = codes("select") if "select" in section else None
@@ -139,6 +144,17 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
         rule_options=rule_options,
         output_format=section.get("format"),
     )
+
+
+def _option_value_problem(value: Any) -> str | None:
+    """What is wrong with a rule option's value of the right type: numbers are counts and
+    seconds (positive, finite), lists hold names (strings)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value) or value <= 0:
+            return "a positive number"
+    if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+        return "a list of strings"
+    return None
 
 
 def _extend_select(select, extra: tuple[str, ...]) -> tuple[str, ...]:

@@ -61,7 +61,7 @@ def excluded_file(path: Path, config: Config) -> bool:
 
 
 def _add(files: list[Path], seen: set[str], path: Path) -> None:
-    key = os.path.realpath(path)  # a file reached twice (a symlink in the tree) is checked once
+    key = os.path.abspath(path)
     if key not in seen:
         seen.add(key)
         files.append(path)

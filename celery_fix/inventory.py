@@ -8,19 +8,20 @@ from typing import Any
 
 import click
 
-from celery_fix.index.values import UNKNOWN, Ref, plain
-from celery_fix.index.build import ProjectIndex, TaskInfo, build_index
 from celery_fix.constructs.results import route_items, route_matches
+from celery_fix.index.build import ProjectIndex, TaskInfo, build_index
+from celery_fix.index.values import UNKNOWN, Ref, plain
 
 COLUMNS = ("task", "location", "queue", "retry", "ignore_result", "time limits", "inherited", "beat", "dispatches")
 
 
-def print_inventory(files: list[Path], config, output_format: str) -> int:
+def print_inventory(files: list[Path], config, output_format: str, discovery_errors: list[str] = ()) -> int:
     root = Path(getattr(config, "root", ".") or ".")
     index = build_index(files, root, _atomic_functions(config))
+    errors = [*discovery_errors, *index.errors, *index.warnings]
     rows = [task_row(index, task, root) for task in sorted(index.tasks, key=lambda t: (t.name or t.qualname))]
     if output_format == "json":
-        click.echo(json.dumps({"tasks": rows, "stats": _stats(index), "errors": index.errors + index.warnings}, indent=2))
+        click.echo(json.dumps({"tasks": rows, "stats": _stats(index), "errors": errors}, indent=2))
     else:
         click.echo(table(rows))
         stats = index.stats
@@ -29,10 +30,9 @@ def print_inventory(files: list[Path], config, output_format: str) -> int:
             f"({stats.skipped} skipped by the prefilter) in {stats.seconds:.2f} s"
         )
     # a file the index cannot read leaves the inventory incomplete: an error here
-    not_read = index.errors + index.warnings
-    for message in not_read:
+    for message in errors:
         click.echo(f"celery-fix: error: {message}", err=True)
-    return 2 if not_read else 0
+    return 2 if errors else 0
 
 
 def _atomic_functions(config) -> tuple[str, ...]:

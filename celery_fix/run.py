@@ -14,8 +14,9 @@ from celery_fix.discover import discover, excluded_file
 from celery_fix.engine import profile
 from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
-from celery_fix.engine.files import SourceReader
+from celery_fix.engine.files import NUL, SourceReader, same_file_once
 from celery_fix.engine.model import EngineSettings, FileResult
+from celery_fix.engine.pool import worker_count
 from celery_fix.engine.registry import (
     SelectionError,
     all_rule_classes,
@@ -70,7 +71,7 @@ def execute(options: RunOptions) -> int:
     if options.list_rules:
         click.echo(rules_table())
         return EXIT_CLEAN
-    if options.explain:
+    if options.explain is not None:
         return explain(options.explain)
     profile.start()
     paths = list(options.paths) or [Path(".")]
@@ -90,12 +91,13 @@ def execute(options: RunOptions) -> int:
     profile.lap("discover")
     if options.force_exclude:
         discovery = replace(discovery, files=[f for f in discovery.files if not excluded_file(f, config)])
+    discovery.files[:] = same_file_once(discovery.files)  # a symlink to a file of the tree: checked once
     if options.list_tasks:
         from celery_fix.inventory import print_inventory
 
-        for message in discovery.errors:
-            error(message)
-        return print_inventory(discovery.files, config, options.output_format) or (EXIT_ERROR if discovery.errors else 0)
+        return print_inventory(discovery.files, config, options.output_format, discovery.errors)
+    if options.jobs is not None:
+        options = replace(options, jobs=worker_count(options.jobs))  # `-j 10**20`: the CPU count
 
     scan = _word_scan(rules, config)
     scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
@@ -130,7 +132,8 @@ def _word_scan(rules, config: Config) -> WordScan:
     from celery_fix.index.build import ATOMIC_WORDS, PREFILTER_WORDS
 
     atomic_functions = [a.rsplit(".", 1)[-1].encode() for a in config.rule_options.get("atomic-functions", ())]
-    return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, *(w for r in rules for w in r.TRIGGERS)})
+    # and NUL: a file Python refuses is reported even when no rule's word is in it (files.refuse_unsupported)
+    return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, NUL, *(w for r in rules for w in r.TRIGGERS)})
 
 
 def _build_index(files: list[Path], paths: list[Path], config: Config, options: RunOptions, read):
@@ -202,6 +205,8 @@ def _apply_command_line(config: Config, options: RunOptions) -> Config:
     changes = {}
     if options.select is not None:
         changes["select"] = tuple(parse_codes(options.select))
+        if not changes["select"]:
+            raise ConfigError("--select needs at least one rule code or prefix (ALL for every rule)")
     if options.ignore is not None:
         changes["ignore"] = (*config.ignore, *parse_codes(options.ignore))
     if options.extend_select is not None:
@@ -235,7 +240,7 @@ def fix_kind(rule_cls) -> str:
 
 
 def explain(code: str) -> int:
-    rule_cls = rule_by_code(code)
+    rule_cls = rule_by_code(code) if code.strip() else None
     if rule_cls is None:
         error(f"unknown rule code: {code}")
         return EXIT_ERROR

@@ -215,6 +215,11 @@ def _apply_unified(old: list[str], diff: str) -> list[str]:
         position = hunk_start
         while index < len(lines) and not lines[index].startswith("@@"):
             kind, text = lines[index][0], lines[index][1:]
+            if kind == "\\":  # "\ No newline at end of file", handled with the line before it
+                index += 1
+                continue
+            if index + 1 < len(lines) and lines[index + 1].startswith("\\"):
+                text = text[:-1]
             if kind in " -":
                 assert old[position] == text
                 position += 1

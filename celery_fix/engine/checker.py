@@ -21,9 +21,11 @@ from libcst._nodes.base import CSTNode
 from celery_fix.constructs.modules import module_name_for
 from celery_fix.constructs.names import build_name_table
 from celery_fix.engine import profile
+from celery_fix.engine.depth import refuse_if_too_deep
 from celery_fix.engine.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
+from celery_fix.engine.formfeed import without_indent_form_feeds
 from celery_fix.engine.model import EngineSettings, FileResult, Finding
 from celery_fix.engine.positions import LINE_BREAK, spans_of
 from celery_fix.engine.registry import all_rule_classes
@@ -98,35 +100,8 @@ def relevant_here(source: bytes, path: str, found=None) -> bool:
     )
 
 
-_OPERATORS = (b"+", b"-", b"*", b"/", b"|", b"&", b"%", b" and ", b" or ", b",")
-_NOT_BRACKETS = bytes(set(range(256)) - set(b"()[]{}"))
-
-
-def _pathological(source: bytes) -> bool:
-    """Cheap signs of a file deep enough to overflow libcst's native parser (which then dies with
-    a segmentation fault, taking the process with it): long operator chains, deep brackets."""
-    if any(source.count(op) > 2500 for op in _OPERATORS):
-        return True
-    depth = deepest = 0
-    for char in source.translate(None, _NOT_BRACKETS):
-        depth = depth + 1 if char in b"([{" else max(depth - 1, 0)
-        deepest = max(deepest, depth)
-    return deepest > 100
-
-
-def _refuse_if_too_deep(path: str, source: bytes) -> None:
-    """CPython's own parser fails cleanly where libcst's would crash: ask it first when in doubt."""
-    if not _pathological(source):
-        return
-    try:
-        ast.parse(source)
-    except (RecursionError, MemoryError, SyntaxError, ValueError) as exc:
-        reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
-        raise FileError(f"{path}: too deeply nested to analyse safely ({reason}); skipped") from None
-
-
 def _parse(path: str, source: bytes) -> cst.Module:
-    _refuse_if_too_deep(path, source)
+    refuse_if_too_deep(path, source)
     try:
         with _unvalidated_nodes(), profile.work("rule parse"):
             return cst.parse_module(source)
@@ -169,6 +144,7 @@ def _check_parsed(result: FileResult, source: bytes, rules, plan: Plan | None = 
         reduced = apply_plan(source, plan)
     else:
         reduced = _reduced(source)
+    reduced = without_indent_form_feeds(reduced if reduced is not None else source) or reduced
     if reduced is not None:
         try:
             _check_text(result, source, rules, reduced)

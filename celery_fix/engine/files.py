@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import signal
 import stat
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
-from celery_fix.engine import tempfiles
 from celery_fix.engine.wordscan import Found, ScanCache, WordScan
 
 
@@ -24,62 +27,127 @@ def read_source(path: Path) -> bytes:
         raise FileError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+TEMP_PREFIX, TEMP_SUFFIX = ".celery-fix-", ".tmp"  # short: a 255-byte file name still gets a temp name
+
+
+NUL = b"\0"
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32) byte order marks
+
+
+def refuse_unsupported(path: Path | str, source: bytes) -> None:
+    """Bytes CPython refuses as source, whatever the rules: a NUL byte, UTF-16/32 text (which no
+    coding cookie can declare). Reported, never checked or fixed: a fix would pass a file off as
+    Python that Python cannot run."""
+    if NUL not in source:
+        return
+    if source.startswith(_WIDE_BOMS):
+        raise FileError(f"{path}: UTF-16/UTF-32 text; Python source must be UTF-8 or an ASCII-based encoding")
+    line = source.count(b"\n", 0, source.index(NUL)) + 1
+    raise FileError(f"{path}:{line}: source contains a NUL byte, which Python refuses; skipped")
+
+
 def write_atomic(path: Path, new: bytes, expected_old: bytes) -> None:
-    """Replace the contents of `path` with `new`, refusing when the file no longer holds `expected_old`
-    (changed by someone else during the run) or is read-only. A temp file + rename keeps the file
-    whole at every instant; its mode and owner are copied over. A file with other hard links is
-    written in place instead (after the same checks), so that every link keeps seeing it."""
-    target = Path(os.path.realpath(path))  # write through a symlink, keep the link
+    """Replace the contents of `path` with `new`, refusing when the file no longer holds
+    `expected_old` (changed by someone else during the run) or is read-only (like ruff).
+
+    The file keeps its permissions, owner and group. A file with one link is replaced by
+    temp file + rename (never half-written); a hard-linked file is written in place so that
+    every link sees the fix, with the space reserved first and interrupts held off while it is
+    written. A symlink is written through (the link stays a link)."""
     try:
+        target = Path(os.path.realpath(path))
+        info = os.stat(target)
         current = target.read_bytes()
-        info = target.stat()
     except OSError as exc:
         raise FileError(f"{path}: cannot re-read before writing: {exc.strerror or exc}") from None
     if current != expected_old:
         raise FileError(f"{path}: changed on disk during the run; not written")
-    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
-        raise FileError(f"{path}: read-only file; not written")
-    if info.st_nlink > 1:
-        _write_in_place(path, target, new)
-        return
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise FileError(f"{path}: read-only file; not written (make it writable to apply fixes)")
     try:
-        # a short fixed-size name: the file's own name may already be at the file system's limit
-        fd, temp_name = tempfiles.create(target.parent, ".celery-fix-", ".tmp")
+        if info.st_nlink > 1:
+            _write_in_place(target, new)
+        else:
+            _replace(target, new, info)
     except OSError as exc:
         raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _replace(target: Path, new: bytes, info: os.stat_result) -> None:
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(new)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp_name, stat.S_IMODE(info.st_mode))
-        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+        if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
             try:
-                os.chown(temp_name, info.st_uid, info.st_gid)
-            except OSError:
-                pass  # not allowed to give it away: it stays ours, as an editor would leave it
+                os.chown(temp_name, info.st_uid, info.st_gid)  # root fixing a user's file keeps the owner
+            except PermissionError:
+                os.chown(temp_name, -1, info.st_gid) if info.st_gid in os.getgroups() else None
         os.replace(temp_name, target)
-    except BaseException as exc:  # Ctrl-C included: the temp file goes, the file stays as it was
+    except BaseException:  # an interrupt too: no temp file is left behind
         try:
             os.unlink(temp_name)
         except OSError:
             pass
-        if isinstance(exc, OSError):
-            raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise
-    finally:
-        tempfiles.live.discard(temp_name)
 
 
-def _write_in_place(path: Path, target: Path, new: bytes) -> None:
+def _write_in_place(target: Path, new: bytes) -> None:
+    with _signals_held():
+        fd = os.open(target, os.O_RDWR)
+        try:
+            if len(new) and hasattr(os, "posix_fallocate"):
+                try:
+                    os.posix_fallocate(fd, 0, len(new))  # no "disk full" half way through the write
+                except OSError as exc:
+                    if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                        raise
+            view = memoryview(new)
+            while view:
+                view = view[os.write(fd, view):]
+            os.ftruncate(fd, len(new))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextmanager
+def _signals_held():
+    """SIGINT/SIGTERM wait until the write is done (main thread only; elsewhere as is)."""
+    held = {signal.SIGINT, signal.SIGTERM}
     try:
-        with open(target, "r+b") as handle:
-            handle.write(new)
-            handle.truncate()
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def same_file_once(paths: list[Path]) -> list[Path]:
+    """`paths` less the ones that are another of them reached again (a symlink, a hard link, the
+    same file named twice): each file is checked and written once, under the path that is not a
+    link when there is one."""
+    chosen: dict[tuple[int, int] | str, int] = {}
+    result: list[Path | None] = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+            key: tuple[int, int] | str = (info.st_dev, info.st_ino)
+        except OSError:
+            key = os.path.abspath(path)  # unreadable: reported later, once
+        first = chosen.get(key)
+        if first is None:
+            chosen[key] = len(result)
+            result.append(path)
+        elif os.path.islink(result[first]) and not os.path.islink(path):
+            result[first] = path
+    return [p for p in result if p is not None]
 
 
 def content_digest(source: bytes) -> bytes:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from celery_fix.engine.depth import refuse_if_too_deep
 from celery_fix.engine.imports import ensure_imports, plan_imports
 from celery_fix.engine.positions import LINE_BREAK, code_in_place, spans_of
 from celery_fix.engine.style import CodeStyle
@@ -50,8 +51,9 @@ def apply_fixes(
     if needed_imports:
         insertion = _import_insertion(module, needed_imports, edits, style)
         if insertion is None:  # no place for a text insertion: let libcst add them
-            fixed_module = cst.parse_module(_joined(code, edits).encode(module.encoding))
-            return Applied(ensure_imports(fixed_module, needed_imports, style).bytes)
+            joined = _joined(code, edits).encode(module.encoding)
+            refuse_if_too_deep("<fixed code>", joined)  # every libcst parse goes through the guard
+            return Applied(ensure_imports(cst.parse_module(joined), needed_imports, style).bytes)
         if insertion[2] or insertion[1] > insertion[0]:
             edits = sorted([*edits, insertion], key=lambda e: (e[0], e[1]))
     fixed_code = _joined(code, edits)
@@ -148,12 +150,17 @@ def _import_insertion(module: cst.Module, needed, edits, style: CodeStyle) -> tu
 
 def mirrored(original: str, parsed: str, edits: list[tuple[int, int, str]]) -> str:
     """`edits`, made on `parsed`, applied to `original`: the two have the same lines, where
-    `parsed` is not blank (elide.reduce_module), so an offset maps by its line and column."""
+    `parsed` is not blank (elide.reduce_module), so an offset maps by its line and column. A line
+    of `parsed` may lack a few characters at its start (formfeed.py): a column past 0 moves by them."""
     original_lines, parsed_lines = _line_starts(original), _line_starts(parsed)
+    original_ends, parsed_ends = [*original_lines[1:], len(original)], [*parsed_lines[1:], len(parsed)]
 
     def moved(offset: int) -> int:
         line = bisect.bisect_right(parsed_lines, offset)
-        return original_lines[line - 1] + offset - parsed_lines[line - 1]
+        column = offset - parsed_lines[line - 1]
+        if column:
+            column += (original_ends[line - 1] - original_lines[line - 1]) - (parsed_ends[line - 1] - parsed_lines[line - 1])
+        return original_lines[line - 1] + column
 
     return _joined(original, [(moved(start), moved(end), text) for start, end, text in edits])
 

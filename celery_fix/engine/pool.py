@@ -1,6 +1,6 @@
-"""Worker process pools that end with the run: on Ctrl-C, SIGTERM or an error in the main process the
-workers are stopped at once (not left to finish the queue, nor orphaned), and they print nothing of
-their own when the terminal's Ctrl-C reaches the whole process group."""
+"""Worker processes that end with the run: Ctrl-C goes to the main process only (workers ignore
+SIGINT, so they print no tracebacks of their own), and when the main process stops for any reason
+its workers are terminated at once rather than finishing the queue, or outliving it."""
 
 from __future__ import annotations
 
@@ -8,18 +8,45 @@ import ctypes
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from multiprocessing import get_all_start_methods, get_context
-from typing import Callable, Iterator
+from typing import Any, Callable
 
 from celery_fix.engine import tempfiles
 
-MAX_JOBS = 64  # more processes than this only cost start-up time and memory
+_PR_SET_PDEATHSIG = 1
 
 
-def job_count(jobs: int | None) -> int:
-    cores = os.cpu_count() or 1
-    return max(1, min(jobs or cores, MAX_JOBS))
+def worker_count(jobs: int | None) -> int:
+    """`-j N` capped at the CPU count: more processes than cores only adds start-up and switching
+    (and `-j 10**20` must not reach the pool)."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(jobs or cpus, cpus))
+
+
+class WorkerPool(ProcessPoolExecutor):
+    def __init__(self, max_workers: int | None = None, mp_context: Any = None,
+                 initializer: Callable | None = None, initargs: tuple = ()) -> None:
+        if mp_context is None and "fork" in get_all_start_methods():
+            mp_context = get_context("fork")  # workers inherit the loaded rules and sources; spawn redoes it all
+        super().__init__(
+            max_workers=worker_count(max_workers), mp_context=mp_context,
+            initializer=_start_worker, initargs=(initializer, initargs),
+        )
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            return super().__exit__(exc_type, exc, tb)
+        self.terminate()
+        return False
+
+    def terminate(self) -> None:
+        processes = list((getattr(self, "_processes", None) or {}).values())
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
 
 def _leave(signum, frame) -> None:
@@ -28,45 +55,12 @@ def _leave(signum, frame) -> None:
     os._exit(143)
 
 
-def _worker_start(initializer: Callable | None, initargs: tuple) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles it and stops us
+def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and ends us
     signal.signal(signal.SIGTERM, _leave)  # stopped: remove a half-written cache entry, then go
-    try:  # Linux: die with the main process, even when it is killed outright
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    try:  # Linux: end with the main process even when it is killed outright
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         pass
     if initializer is not None:
         initializer(*initargs)
-
-
-@contextmanager
-def worker_pool(jobs: int, initializer: Callable | None = None, initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
-    # fork: the workers inherit what the main process loaded (rules, sources); spawn would redo it
-    context = get_context("fork") if "fork" in get_all_start_methods() else None
-    pool = ProcessPoolExecutor(
-        max_workers=job_count(jobs), mp_context=context, initializer=_worker_start, initargs=(initializer, initargs)
-    )
-    try:
-        yield pool
-    except BaseException:
-        stop(pool)
-        raise
-    else:
-        pool.shutdown(wait=True)
-
-
-def stop(pool: ProcessPoolExecutor) -> None:
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        try:
-            process.terminate()
-        except (OSError, AttributeError):
-            pass
-    for process in processes:
-        try:
-            process.join(timeout=2)
-            if process.is_alive():
-                process.kill()
-        except (OSError, AssertionError, AttributeError, ValueError):
-            pass

@@ -9,9 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery_fix.engine import profile
-from celery_fix.engine.files import FileError, SourceReader, read_source
+from celery_fix.engine.files import (
+    NUL,
+    FileError,
+    SourceReader,
+    read_source,
+    refuse_unsupported,
+)
 from celery_fix.engine.model import EngineSettings, FileResult
-from celery_fix.engine.pool import job_count, worker_pool
+from celery_fix.engine.pool import WorkerPool, worker_count
 from celery_fix.engine.registry import all_rule_infos
 from celery_fix.engine.selection import ignored_for_path, trigger_words
 
@@ -32,11 +38,12 @@ def run_files(
         words = all_words if here is rules else trigger_words(tuple(here))
         known = reader.known_words(path) if reader is not None else None
         if known is not None and known.source is None and settings.prefilter and words is not None and here:
-            if not known.any(words):  # the index's workers scanned it: no need to read it here
+            if not known.any(words) and not known.any((NUL,)):  # the index's workers scanned it: no need to read it here
                 results[path] = FileResult(path)
                 continue
         try:
             source = read(Path(path))
+            refuse_unsupported(path, source)
         except FileError as exc:
             results[path] = FileResult(path, error=str(exc))
             continue
@@ -101,13 +108,13 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
         return []
     from celery_fix.engine import checker as engine
 
-    jobs = job_count(jobs)
+    jobs = worker_count(jobs)
     if jobs <= 1 or len(items) < 2 * jobs:
         return [engine.check_source(path, source, plan) for path, source, _, plan in items]
     # largest files first, one at a time: a few big files decide the wall time, and handing them
     # out early keeps the workers equally busy (few files reach here, so the messages are cheap)
     order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
-    with worker_pool(jobs, engine._init_worker, (settings,)) as pool:
+    with WorkerPool(max_workers=jobs, initializer=engine._init_worker, initargs=(settings,)) as pool:
         checked = list(pool.map(_check_item, [items[i] for i in order]))
     results: list[FileResult] = [None] * len(items)  # type: ignore[list-item]
     for position, (result, work) in zip(order, checked):

@@ -82,7 +82,7 @@ class ScanCache:
         self.store = store
         self.key = "scan-" + hashlib.blake2b(repr(sorted(scan.words)).encode(), digest_size=16).hexdigest()
         loaded = store.get(self.key)
-        self.known: dict[bytes, frozenset[bytes]] = loaded if isinstance(loaded, dict) else {}
+        self.known: dict[bytes, frozenset[bytes]] = loaded if _is_scan_table(loaded) else {}
         self.used: dict[bytes, frozenset[bytes]] = {}
         self.missed = False
 
@@ -102,3 +102,10 @@ class ScanCache:
         """Keep the digests this run saw (old versions of files drop out)."""
         if self.missed or len(self.used) != len(self.known):
             self.store.put(self.key, self.used)
+
+
+def _is_scan_table(value: Any) -> bool:
+    """A cached table of the right shape (digest bytes -> frozenset of word bytes)."""
+    return isinstance(value, dict) and all(
+        type(k) is bytes and type(v) is frozenset and all(type(w) is bytes for w in v) for k, v in value.items()
+    )

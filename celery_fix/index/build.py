@@ -28,7 +28,7 @@ from celery_fix.constructs.modules import module_name_for
 from celery_fix.engine import profile
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, content_digest, read_source
-from celery_fix.engine.pool import job_count, worker_pool
+from celery_fix.engine.pool import WorkerPool, worker_count
 from celery_fix.engine.wordscan import Found
 from celery_fix.index.facts import FileFacts
 from celery_fix.index.model import (
@@ -302,7 +302,7 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     _TRIAGE = (sources, read.scan, atomic_words, cache, keep_words)
     try:
         chunks = [(start, min(start + TRIAGE_CHUNK, len(sources))) for start in range(0, len(sources), TRIAGE_CHUNK)]
-        with worker_pool(jobs or os.cpu_count()) as pool:
+        with WorkerPool(max_workers=jobs or os.cpu_count()) as pool:
             done = pool.map(_triage_chunk, chunks)
             if while_waiting is not None:
                 while_waiting()
@@ -553,11 +553,11 @@ def _cached_facts(cache: Any, item: tuple[str, bytes, str]) -> tuple[str | None,
 def _collect_all(
     selected: list[tuple[str, bytes, str]], jobs: int | None, while_waiting: Callable[[], None] | None = None
 ) -> list[FileFacts]:
-    jobs = job_count(jobs)
+    jobs = worker_count(jobs)
     if jobs <= 1 or len(selected) < PARALLEL_THRESHOLD:
         return [_collect_one(item) for item in selected]
     chunk = max(1, len(selected) // (jobs * 4))
-    with worker_pool(jobs) as pool:
+    with WorkerPool(max_workers=jobs) as pool:
         collected = pool.map(_collect_one, selected, chunksize=chunk)  # submitted: the workers start
         if while_waiting is not None:
             while_waiting()

@@ -22,16 +22,27 @@ def unified_diff(path: str, before: bytes, after: bytes, encoding: str) -> str:
         tail += 1
     skip = max(head - CONTEXT, 0)
     cut = max(tail - CONTEXT, 0)
-    text = "".join(difflib.unified_diff(
+    text = "".join(_marked(difflib.unified_diff(
         old[skip : len(old) - cut], new[skip : len(new) - cut], fromfile=f"a/{path}", tofile=f"b/{path}", n=CONTEXT
-    ))
+    )))
     if not skip:
         return text
     return _HUNK.sub(lambda m: f"@@ -{int(m[1]) + skip}{m[2]} +{int(m[3]) + skip}{m[4]} @@", text)
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
+
+
 def _lines(data: bytes, encoding: str) -> list[str]:
-    text = data.decode(encoding, errors="replace")
-    # show CRLF files with plain newlines; the bytes written keep their own line endings
-    lines = [line.rstrip("\r\n") + "\n" for line in text.splitlines(keepends=True)]
-    return lines
+    # each line with its own ending, as `git apply` compares them (CRLF stays CRLF); split at line
+    # breaks only (str.splitlines would split at form feeds and other separators too)
+    return _LINE.findall(data.decode(encoding, errors="replace"))
+
+
+def _marked(lines):
+    """The diff's lines, each ending in a newline: a last line without one gets git's marker."""
+    for line in lines:
+        if line.endswith("\n"):
+            yield line
+        else:
+            yield line + "\n\\ No newline at end of file\n"

@@ -1,0 +1,189 @@
+"""Plain data to JSON and back, for the result cache: loading an entry can build nothing but plain
+values and our own result dataclasses, never run code (pickle would run whatever a planted entry
+says). Every value is checked against its field's type on the way back; an entry that does not fit
+is an error (`PlainError`), which the cache treats as a miss.
+
+Encoding: JSON null/bools/numbers/strings/arrays are themselves (arrays are lists); every object is
+tagged by its only key: {"t": [...]} tuple, {"s": [...]} set, {"f": [...]} frozenset, {"b": "..."}
+bytes (latin-1), {"d": [[k, v], ...]} dict, {"c": "Name", "v": {...}} one of our dataclasses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import types
+import typing
+from typing import Any
+
+# the only modules whose dataclasses an entry may name; the class must be a dataclass defined there
+_MODULES = (
+    "celery_fix.engine.model",
+    "celery_fix.index.model",
+    "celery_fix.index.values",
+    "celery_fix.index.facts",
+    "celery_fix.index.build",
+)
+
+
+class PlainError(ValueError):
+    """Data that is not plain, or an entry that does not decode to what it claims."""
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(_encode(value), separators=(",", ":"), allow_nan=True).encode()
+
+
+def loads(data: bytes, expected: type | None = None) -> Any:
+    try:
+        value = _decode(json.loads(data))
+    except PlainError:
+        raise
+    except (ValueError, TypeError, KeyError, RecursionError, MemoryError, AttributeError) as exc:
+        raise PlainError(f"not a valid entry: {type(exc).__name__}") from None
+    if expected is not None and not isinstance(value, expected):
+        raise PlainError(f"expected {expected.__name__}, found {type(value).__name__}")
+    return value
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    kind = type(value)
+    if kind is list:
+        return [_encode(v) for v in value]
+    if kind is tuple:
+        return {"t": [_encode(v) for v in value]}
+    if kind is dict:
+        return {"d": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if kind is set:
+        return {"s": [_encode(v) for v in value]}
+    if kind is frozenset:
+        return {"f": [_encode(v) for v in value]}
+    if kind is bytes:
+        return {"b": value.decode("latin-1")}
+    if dataclasses.is_dataclass(value) and kind.__module__ in _MODULES:
+        fields = {f.name: _encode(getattr(value, f.name)) for f in _fields(kind)}
+        return {"c": kind.__qualname__, "m": kind.__module__, "v": fields}
+    raise PlainError(f"cannot store a {kind.__name__}")
+
+
+def _decode(data: Any) -> Any:
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [_decode(v) for v in data]
+    if not isinstance(data, dict):
+        raise PlainError("not JSON data")
+    if "t" in data:
+        return tuple(_decode(v) for v in _items(data, "t"))
+    if "d" in data:
+        pairs = _items(data, "d")
+        result = {}
+        for pair in pairs:
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise PlainError("bad dict item")
+            result[_decode(pair[0])] = _decode(pair[1])  # TypeError (unhashable key): a bad entry
+        return result
+    if "s" in data:
+        return {_decode(v) for v in _items(data, "s")}
+    if "f" in data:
+        return frozenset(_decode(v) for v in _items(data, "f"))
+    if "b" in data:
+        if len(data) != 1 or not isinstance(data["b"], str):
+            raise PlainError("bad bytes")
+        return data["b"].encode("latin-1")
+    if "c" in data:
+        return _decode_dataclass(data)
+    raise PlainError("unknown tag")
+
+
+def _items(data: dict, tag: str) -> list:
+    items = data[tag]
+    if len(data) != 1 or not isinstance(items, list):
+        raise PlainError(f"bad {tag!r} item")
+    return items
+
+
+def _decode_dataclass(data: dict) -> Any:
+    cls = _class(data.get("m"), data.get("c"))
+    values = data.get("v")
+    if set(data) != {"c", "m", "v"} or not isinstance(values, dict):
+        raise PlainError("bad object")
+    fields = _fields(cls)
+    if set(values) != {f.name for f in fields}:
+        raise PlainError(f"{cls.__name__}: fields do not match")
+    hints = _hints(cls)
+    kwargs = {}
+    for field in fields:
+        value = _decode(values[field.name])
+        if not _conforms(value, hints.get(field.name, Any)):
+            raise PlainError(f"{cls.__name__}.{field.name}: wrong type")
+        kwargs[field.name] = value
+    return cls(**kwargs)
+
+
+_CLASSES: dict[tuple[str, str], type] = {}
+
+
+def _class(module: Any, name: Any) -> type:
+    if module not in _MODULES or not isinstance(name, str):
+        raise PlainError("not one of ours")
+    found = _CLASSES.get((module, name))
+    if found is None:
+        candidate = getattr(importlib.import_module(module), name, None)  # only our own modules
+        if not (isinstance(candidate, type) and dataclasses.is_dataclass(candidate) and candidate.__module__ == module):
+            raise PlainError(f"{name}: not a dataclass of {module}")
+        found = _CLASSES[(module, name)] = candidate
+    return found
+
+
+_FIELDS: dict[type, tuple] = {}
+
+
+def _fields(cls: type) -> tuple:
+    """The fields an entry holds: those set through __init__, less the private ones (derived in
+    __post_init__, like ProjectIndex's lookup tables)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple(f for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_"))
+    return found
+
+
+_HINTS: dict[type, dict] = {}
+
+
+def _hints(cls: type) -> dict:
+    found = _HINTS.get(cls)
+    if found is None:
+        found = _HINTS[cls] = typing.get_type_hints(cls)
+    return found
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    if hint is Any:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_conforms(value, option) for option in typing.get_args(hint))
+    if hint is None or hint is type(None):
+        return value is None
+    if origin is None:
+        if hint is float:
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return isinstance(hint, type) and isinstance(value, hint)
+    if not isinstance(value, origin):
+        return False
+    args = typing.get_args(hint)
+    if not args:
+        return True
+    if origin is dict:
+        return all(_conforms(k, args[0]) and _conforms(v, args[1]) for k, v in value.items())
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_conforms(v, args[0]) for v in value)
+        return len(args) == len(value) and all(_conforms(v, a) for v, a in zip(value, args))
+    if origin in (list, set, frozenset):
+        return all(_conforms(v, args[0]) for v in value)
+    return True

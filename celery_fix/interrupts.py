@@ -1,0 +1,57 @@
+"""Ctrl-C and SIGTERM end a run with one line and the shell's exit codes (130, 143).
+
+SIGTERM is turned into an exception in the main process, so that the same unwinding as for Ctrl-C
+runs: worker pools terminate their workers (engine/pool.py), a write or cache entry under way
+removes its temp file (each file is left old or new, never half-written)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from typing import Callable
+
+from celery_fix.engine import tempfiles
+
+EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the main process is (a BaseException: no `except Exception` eats it)."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
+def run_interruptible(run: Callable[[], int]) -> int:
+    try:
+        previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (an embedding program): leave signals to it
+        return run()
+    try:
+        return run()
+    except KeyboardInterrupt:
+        return _stopped("interrupted", EXIT_SIGINT)
+    except Terminated:
+        return _stopped("terminated", EXIT_SIGTERM)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _stopped(what: str, code: int) -> int:
+    # a second signal while we print must not turn into a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    tempfiles.remove_live()
+    try:
+        sys.stderr.write(f"celery-fix: {what}; files not yet written are unchanged\n")
+        sys.stderr.flush()
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    # leave now: in the interpreter's shutdown a pool's thread or a late signal could still raise
+    # (seen as a death by SIGINT instead of exit 130)
+    os._exit(code)
