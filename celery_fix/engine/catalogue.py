@@ -6,6 +6,8 @@ is stale. Do not edit."""
 from celery_fix.engine.rule_info import RuleInfo
 
 RULES = (
+    RuleInfo('CEL101', 'side-effect-without-guard', 'celery_fix.rules.side_effect_without_guard', 'SideEffectWithoutGuardRule', True, {'side-effect-calls': ['*.charge', '*.refund', '*.capture_payment', 'stripe.*.create', 'stripe.*.capture', '*.send_webhook', '*.trigger_webhook']}, (b'task', b'Task')),
+    RuleInfo('CEL102', 'non-idempotent-create', 'celery_fix.rules.non_idempotent_create', 'NonIdempotentCreateRule', True, {}, (b'create',)),
     RuleInfo('CEL201', 'broad-autoretry', 'celery_fix.rules.broad_autoretry', 'BroadAutoretryRule', True, {}, (b'autoretry_for',)),
     RuleInfo('CEL202', 'retry-without-backoff', 'celery_fix.rules.retry_without_backoff', 'RetryWithoutBackoffRule', True, {'retry-backoff-max': 600, 'explicit-backoff-defaults': True}, (b'autoretry_for',)),
     RuleInfo('CEL203', 'unbounded-retries', 'celery_fix.rules.unbounded_retries', 'UnboundedRetriesRule', True, {'max-retries': 10}, (b'max_retries',)),
@@ -13,6 +15,8 @@ RULES = (
     RuleInfo('CEL205', 'retry-not-raised', 'celery_fix.rules.retry_not_raised', 'RetryNotRaisedRule', True, {}, (b'retry',)),
     RuleInfo('CEL206', 'manual-retry-without-countdown', 'celery_fix.rules.manual_retry_without_countdown', 'ManualRetryWithoutCountdownRule', True, {}, (b'retry',)),
     RuleInfo('CEL207', 'reraise-without-retry', 'celery_fix.rules.reraise_without_retry', 'ReraiseWithoutRetryRule', False, {}, (b'except',)),
+    RuleInfo('CEL301', 'missing-time-limit', 'celery_fix.rules.missing_time_limit', 'MissingTimeLimitRule', False, {'soft-time-limit': 300, 'time-limit': 360}, (b'task', b'Task')),
+    RuleInfo('CEL305', 'soft-limit-not-below-hard', 'celery_fix.rules.soft_limit_not_below_hard', 'SoftLimitNotBelowHardRule', True, {}, (b'time_limit', b'TIME_LIMIT')),
     RuleInfo('CEL401', 'unused-result', 'celery_fix.rules.unused_result', 'UnusedResultRule', True, {'result-backend': 'auto'}, (b'shared_task', b'.task')),
     RuleInfo('CEL402', 'unbounded-result-expiry', 'celery_fix.rules.unbounded_result_expiry', 'UnboundedResultExpiryRule', True, {'max-result-expires': 604800, 'result-backend': 'auto'}, (b'RESULT_EXPIRES', b'result_expires')),
     RuleInfo('CEL403', 'blocking-result-in-request', 'celery_fix.rules.blocking_result_in_request', 'BlockingResultInRequestRule', True, {}, (b'.delay', b'apply_async', b'send_task', b'.s(', b'.si(', b'celery', b'AsyncResult', b'GroupResult', b'ResultSet')),
