@@ -150,6 +150,10 @@ class Origins:
                     queryset = source is not None and source.what == "a queryset"
                     self._set(node.target.value, Kind(True, "a loop variable over a queryset (a model instance)")
                               if queryset else None)
+            elif isinstance(node, cst.CompFor) and isinstance(node.target, cst.Name):
+                source = self.kind(node.iter)
+                if source is not None and source.what == "a queryset":
+                    self._set(node.target.value, Kind(True, "a loop variable over a queryset (a model instance)"))
             elif isinstance(node, cst.WithItem) and node.asname is not None and isinstance(node.asname.name, cst.Name):
                 self._set(node.asname.name.value, self.kind(node.item))
             return True
