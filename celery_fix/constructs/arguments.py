@@ -128,7 +128,7 @@ class Origins:
                 if qualname in UPLOAD_CLASSES:
                     kind = Kind(False, "an uploaded file")
                 elif self.is_model_class(annotation):
-                    kind = Kind(True, f"a `{dotted_name(annotation)}` (model-typed parameter)")
+                    kind = Kind(True, f"a parameter annotated `{dotted_name(annotation)}` (a model instance)")
             self.kinds[name] = kind
         self._read_body(function)
 

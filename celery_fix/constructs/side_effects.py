@@ -55,7 +55,7 @@ class Effect:
     kind: str  # "email", "http" or "call" (a configured payment/webhook name)
     label: str  # what is called, for messages
     guarded: bool
-    loop: Optional[cst.For] = None  # the innermost task-level `for` loop around it
+    loop: Optional[cst.For] = None  # the outermost task-level `for` loop around it
 
 
 @dataclass
@@ -268,7 +268,7 @@ class _Scanner:
         """Record `call`; True when it is a guard."""
         func = call.func
         method = _attr(func)
-        loop = self.loops[-1] if self.loops else None
+        loop = self.loops[0] if self.loops else None
         if method in GUARD_METHODS or _is_lock(call):
             if method in ("get_or_create", "update_or_create"):
                 model = manager_chain(func)

@@ -115,25 +115,8 @@ class FanOutInLoopRule(rule.CeleryRule):
                 found = per_loop.get(id(loop))
                 if not found or id(loop) in scan.dispatch_loops or _small_range(loop):
                     continue
-                # report the outermost loop only: an inner loop's work is the outer loop's too
-                if any(id(outer) in per_loop and _contains(outer, loop) for outer in scan.loops if outer is not loop):
-                    continue
                 what = ", ".join(dict.fromkeys(found))
                 self.report(loop, f"task `{task.tail}` does {what} once per loop item: one failure retries the "
                             "whole batch and the run time grows with the data; dispatch one subtask per item "
                             "(`group(task.s(item_id) for ...)`)")
 
-
-def _contains(outer: cst.For, inner: cst.For) -> bool:
-    found = False
-
-    def enter(node: cst.CSTNode) -> bool:
-        nonlocal found
-        if node is inner:
-            found = True
-        return not found
-
-    from celery_fix.syntax.walk import walk
-
-    walk(outer.body, enter)
-    return found

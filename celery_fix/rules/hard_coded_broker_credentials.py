@@ -96,5 +96,5 @@ class HardCodedBrokerCredentialsRule(rule.CeleryRule):
             return
         scheme = password_in(evaluate(value, self.names.resolve))
         if scheme is not None:
-            self.report(value, f"`{where}` holds a {scheme} URL with a password written in the code: it is in "
+            self.report(value, f"`{where}` holds a `{scheme}://` URL with a password written in the code: it is in "
                         "every clone and in the history; read the URL (or the password) from the environment")

@@ -38,7 +38,8 @@ class MissingTimeLimitRule(rule.CeleryRule):
     Unsafe: the fix adds `soft_time_limit`/`time_limit` (options `soft-time-limit`, default 300,
     and `time-limit`, default 360; set one to 0 to leave it out). A task that legitimately runs
     longer is then killed, and code that does not expect `SoftTimeLimitExceeded` may leave work
-    half done. Class-based tasks and preset decorators are reported without a fix. Needs the
+    half done. Class-based tasks, preset decorators and a limit written as `None` are reported
+    without a fix. Needs the
     ProjectIndex for the global settings; quiet without it. Off by default: most real projects
     set no limit anywhere, so it reports nearly every task (see the README).
     """
@@ -84,7 +85,8 @@ class MissingTimeLimitRule(rule.CeleryRule):
             )
             replacement = None
             decorator = task.decorator.decorator if task.decorator is not None else None
-            if decorator is not None and (soft or hard) and self._fixable(decorator):
+            explicit_none = any(task.written(key) is not None for key in LIMITS)  # `time_limit=None`: a choice
+            if decorator is not None and (soft or hard) and not explicit_none and self._fixable(decorator):
                 replacement = add_limits(decorator, soft, hard)
             self.report(task.report_node, message, replacement=replacement, unsafe=True)
 

@@ -90,7 +90,7 @@ class MonolithicTaskRule(rule.CeleryRule):
             if scan.effects:
                 stages.append("side effects")
             if scan.writes:
-                stages.append(f"writes to {len(models)} model(s)" if models else "database writes")
+                stages.append(f"writes to {', '.join(f'`{m}`' for m in models)}" if models else "database writes")
             if len(stages) < min_stages and not (len(models) >= min_models and len(stages) >= 2):
                 continue
             self.report(task.report_node, f"task `{task.tail}` does {', '.join(stages)} in one body: each stage "

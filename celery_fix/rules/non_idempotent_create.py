@@ -17,7 +17,8 @@ def retry_reason(task: TaskBody, names: Any, index: Any) -> Optional[str]:
     if retry_calls(task):
         return "`self.retry()`"
     if task.value("acks_late", names) is True:
-        return "`acks_late`"
+        source = task.source("acks_late")
+        return f"`acks_late` from `{source.rsplit('.', 1)[-1]}`" if source and source != "decorator" else "`acks_late`"
     if known_absent(task.value("acks_late", names)) and index is not None:
         found = (getattr(index, "settings", None) or {}).get("task_acks_late")
         if found is not None and found.value is True:
