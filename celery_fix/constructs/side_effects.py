@@ -35,9 +35,11 @@ SESSION_CLASSES = frozenset({
 })
 FETCH_FUNCTIONS = frozenset({"requests.get", "httpx.get", "urllib.request.urlopen", "requests.head", "httpx.head"})
 # payment and webhook calls, matched against the resolved (or written) dotted name of the callee
+# (project helpers named like this send mail or webhooks: saleor's `email_common.send_email`,
+# `send_webhook_using_scheme_method`; a bare `send_*` also matches progress and websocket pushes)
 DEFAULT_SIDE_EFFECT_CALLS = (
-    "*.charge", "*.refund", "*.capture_payment", "stripe.*.create", "stripe.*.capture", "*.send_webhook",
-    "*.trigger_webhook",
+    "*.charge", "*.refund", "*.capture_payment", "stripe.*.create", "stripe.*.capture", "*.send_email",
+    "*.send_*_email", "*.send_sms", "*.send_webhook*", "*.trigger_webhook*",
 )
 # model manager calls that return one instance / write rows
 INSTANCE_METHODS = frozenset({"get", "first", "last", "create", "earliest", "latest"})

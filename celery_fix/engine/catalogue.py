@@ -6,7 +6,7 @@ is stale. Do not edit."""
 from celery_fix.engine.rule_info import RuleInfo
 
 RULES = (
-    RuleInfo('CEL101', 'side-effect-without-guard', 'celery_fix.rules.side_effect_without_guard', 'SideEffectWithoutGuardRule', True, {'side-effect-calls': ['*.charge', '*.refund', '*.capture_payment', 'stripe.*.create', 'stripe.*.capture', '*.send_webhook', '*.trigger_webhook']}, (b'task', b'Task')),
+    RuleInfo('CEL101', 'side-effect-without-guard', 'celery_fix.rules.side_effect_without_guard', 'SideEffectWithoutGuardRule', True, {'side-effect-calls': ['*.charge', '*.refund', '*.capture_payment', 'stripe.*.create', 'stripe.*.capture', '*.send_email', '*.send_*_email', '*.send_sms', '*.send_webhook*', '*.trigger_webhook*']}, (b'task', b'Task')),
     RuleInfo('CEL102', 'non-idempotent-create', 'celery_fix.rules.non_idempotent_create', 'NonIdempotentCreateRule', True, {}, (b'create',)),
     RuleInfo('CEL201', 'broad-autoretry', 'celery_fix.rules.broad_autoretry', 'BroadAutoretryRule', True, {}, (b'autoretry_for',)),
     RuleInfo('CEL202', 'retry-without-backoff', 'celery_fix.rules.retry_without_backoff', 'RetryWithoutBackoffRule', True, {'retry-backoff-max': 600, 'explicit-backoff-defaults': True}, (b'autoretry_for',)),
@@ -16,8 +16,8 @@ RULES = (
     RuleInfo('CEL206', 'manual-retry-without-countdown', 'celery_fix.rules.manual_retry_without_countdown', 'ManualRetryWithoutCountdownRule', True, {}, (b'retry',)),
     RuleInfo('CEL207', 'reraise-without-retry', 'celery_fix.rules.reraise_without_retry', 'ReraiseWithoutRetryRule', False, {}, (b'except',)),
     RuleInfo('CEL301', 'missing-time-limit', 'celery_fix.rules.missing_time_limit', 'MissingTimeLimitRule', False, {'soft-time-limit': 300, 'time-limit': 360}, (b'task', b'Task')),
-    RuleInfo('CEL302', 'fan-out-in-loop', 'celery_fix.rules.fan_out_in_loop', 'FanOutInLoopRule', False, {'side-effect-calls': ['*.charge', '*.refund', '*.capture_payment', 'stripe.*.create', 'stripe.*.capture', '*.send_webhook', '*.trigger_webhook'], 'loop-writes': True}, (b'for ',)),
-    RuleInfo('CEL303', 'monolithic-task', 'celery_fix.rules.monolithic_task', 'MonolithicTaskRule', False, {'min-stages': 3, 'min-models': 3, 'side-effect-calls': ['*.charge', '*.refund', '*.capture_payment', 'stripe.*.create', 'stripe.*.capture', '*.send_webhook', '*.trigger_webhook']}, (b'task', b'Task')),
+    RuleInfo('CEL302', 'fan-out-in-loop', 'celery_fix.rules.fan_out_in_loop', 'FanOutInLoopRule', False, {'side-effect-calls': ['*.charge', '*.refund', '*.capture_payment', 'stripe.*.create', 'stripe.*.capture', '*.send_email', '*.send_*_email', '*.send_sms', '*.send_webhook*', '*.trigger_webhook*'], 'loop-writes': True}, (b'for ',)),
+    RuleInfo('CEL303', 'monolithic-task', 'celery_fix.rules.monolithic_task', 'MonolithicTaskRule', False, {'min-stages': 3, 'min-models': 3, 'side-effect-calls': ['*.charge', '*.refund', '*.capture_payment', 'stripe.*.create', 'stripe.*.capture', '*.send_email', '*.send_*_email', '*.send_sms', '*.send_webhook*', '*.trigger_webhook*']}, (b'task', b'Task')),
     RuleInfo('CEL304', 'sync-subtask-wait', 'celery_fix.rules.sync_subtask_wait', 'SyncSubtaskWaitRule', True, {}, (b'.get(', b'.wait(', b'.join(', b'.join_native(')),
     RuleInfo('CEL305', 'soft-limit-not-below-hard', 'celery_fix.rules.soft_limit_not_below_hard', 'SoftLimitNotBelowHardRule', True, {}, (b'time_limit', b'TIME_LIMIT')),
     RuleInfo('CEL306', 'eager-outside-tests', 'celery_fix.rules.eager_outside_tests', 'EagerOutsideTestsRule', True, {}, (b'ALWAYS_EAGER', b'always_eager')),

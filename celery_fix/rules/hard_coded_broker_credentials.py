@@ -24,6 +24,8 @@ def password_in(url: object) -> Optional[str]:
             password = split.password
         except ValueError:
             continue
+        if (split.username, password) == ("guest", "guest"):
+            continue  # RabbitMQ's built-in default user (accepted from localhost only): no secret
         if password and not password.startswith(("{", "$", "%(")):
             return split.scheme or "the"
     return None
@@ -35,8 +37,8 @@ class HardCodedBrokerCredentialsRule(rule.CeleryRule):
     Checks for a password written into a literal `broker_url`/`result_backend` URL
     (`CELERY_BROKER_URL = "amqp://user:secret@host//"`, `app.conf.broker_url = ...`,
     `Celery(broker="redis://:secret@host/0")`, `backend=`). A URL built from the environment
-    (`os.environ[...]`, `env(...)`, an f-string of variables) is not reported, and neither is
-    test code.
+    (`os.environ[...]`, `env(...)`, an f-string of variables) is not reported, nor RabbitMQ's
+    built-in `guest:guest` default, nor test code.
 
     ## Why is this bad?
     The broker password is in the repository, its history, every clone and CI log. Whoever has
