@@ -1,6 +1,6 @@
 """The task options and `apply_async` options Celery knows (celery 5.6/5.7, read from
 `celery.app.task.Task`, `Celery._task_from_fun`, `Task.apply_async` and `Celery.send_task`).
-tests/test_task_option_rules.py checks the lists against the installed Celery."""
+tests/test_task_design_rules.py checks the lists against the installed Celery."""
 
 from __future__ import annotations
 
