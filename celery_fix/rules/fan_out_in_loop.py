@@ -2,6 +2,7 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
+from celery_fix.constructs import task_files
 from celery_fix.constructs.side_effects import DEFAULT_SIDE_EFFECT_CALLS, scan_body
 from celery_fix.constructs.task_bodies import module_tasks
 from celery_fix.constructs.names import dotted_name
@@ -55,7 +56,12 @@ class FanOutInLoopRule(rule.CeleryRule):
     MESSAGE = "task does one unit of work per loop item; dispatch a subtask per item (`group`)"
     FIX_KIND = "lint"
     ENABLED_BY_DEFAULT = False
-    TRIGGERS = (b"for ",)
+    TRIGGERS = (b"task", b"Task")
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # `task` is in most files: the index knows which files define a task
+        return b"for " in source and task_files.task_file_relevant(cls, source, index, path)
+
     OPTIONS = {"side-effect-calls": list(DEFAULT_SIDE_EFFECT_CALLS), "loop-writes": True}
 
     VALID = [

@@ -65,7 +65,11 @@ class HardCodedBrokerCredentialsRule(rule.CeleryRule):
     MESSAGE = "password in a literal broker/backend URL"
     FIX_KIND = "lint"
     SEVERITY = "error"
-    TRIGGERS = (b"@",)
+    TRIGGERS = (b"BROKER", b"broker", b"BACKEND", b"backend")
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        return b"://" in source and b"@" in source and super().relevant(source, index, path)
 
     VALID = [
         Valid('CELERY_BROKER_URL = "redis://localhost:6379/0"\n'),

@@ -2,6 +2,7 @@ import libcst as cst
 from fixit import Valid
 
 from celery_fix.ruleset import base as rule
+from celery_fix.constructs import task_files
 from celery_fix.codemods.time_limits import DEFAULT_HARD, DEFAULT_SOFT, add_limits
 from celery_fix.constructs.task_bodies import ABSENT, module_tasks
 from celery_fix.constructs.time_limits import LIMITS, global_limit, task_limit
@@ -51,6 +52,11 @@ class MissingTimeLimitRule(rule.CeleryRule):
     NEEDS_INDEX = True
     ENABLED_BY_DEFAULT = False
     TRIGGERS = (b"task", b"Task")
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # `task` is in most files: the index knows which files define a task
+        return task_files.task_file_relevant(cls, source, index, path)
+
     OPTIONS = {"soft-time-limit": DEFAULT_SOFT, "time-limit": DEFAULT_HARD}
 
     VALID = [

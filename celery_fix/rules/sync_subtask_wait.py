@@ -2,8 +2,12 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
+from celery_fix.constructs import task_files
 from celery_fix.constructs.side_effects import scan_body
 from celery_fix.constructs.task_bodies import module_tasks
+
+
+_WAIT_WORDS = (b".get(", b".wait(", b".join(", b".join_native(")
 
 
 def _disables_check(call: cst.Call) -> bool:
@@ -47,7 +51,12 @@ class SyncSubtaskWaitRule(rule.CeleryRule):
     NAME = "sync-subtask-wait"
     MESSAGE = "task waits for another task's result"
     FIX_KIND = "lint"
-    TRIGGERS = (b".get(", b".wait(", b".join(", b".join_native(")
+    TRIGGERS = (b"task", b"Task")
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # `task` is in most files: the index knows which files define a task
+        return any(w in source for w in _WAIT_WORDS) and task_files.task_file_relevant(cls, source, index, path)
+
 
     VALID = [
         Valid(
