@@ -74,12 +74,25 @@ def task_row(index: ProjectIndex, task: TaskInfo, root: Path) -> dict[str, Any]:
     }
 
 
+# Celery's task options (Task class attributes, celery/app/task.py, and the autoretry ones): other
+# attributes a base class defines are its own business, not shown as inherited options
+TASK_OPTIONS = frozenset({
+    "name", "typing", "max_retries", "default_retry_delay", "rate_limit", "ignore_result", "trail",
+    "send_events", "store_errors_even_if_ignored", "serializer", "time_limit", "soft_time_limit",
+    "backend", "autoregister", "track_started", "acks_late", "acks_on_failure_or_timeout",
+    "reject_on_worker_lost", "throws", "expires", "priority", "resultrepr_maxsize", "request_stack",
+    "abstract", "store_eager_result", "queue", "routing_key", "exchange", "autoretry_for",
+    "dont_autoretry_for", "retry_kwargs", "retry_backoff", "retry_backoff_max", "retry_jitter",
+    "Request", "Strategy", "compression",
+})
+
+
 def inherited_cell(row: dict[str, Any]) -> str:
     """The options a task gets from classes, grouped by class: `acks_late, autoretry_for (BaseTask)`;
     `?` for a base class we cannot read."""
     by_class: dict[str, list[str]] = {}
     for key, source in row["option_sources"].items():
-        if source.startswith("class ") and key != "abstract":
+        if source.startswith("class ") and key in TASK_OPTIONS and key != "abstract":
             if row["kind"] == "class" and source == f"class {row['qualname']}":
                 continue  # a class task's own attributes are its "decorator"
             by_class.setdefault(source[len("class "):].rsplit(".", 1)[-1], []).append(key)

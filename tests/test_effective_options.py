@@ -117,3 +117,90 @@ def test_list_tasks_shows_inherited_options_and_their_source(tmp_path):
     assert "acks_late, autoretry_for (RetryingTask)" in line and "time_limit (SlowRetryingTask)" in line
     opaque = next(line for line in text.splitlines() if line.startswith("shop.tasks.opaque "))
     assert "? (VendorTask)" in opaque
+
+
+# -- the task-level rules read the effective options (base classes in another module) ---------------
+RULE_FILES = {
+    "proj/__init__.py": "",
+    "proj/celery.py": """
+        from celery import Celery
+        app = Celery("proj")
+        app.conf.result_backend = "redis://"
+        app.conf.beat_schedule = {
+            "sync-every-minute": {"task": "proj.tasks.limited", "schedule": 60.0},
+        }
+    """,
+    "proj/bases.py": """
+        from celery import Task
+
+        class RetryingTask(Task):
+            autoretry_for = (ConnectionError,)
+
+        class BackoffTask(RetryingTask):
+            retry_backoff = True
+            ignore_result = True
+
+        class SlowTask(Task):
+            time_limit = 300
+    """,
+    "proj/tasks.py": """
+        from proj.bases import BackoffTask, RetryingTask, SlowTask
+        from proj.celery import app
+
+        @app.task(base=RetryingTask)
+        def sync(sku):
+            pass
+
+        @app.task(base=BackoffTask)
+        def sync_with_backoff(sku):
+            pass
+
+        @app.task(base=SlowTask, name="proj.tasks.limited")
+        def limited():
+            pass
+    """,
+}
+
+
+def run_rule(tmp_path: Path, code: str, unsafe: bool = False):
+    from celery_fix.engine.checker import EngineSettings, check_one
+
+    index = project(tmp_path, RULE_FILES)
+    settings = EngineSettings(codes=(code,), rule_options={}, unsafe_fixes=unsafe, index=index, root=str(tmp_path))
+    findings, fixed = [], {}
+    for path in sorted(tmp_path.rglob("*.py")):
+        result = check_one(str(path), path.read_bytes(), settings)
+        assert result.error is None
+        findings += [(path.relative_to(tmp_path).as_posix(), f) for f in result.findings]
+        if result.fixed is not None:
+            fixed[path.relative_to(tmp_path).as_posix()] = result.fixed.decode()
+    return findings, fixed
+
+
+def test_cel202_inherited_autoretry_needs_backoff_and_inherited_backoff_is_enough(tmp_path):
+    findings, fixed = run_rule(tmp_path, "CEL202")
+    reported = sorted((path, f.line) for path, f in findings)
+    # the RetryingTask class itself (no retry_backoff), and `sync` that inherits it
+    assert reported == [("proj/bases.py", 5), ("proj/tasks.py", 5)]
+    assert "from RetryingTask" in next(f.message for p, f in findings if p == "proj/tasks.py")
+    assert "@app.task(base=RetryingTask, retry_backoff=True, retry_backoff_max=600, retry_jitter=True)" in fixed["proj/tasks.py"]
+    assert "def sync_with_backoff" in fixed["proj/tasks.py"] and "@app.task(base=BackoffTask)\n" in fixed["proj/tasks.py"]
+
+
+def test_cel401_reads_ignore_result_from_the_base_chain(tmp_path):
+    findings, _ = run_rule(tmp_path, "CEL401")
+    names = {f.message.split("`")[1] for _, f in findings}
+    assert "proj.tasks.sync_with_backoff" not in names  # ignore_result=True two classes up
+    assert "proj.tasks.sync" in names
+
+
+def test_cel504_names_tasks_with_a_project_base(tmp_path):
+    findings, fixed = run_rule(tmp_path, "CEL504")
+    assert sorted(f.line for _, f in findings) == [5, 9]  # `limited` has its name
+    assert '@app.task(base=RetryingTask, name="proj.tasks.sync")' in fixed["proj/tasks.py"]
+
+
+def test_cel803_reads_time_limit_from_a_base_in_another_module(tmp_path):
+    findings, _ = run_rule(tmp_path, "CEL803")
+    assert len(findings) == 1 and findings[0][0] == "proj/celery.py"
+    assert "5 min" in findings[0][1].message or "300" in findings[0][1].message

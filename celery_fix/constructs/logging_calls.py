@@ -1,6 +1,7 @@
 """What counts as logging (or not) in a task body: calls into `logging`, `structlog`, `loguru`,
 a logger bound at module level (`logger = get_task_logger(__name__)`), or a name that reads as a
-logger (`logger.info`, `log.warning`, `self.logger.error`)."""
+logger (`logger.info`, `log.warning`, `self.logger.error`), or a method named as logging
+(`messages.log_messages()`, `self.log(...)`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def is_logging_call(call: cst.Call, names: NameTable) -> bool:
         return qualname.startswith(LOGGING_MODULES)
     if not isinstance(func, cst.Attribute):
         return False
+    if func.attr.value == "log" or func.attr.value.startswith("log_"):
+        return True  # `messages.log_messages()`, `self.log(...)`: a method that logs
     receiver = func.value
     if isinstance(receiver, cst.Attribute):  # self.logger.info(...)
         return receiver.attr.value in LOGGER_NAMES or receiver.attr.value.endswith("logger")

@@ -9,6 +9,7 @@ the index may have been built before a fix changed the file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
@@ -16,7 +17,7 @@ import libcst as cst
 
 from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.results import find_task, module_task_defs
-from celery_fix.constructs.tasks import TaskDecorator
+from celery_fix.constructs.tasks import TaskDecorator, defines_any
 from celery_fix.index.values import UNKNOWN, is_unknown
 from celery_fix.syntax.walk import walk
 
@@ -330,17 +331,28 @@ def is_empty(value: Any) -> bool:
     return isinstance(value, (cst.Tuple, cst.List)) and not value.elements
 
 
-def index_paths_with(index: Any, key: str, path: str) -> bool:
-    """Whether the index has a task defined at `path` whose effective options set `key`."""
-    import os
 
-    cached = _PATHS.get((id(index), key))
+def may_define_task(source: bytes, index: Any = None, classes: bool = False) -> bool:
+    """A cheap relevance test for rules about task definitions: the file may define a task (with
+    the index: a `def`/`class` of one of its tasks' names; without: the word `task`/`Task`), or,
+    with `classes`, a task class whose attributes tasks inherit (the word `Task`)."""
+    if (classes or index is None) and b"Task" in source:
+        return True
+    if index is None:
+        return b"task" in source
+    return defines_any(source, index.tasks)
+
+
+_DEFINED = re.compile(rb"(?:def|class)\s+(\w+)")
+_INHERITING: dict[tuple[int, str], tuple] = {}
+
+
+def defines_inheriting(source: bytes, index: Any, key: str) -> bool:
+    """Whether `source` may define a task of the index whose option `key` comes from a class."""
     tasks = getattr(index, "tasks", ()) or ()
+    cached = _INHERITING.get((id(index), key))
     if cached is None or cached[0] is not tasks:
-        paths = frozenset(os.path.realpath(t.path) for t in tasks if key in (t.options or {}))
-        cached = (tasks, paths)
-        _PATHS[(id(index), key)] = cached
-    return os.path.realpath(path) in cached[1]
-
-
-_PATHS: dict[tuple[int, str], tuple] = {}
+        names = frozenset(t.function.encode() for t in tasks if t.inherited(key) and t.function)
+        cached = (tasks, names)
+        _INHERITING[(id(index), key)] = cached
+    return bool(cached[1]) and any(name in cached[1] for name in _DEFINED.findall(source))

@@ -2,7 +2,7 @@ import libcst as cst
 from fixit import Valid
 
 from celery_fix.ruleset import base as rule
-from celery_fix.constructs.task_bodies import module_tasks
+from celery_fix.constructs.task_bodies import module_tasks, may_define_task
 from celery_fix.index.values import is_unknown
 
 DEFAULT_PREFETCH = 4  # Celery's worker_prefetch_multiplier
@@ -60,6 +60,11 @@ class AcksLatePrefetchRule(rule.CeleryRule):
         ),
     ]
     INVALID = []  # needs the ProjectIndex: the snapshots
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

@@ -6,7 +6,7 @@ from fixit import Invalid, Valid
 from celery_fix.ruleset import base as rule
 from celery_fix.codemods.ignore_result import can_add_option
 from celery_fix.codemods.reject_on_worker_lost import add_reject_on_worker_lost
-from celery_fix.constructs.task_bodies import ABSENT, class_attributes, literal, module_tasks, task_classes
+from celery_fix.constructs.task_bodies import ABSENT, class_attributes, literal, module_tasks, task_classes, may_define_task
 from celery_fix.index.values import is_unknown
 
 # either setting (or task_retry_on_worker_lost, new in 5.7) decides what happens on a lost worker
@@ -107,6 +107,12 @@ class AcksLateWithoutRejectRule(rule.CeleryRule):
             """
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task, or a task class tasks inherit from, or the setting
+        return super().relevant(source, index, path) and (
+            may_define_task(source, index, classes=True) or b"ACKS_LATE" in source or b"task_acks_late" in source)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

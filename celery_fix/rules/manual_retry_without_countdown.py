@@ -2,7 +2,7 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
-from celery_fix.constructs.task_bodies import ABSENT, has_spread, keyword, module_tasks, retry_calls
+from celery_fix.constructs.task_bodies import ABSENT, has_spread, keyword, module_tasks, retry_calls, may_define_task
 
 
 class ManualRetryWithoutCountdownRule(rule.CeleryRule):
@@ -114,6 +114,11 @@ class ManualRetryWithoutCountdownRule(rule.CeleryRule):
             """
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

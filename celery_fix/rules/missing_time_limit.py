@@ -2,9 +2,8 @@ import libcst as cst
 from fixit import Valid
 
 from celery_fix.ruleset import base as rule
-from celery_fix.constructs import task_files
 from celery_fix.codemods.time_limits import DEFAULT_HARD, DEFAULT_SOFT, add_limits
-from celery_fix.constructs.task_bodies import ABSENT, module_tasks
+from celery_fix.constructs.task_bodies import ABSENT, module_tasks, may_define_task
 from celery_fix.constructs.time_limits import LIMITS, global_limit, task_limit
 
 
@@ -49,13 +48,14 @@ class MissingTimeLimitRule(rule.CeleryRule):
     NAME = "missing-time-limit"
     MESSAGE = "task has no time limit"
     FIX_TITLE = "Add `soft_time_limit`/`time_limit`"
+    FIX_KIND = "unsafe"
     NEEDS_INDEX = True
     ENABLED_BY_DEFAULT = False
     TRIGGERS = (b"task", b"Task")
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
-        # `task` is in most files: the index knows which files define a task
-        return task_files.task_file_relevant(cls, source, index, path)
+        # `task` is in most files: with the index, only files defining one of its tasks
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     OPTIONS = {"soft-time-limit": DEFAULT_SOFT, "time-limit": DEFAULT_HARD}
 

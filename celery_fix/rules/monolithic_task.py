@@ -2,9 +2,8 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
-from celery_fix.constructs import task_files
 from celery_fix.constructs.side_effects import DEFAULT_SIDE_EFFECT_CALLS, scan_body
-from celery_fix.constructs.task_bodies import module_tasks
+from celery_fix.constructs.task_bodies import module_tasks, may_define_task
 
 
 class MonolithicTaskRule(rule.CeleryRule):
@@ -48,8 +47,8 @@ class MonolithicTaskRule(rule.CeleryRule):
     TRIGGERS = (b"task", b"Task")
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
-        # `task` is in most files: the index knows which files define a task
-        return task_files.task_file_relevant(cls, source, index, path)
+        # `task` is in most files: with the index, only files defining one of its tasks
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     OPTIONS = {"min-stages": 3, "min-models": 3, "side-effect-calls": list(DEFAULT_SIDE_EFFECT_CALLS)}
 

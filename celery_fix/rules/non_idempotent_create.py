@@ -4,9 +4,15 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
-from celery_fix.constructs import task_files
 from celery_fix.constructs.side_effects import scan_body
-from celery_fix.constructs.task_bodies import TaskBody, is_empty, known_absent, module_tasks, retry_calls
+from celery_fix.constructs.task_bodies import (
+    TaskBody,
+    is_empty,
+    known_absent,
+    may_define_task,
+    module_tasks,
+    retry_calls,
+)
 from celery_fix.index.values import is_unknown
 
 
@@ -71,8 +77,8 @@ class NonIdempotentCreateRule(rule.CeleryRule):
     TRIGGERS = (b"task", b"Task")
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
-        # `task` is in most files: the index knows which files define a task
-        return b"create" in source and task_files.task_file_relevant(cls, source, index, path)
+        # `task` is in most files: with the index, only files defining one of its tasks
+        return b"create" in source and (super().relevant(source, index, path) and may_define_task(source, index))
 
 
     VALID = [

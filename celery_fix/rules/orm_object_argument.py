@@ -49,6 +49,7 @@ class OrmObjectArgumentRule(rule.CeleryRule):
     NAME = "orm-object-argument"
     MESSAGE = "dispatch passes a model instance; pass its id and re-fetch it in the task"
     FIX_TITLE = "Pass `obj.pk`"
+    FIX_KIND = "unsafe"
     SEVERITY = "error"
     TRIGGERS = TRIGGERS
 

@@ -50,6 +50,7 @@ class PickleSerializerRule(rule.CeleryRule):
     NAME = "pickle-serializer"
     MESSAGE = "`pickle` serializer: " + _WHY
     FIX_TITLE = "Switch to `json`"
+    FIX_KIND = "unsafe"
     SEVERITY = "error"
     TRIGGERS = (b"pickle", b"python-serialize")
 

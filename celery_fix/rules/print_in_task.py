@@ -2,7 +2,7 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
-from celery_fix.constructs.task_bodies import module_tasks
+from celery_fix.constructs.task_bodies import module_tasks, may_define_task
 from celery_fix.syntax.walk import walk
 
 
@@ -75,6 +75,11 @@ class PrintInTaskRule(rule.CeleryRule):
             """
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

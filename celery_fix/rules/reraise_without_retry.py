@@ -3,7 +3,7 @@ from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
 from celery_fix.constructs.handlers import handlers, is_broad, is_log_statement, is_reraise, small_statements
-from celery_fix.constructs.task_bodies import ABSENT, module_tasks, retry_calls
+from celery_fix.constructs.task_bodies import ABSENT, module_tasks, retry_calls, may_define_task
 
 
 class ReraiseWithoutRetryRule(rule.CeleryRule):
@@ -39,8 +39,6 @@ class ReraiseWithoutRetryRule(rule.CeleryRule):
     ## Fix safety
     No fix: which errors are transient is the author's choice. Not reported when the task's
     options may set `autoretry_for` (a base class we cannot read, `**options`).
-    Off by default: on real projects most such handlers log for the error tracker on purpose,
-    and the task is not meant to retry.
     """
 
     CODE = "CEL207"
@@ -50,7 +48,6 @@ class ReraiseWithoutRetryRule(rule.CeleryRule):
         "a transient failure (connection, timeout) ends the task for good; retry the transient errors"
     )
     TRIGGERS = (b"except",)
-    ENABLED_BY_DEFAULT = False
 
     VALID = [
         Valid(
@@ -109,6 +106,11 @@ class ReraiseWithoutRetryRule(rule.CeleryRule):
             """
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

@@ -3,7 +3,7 @@ from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
 from celery_fix.codemods.raise_retry import raise_retry
-from celery_fix.constructs.task_bodies import is_task_retry, keyword, module_tasks
+from celery_fix.constructs.task_bodies import is_task_retry, keyword, module_tasks, may_define_task
 from celery_fix.syntax.walk import walk
 
 
@@ -131,6 +131,11 @@ class RetryNotRaisedRule(rule.CeleryRule):
             """,
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

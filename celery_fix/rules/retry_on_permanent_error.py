@@ -2,6 +2,7 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
+from celery_fix.constructs.task_bodies import may_define_task
 from celery_fix.constructs.autoretry import autoretry_sites
 
 # errors that come back the same on every try: bad input, a missing object, a refusal, a bug
@@ -104,6 +105,11 @@ class RetryOnPermanentErrorRule(rule.CeleryRule):
             """
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task, or a task class tasks inherit from
+        return super().relevant(source, index, path) and may_define_task(source, index, classes=True)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

@@ -4,7 +4,7 @@ from fixit import Invalid, Valid
 from celery_fix.ruleset import base as rule
 from celery_fix.codemods.retry_backoff import DEFAULT_BACKOFF_MAX, add_backoff, plan_backoff
 from celery_fix.constructs.task_bodies import (
-    ABSENT, CELERY_TASK_CLASSES, class_attributes, index_paths_with, is_empty, module_tasks, task_classes,
+    ABSENT, CELERY_TASK_CLASSES, class_attributes, defines_inheriting, is_empty, module_tasks, task_classes,
 )
 
 
@@ -59,7 +59,7 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
     )
     FIX_TITLE = "Add `retry_backoff=True`"
     SEVERITY = "error"
-    TRIGGERS = (b"autoretry_for",)
+    TRIGGERS = (b"autoretry_for", b"base=")  # a task inheriting autoretry_for writes only `base=`
     OPTIONS = {"retry-backoff-max": DEFAULT_BACKOFF_MAX, "explicit-backoff-defaults": True}
 
     VALID = [
@@ -156,9 +156,10 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
-        # a task that inherits autoretry_for need not write the word
-        return super().relevant(source, index, path) or (
-            index is not None and path is not None and index_paths_with(index, "autoretry_for", path))
+        if b"autoretry_for" in source:
+            return super().relevant(source, index, path)
+        # `base=` alone: only where a task inherits autoretry_for (`database=` also holds `base=`)
+        return index is not None and b"base=" in source and defines_inheriting(source, index, "autoretry_for")
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

@@ -3,7 +3,7 @@ from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
 from celery_fix.constructs.handlers import handlers, is_broad, small_statements
-from celery_fix.constructs.task_bodies import module_tasks
+from celery_fix.constructs.task_bodies import module_tasks, may_define_task
 
 
 def _swallows(statement: cst.CSTNode) -> bool:
@@ -122,6 +122,11 @@ class SwallowedExceptionRule(rule.CeleryRule):
             """
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

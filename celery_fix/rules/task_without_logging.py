@@ -3,7 +3,7 @@ from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
 from celery_fix.constructs.logging_calls import is_logging_call
-from celery_fix.constructs.task_bodies import inner_statements, module_tasks
+from celery_fix.constructs.task_bodies import inner_statements, module_tasks, may_define_task
 from celery_fix.syntax.walk import walk
 
 
@@ -106,6 +106,11 @@ class TaskWithoutLoggingRule(rule.CeleryRule):
             """
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

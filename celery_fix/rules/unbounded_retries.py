@@ -5,7 +5,7 @@ from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
 from celery_fix.constructs.task_bodies import (
-    class_attributes, keyword, literal, module_tasks, retry_calls, task_classes,
+    class_attributes, keyword, literal, may_define_task, module_tasks, retry_calls, task_classes,
 )
 
 
@@ -106,6 +106,11 @@ class UnboundedRetriesRule(rule.CeleryRule):
             """
         ),
     ]
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # only files that may define a task, or a task class tasks inherit from
+        return super().relevant(source, index, path) and may_define_task(source, index, classes=True)
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)

@@ -2,9 +2,8 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
-from celery_fix.constructs import task_files
 from celery_fix.constructs.dispatch import as_dispatch
-from celery_fix.constructs.task_bodies import CELERY_TASK_CLASSES, module_tasks
+from celery_fix.constructs.task_bodies import CELERY_TASK_CLASSES, module_tasks, may_define_task
 from celery_fix.constructs.task_options import (
     APPLY_ASYNC_OPTIONS,
     DEFAULT_EXTRA_OPTIONS,
@@ -56,11 +55,12 @@ class UnknownTaskOptionRule(rule.CeleryRule):
     NAME = "unknown-task-option"
     MESSAGE = "task option that Celery does not know"
     FIX_TITLE = "Rename to the known option"
+    FIX_KIND = "unsafe"
     TRIGGERS = (b"task", b"apply_async")
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
-        # `task` is in most files: the index knows which files define a task
-        return b"apply_async" in source or task_files.task_file_relevant(cls, source, index, path)
+        # `task` is in most files: with the index, only files defining one of its tasks
+        return b"apply_async" in source or (super().relevant(source, index, path) and may_define_task(source, index))
 
     OPTIONS = {"extra-task-options": list(DEFAULT_EXTRA_OPTIONS)}
 

@@ -50,3 +50,10 @@ def not_a_task(sku):
     a = 1
     b = 2
     return a + b
+
+
+@shared_task
+def logs_through_a_method(sku):
+    messages = check(sku)
+    messages.log_messages()
+    return messages.summary
