@@ -1,48 +1,75 @@
-"""Walk a module's functions and report each dispatched argument with what it is (CEL601/CEL602)."""
+"""Each dispatched argument of a module with what it is (CEL601/CEL602)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 import libcst as cst
 
-from celery_fix.constructs.arguments import Argument, Kind, Origins, dispatch_calls, sent_arguments
+from celery_fix.constructs.arguments import Argument, Kind, Origins, sent_arguments
 from celery_fix.constructs.dispatch import as_dispatch
 from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.results import module_task_defs
-from celery_fix.syntax.walk import walk
 
 _FOREIGN_ROOTS = frozenset({"re", "requests", "httpx", "django", "os", "time"})
 
 
-def sent_kinds(module: cst.Module, names: NameTable) -> Iterator[tuple[cst.Call, Argument, Kind]]:
-    """(dispatch call, argument, what it is) for every classified argument of every dispatch."""
-    functions: list[tuple[cst.FunctionDef, bool]] = []
+class ArgumentScan:
+    """Mixed into a rule (before `rule.CeleryRule`): collects the dispatch calls of each function
+    during the engine's one walk, then, at the end of the module, classifies their arguments
+    (`check_argument(call, argument, kind)`) with the origins of that function's names, built
+    only for functions that dispatch."""
 
-    def enter(node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.ClassDef) and isinstance(node.body, cst.IndentedBlock):
-            for statement in node.body.body:
-                if isinstance(statement, cst.FunctionDef):
-                    functions.append((statement, True))
-                    walk(statement.body, enter)
-            return False
-        if isinstance(node, cst.FunctionDef):
-            functions.append((node, False))
-            walk(node.body, enter)
-            return False
-        return True
+    names: NameTable
 
-    walk(module, enter)
-    for function, method in functions:
-        origins = Origins(names, names.resolve, module)
-        origins.read_function(function, method)
-        for call in dispatch_calls(function):
-            if not _is_task_call(names, call):
-                continue
-            for argument in sent_arguments(call) or ():
-                kind = origins.kind(argument.value)
-                if kind is not None:
-                    yield call, argument, kind
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)  # type: ignore[misc]
+        self._module = node
+        self._stack: list[tuple[cst.CSTNode, bool]] = []  # (def or class, is a method)
+        self._found: dict[int, tuple[cst.FunctionDef, bool, list[cst.Call]]] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._stack.append((node, False))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        method = bool(self._stack) and isinstance(self._stack[-1][0], cst.ClassDef)
+        self._stack.append((node, method))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._stack.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in SENDING_METHODS):
+            return
+        for scope, method in reversed(self._stack):
+            if isinstance(scope, cst.FunctionDef):
+                self._found.setdefault(id(scope), (scope, method, []))[2].append(node)
+                return
+            break  # a class body at import time: no function origins
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for function, method, calls in self._found.values():
+            origins: Optional[Origins] = None
+            for call in calls:
+                if not _is_task_call(self.names, call):
+                    continue
+                for argument in sent_arguments(call) or ():
+                    if origins is None:
+                        origins = Origins(self.names, self.names.resolve, self._module)
+                        origins.read_function(function, method)
+                    kind = origins.kind(argument.value)
+                    if kind is not None:
+                        self.check_argument(call, argument, kind)
+
+    def check_argument(self, call: cst.Call, argument: Argument, kind: Kind) -> None:
+        raise NotImplementedError
+
+
+SENDING_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature", "send_task"})
 
 
 def _is_task_call(names: NameTable, call: cst.Call) -> bool:

@@ -9,7 +9,7 @@ to different kinds of things is not classified (we do not follow which assignmen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional
+from typing import Callable, Optional
 
 import libcst as cst
 
@@ -269,19 +269,3 @@ def _module_models(module: cst.Module, names: NameTable) -> frozenset[str]:
                     found.add(statement.name.value)
     return frozenset(found)
 
-
-def dispatch_calls(function: cst.CSTNode) -> Iterator[cst.Call]:
-    """Calls inside `function` that send task arguments (nested functions are their own scope)."""
-    found: list[cst.Call] = []
-
-    def enter(node: cst.CSTNode) -> bool:
-        if node is not function and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            return False
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in (
-            "delay", "apply_async", "s", "si", "signature", "send_task"
-        ):
-            found.append(node)
-        return True
-
-    walk(function, enter)
-    return iter(found)

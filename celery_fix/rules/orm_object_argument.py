@@ -2,12 +2,12 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
-from celery_fix.constructs.argument_scan import sent_kinds, task_parameters
-from celery_fix.constructs.arguments import is_id_param
+from celery_fix.constructs.argument_scan import ArgumentScan, task_parameters
+from celery_fix.constructs.arguments import Argument, Kind, is_id_param
 from celery_fix.constructs.dispatch import TRIGGERS
 
 
-class OrmObjectArgumentRule(rule.CeleryRule):
+class OrmObjectArgumentRule(ArgumentScan, rule.CeleryRule):
     """
     ## What it does
     Checks for dispatches (`delay`, `apply_async(args=..., kwargs=...)`, `s`/`si`/`signature`,
@@ -87,26 +87,29 @@ class OrmObjectArgumentRule(rule.CeleryRule):
         ),
     ]
 
-    def visit_Module(self, node: cst.Module) -> None:
-        super().visit_Module(node)
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # dispatches only: none where the index saw no call that could send a task
+        return not rule.sends_no_task(index, path) and super().relevant(source, index, path)
+
+    def check_argument(self, call: cst.Call, argument: Argument, kind: Kind) -> None:
+        if not kind.model:
+            return
         index = self.context.index if self.context else None
-        for call, argument, kind in sent_kinds(node, self.names):
-            if not kind.model:
-                continue
-            params = task_parameters(call, self.names, node, index)
-            param = None
-            if params is not None:
-                if argument.keyword is not None:
-                    param = argument.keyword if argument.keyword in params else None
-                elif argument.position is not None and argument.position < len(params):
-                    param = params[argument.position]
-            fixable = param is not None and is_id_param(param) and isinstance(
-                argument.value, (cst.Name, cst.Attribute, cst.Call))
-            message = (f"dispatch passes {kind.what}: JSON cannot encode it (`EncodeError`) and pickle sends a "
-                       "stale snapshot; ")
-            if fixable:
-                message += f"the task takes `{param}`: pass `.pk`"
-                replacement = cst.Attribute(value=argument.value, attr=cst.Name("pk"))
-                self.report(argument.value, message, replacement=replacement, unsafe=True)
-            else:
-                self.report(argument.value, message + "pass its id and re-fetch the object in the task")
+        params = task_parameters(call, self.names, self._module, index)
+        param = None
+        if params is not None:
+            if argument.keyword is not None:
+                param = argument.keyword if argument.keyword in params else None
+            elif argument.position is not None and argument.position < len(params):
+                param = params[argument.position]
+        fixable = param is not None and is_id_param(param) and isinstance(
+            argument.value, (cst.Name, cst.Attribute, cst.Call))
+        message = (f"dispatch passes {kind.what}: JSON cannot encode it (`EncodeError`) and pickle sends a "
+                   "stale snapshot; ")
+        if fixable:
+            message += f"the task takes `{param}`: pass `.pk`"
+            replacement = cst.Attribute(value=argument.value, attr=cst.Name("pk"))
+            self.report(argument.value, message, replacement=replacement, unsafe=True)
+        else:
+            self.report(argument.value, message + "pass its id and re-fetch the object in the task")

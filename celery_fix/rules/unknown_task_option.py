@@ -60,7 +60,9 @@ class UnknownTaskOptionRule(rule.CeleryRule):
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # `task` is in most files: with the index, only files defining one of its tasks
-        return b"apply_async" in source or (super().relevant(source, index, path) and may_define_task(source, index))
+        if b"apply_async" in source and not rule.sends_no_task(index, path):
+            return True
+        return super().relevant(source, index, path) and may_define_task(source, index)
 
     OPTIONS = {"extra-task-options": list(DEFAULT_EXTRA_OPTIONS)}
 

@@ -2,11 +2,12 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
-from celery_fix.constructs.argument_scan import sent_kinds
+from celery_fix.constructs.argument_scan import ArgumentScan
+from celery_fix.constructs.arguments import Argument, Kind
 from celery_fix.constructs.dispatch import TRIGGERS
 
 
-class UnserializableArgumentRule(rule.CeleryRule):
+class UnserializableArgumentRule(ArgumentScan, rule.CeleryRule):
     """
     ## What it does
     Checks for dispatches (`delay`, `apply_async`, `s`/`si`/`signature`, `send_task`) that pass
@@ -78,9 +79,12 @@ class UnserializableArgumentRule(rule.CeleryRule):
         ),
     ]
 
-    def visit_Module(self, node: cst.Module) -> None:
-        super().visit_Module(node)
-        for _, argument, kind in sent_kinds(node, self.names):
-            if not kind.model:
-                self.report(argument.value, f"dispatch passes {kind.what}: the JSON serializer cannot encode it "
-                            "(`EncodeError` at dispatch); pass plain data instead (ids, a path, a name)")
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # dispatches only: none where the index saw no call that could send a task
+        return not rule.sends_no_task(index, path) and super().relevant(source, index, path)
+
+    def check_argument(self, call: cst.Call, argument: Argument, kind: Kind) -> None:
+        if not kind.model:
+            self.report(argument.value, f"dispatch passes {kind.what}: the JSON serializer cannot encode it "
+                        "(`EncodeError` at dispatch); pass plain data instead (ids, a path, a name)")
