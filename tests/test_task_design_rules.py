@@ -160,3 +160,33 @@ def test_drop_pickle_leaves_unreadable_sequences():
 ])
 def test_transport(url, expected):
     assert transport(url) == expected
+
+
+NEW_CODES = ("CEL101", "CEL102", "CEL301", "CEL302", "CEL303", "CEL304", "CEL305", "CEL306", "CEL307", "CEL308",
+             "CEL601", "CEL602", "CEL603", "CEL604")
+BAD_LITERALS = '''from celery import shared_task, Celery
+
+CELERY_BROKER_URL = "amqp://u:\\N{NO SUCH NAME}@h//"
+CELERY_TASK_ALWAYS_EAGER = "\\N{NO SUCH NAME}"
+CELERY_ACCEPT_CONTENT = ["\\N{NO SUCH NAME}", "pickle"]
+CELERY_TASK_SOFT_TIME_LIMIT = "\\N{NO SUCH NAME}"
+CELERY_TASK_TIME_LIMIT = 1
+app = Celery("x", broker="\\N{NO SUCH NAME}")
+
+
+@shared_task(serializer="\\N{NO SUCH NAME}", time_limit="\\N{NO SUCH NAME}")
+def t(x_id):
+    requests.request("\\N{NO SUCH NAME}", "u")
+    t.apply_async(args=(1,), kwargs={"\\N{NO SUCH NAME}": 1})
+'''
+
+
+@pytest.mark.parametrize("code", NEW_CODES)
+def test_literals_python_rejects_are_no_internal_error(tmp_path, code):
+    # libcst parses "\N{NO SUCH NAME}", evaluating it raises: the rules treat it as unreadable
+    path = tmp_path / "settings.py"
+    path.write_text(BAD_LITERALS, encoding="utf-8")
+    result = run(path, code, None)
+    assert result.error is None and not result.internal_error
+    if code == "CEL603":
+        assert [f.fix for f in result.findings] == [None]  # an element it cannot read: no fix

@@ -80,7 +80,10 @@ def sent_arguments(call: cst.Call) -> Optional[list[Argument]]:
         if isinstance(kwargs, cst.Dict):
             for element in kwargs.elements:
                 if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                    key = element.key.evaluated_value
+                    try:
+                        key = element.key.evaluated_value
+                    except (SyntaxError, ValueError):  # "\N{NO SUCH NAME}": not a valid literal
+                        continue
                     if isinstance(key, str):
                         found.append(Argument(element.value, None, key))
         elif isinstance(kwargs, cst.Call) and dotted_name(kwargs.func) == "dict":
