@@ -212,7 +212,16 @@ def _setting_names(key: str) -> set[str]:
         names.add("CELERY_QUEUES")
     if key == "result_expires":
         names.add("CELERY_TASK_RESULT_EXPIRES")
+    names |= _OLD_NAMES.get(key, set())
     return names
+
+
+# Celery 3.x names still read without a namespace (celery/app/defaults.py)
+_OLD_NAMES = {
+    "task_always_eager": {"CELERY_ALWAYS_EAGER"}, "broker_url": {"BROKER_URL"},
+    "broker_transport_options": {"BROKER_TRANSPORT_OPTIONS"}, "event_serializer": {"CELERY_EVENT_SERIALIZER"},
+    "task_time_limit": {"CELERYD_TASK_TIME_LIMIT"}, "task_soft_time_limit": {"CELERYD_TASK_SOFT_TIME_LIMIT"},
+}
 
 
 def setting_nodes(module: cst.Module, names: NameTable, key: str) -> list[tuple[cst.CSTNode, cst.BaseExpression]]:

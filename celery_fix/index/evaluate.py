@@ -30,7 +30,10 @@ def evaluate(expr: cst.BaseExpression, resolve: Resolver, constant: Constant | N
     if isinstance(expr, (cst.Integer, cst.Float)):
         return expr.evaluated_value
     if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-        value = expr.evaluated_value
+        try:
+            value = expr.evaluated_value
+        except (SyntaxError, ValueError):  # "\N{NO SUCH NAME}": libcst parses it, Python would not
+            return UNKNOWN
         return value if isinstance(value, (str, bytes)) else UNKNOWN
     if isinstance(expr, cst.Name):
         if expr.value in ("True", "False", "None"):

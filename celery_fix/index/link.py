@@ -299,7 +299,7 @@ class Linker:
                 returns_value=fn.returns_value, module=f.module, function=fn.name, name_explicit=explicit,
                 decorator=self.canonical(decorator.target) or "", app=app, base=base_name,
                 other_decorators=others, params=fn.params, docstring=fn.docstring, def_line=fn.line,
-                option_sources=sources, unknown_bases=unreadable,
+                option_sources=sources, unknown_bases=unreadable, base_attributes=tuple(sorted(attributes)),
             )
         return None
 

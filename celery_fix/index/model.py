@@ -46,6 +46,9 @@ class TaskInfo:
     # base classes we cannot read (outside the project, built by code): the options they could
     # set are unknown (options_unknown is then True)
     unknown_bases: tuple[str, ...] = ()
+    # attribute names the `base=` class (and its project bases) define: options an extension or
+    # the project's own base reads (CEL308 does not report them)
+    base_attributes: tuple[str, ...] = ()
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)

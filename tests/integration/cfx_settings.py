@@ -41,4 +41,4 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.01}
 # Every module that defines tasks: imported before the worker starts (it rejects task names it
 # did not know at start-up). Add yours here.
-CELERY_IMPORTS = ["cfx_app.tasks", "cfx_app.signup_before"]
+CELERY_IMPORTS = ["cfx_app.tasks", "cfx_app.signup_before", "cfx_app.serialize_before"]

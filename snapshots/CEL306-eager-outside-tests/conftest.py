@@ -1,0 +1,3 @@
+from proj.celery import app
+
+app.conf.task_always_eager = True

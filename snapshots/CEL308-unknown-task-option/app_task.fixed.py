@@ -1,0 +1,13 @@
+from celery import Celery
+
+app = Celery("shop")
+
+
+@app.task(soft_time_limit=30, rate_limit="10/m")
+def throttled():
+    pass
+
+
+@app.task(bind=True, typing=False, throws=(KeyError,), trail=False)
+def known_rarities(self):
+    pass

@@ -1,0 +1,4 @@
+CELERY_ACCEPT_CONTENT = [
+    "json",
+]
+CELERY_TASK_SERIALIZER = "json"

@@ -1,0 +1,4 @@
+CELERY_ACCEPT_CONTENT = [
+    "pickle",
+]
+CELERY_TASK_SERIALIZER = "json"

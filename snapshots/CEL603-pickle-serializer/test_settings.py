@@ -1,0 +1,2 @@
+# test settings: not production configuration
+CELERY_TASK_SERIALIZER = "pickle"
