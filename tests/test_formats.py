@@ -145,7 +145,9 @@ def test_review_has_every_area_and_the_scorecard(shop):
     for area in ("Idempotency", "Error handling and retries", "Task size", "Result backend", "Routing",
                  "Serialization", "Transactions", "Periodic tasks", "Observability"):
         assert f"## {area} — " in out
-    assert "## Transactions — FAIL" in out and "## Idempotency — not checked" in out
+    assert "## Transactions — FAIL" in out and "## Idempotency — FAIL" in out
+    only_routing = run(shop, "--format", "review", "--select", "CEL501", ".").stdout
+    assert "## Idempotency — not checked" in only_routing
     assert "- **Tasks reviewed:** 21 in 13 files" in out
     assert "```diff" in out and "+    transaction.on_commit(partial(refund_payment.delay, order.pk))" in out
     row = next(line for line in out.splitlines() if line.startswith("| `orders.tasks.refund_payment`"))
