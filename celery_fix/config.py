@@ -21,7 +21,7 @@ DEFAULT_EXCLUDES = (
 
 _GENERAL_KEYS = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
-    "include-migrations", "unsafe-fixes", "respect-gitignore",
+    "include-migrations", "unsafe-fixes", "respect-gitignore", "src", "celery-apps",
 }
 
 
@@ -41,6 +41,8 @@ class Config:
     respect_gitignore: bool = True
     unsafe_fixes: bool = False
     rule_options: dict[str, Any] = field(default_factory=dict)
+    src: tuple[str, ...] = ()  # source roots (read by constructs/modules.py from the file itself)
+    celery_apps: tuple[str, ...] = ()  # qualnames of Celery apps no rule can see being created
 
     def options_for(self, rule_cls) -> dict[str, Any]:
         return {key: self.rule_options[key] for key in rule_cls.OPTIONS if key in self.rule_options}
@@ -136,6 +138,8 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
         respect_gitignore=flag("respect-gitignore", True),
         unsafe_fixes=flag("unsafe-fixes", False),
         rule_options=rule_options,
+        src=strings("src"),
+        celery_apps=strings("celery-apps"),
     )
 
 

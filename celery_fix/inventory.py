@@ -17,7 +17,8 @@ COLUMNS = ("task", "location", "queue", "retry", "ignore_result", "time limits",
 
 def print_inventory(files: list[Path], config, output_format: str) -> int:
     root = Path(getattr(config, "root", ".") or ".")
-    index = build_index(files, root, _atomic_functions(config))
+    index = build_index(files, root, _atomic_functions(config), celery_apps=tuple(getattr(config, "celery_apps", ()) or ()),
+                        src=tuple(getattr(config, "src", ()) or ()))
     rows = [task_row(index, task, root) for task in sorted(index.tasks, key=lambda t: (t.name or t.qualname))]
     if output_format == "json":
         click.echo(json.dumps({"tasks": rows, "stats": _stats(index), "errors": index.errors + index.warnings}, indent=2))
@@ -32,6 +33,8 @@ def print_inventory(files: list[Path], config, output_format: str) -> int:
     not_read = index.errors + index.warnings
     for message in not_read:
         click.echo(f"celery-fix: error: {message}", err=True)
+    for message in index.notes:
+        click.echo(f"celery-fix: warning: {message}", err=True)
     return 2 if not_read else 0
 
 

@@ -115,7 +115,7 @@ def _build_index(files: list[Path], config: Config, options: RunOptions, read):
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
     index = build_index(
         files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache, read=read,
-        while_waiting=_load_rules,
+        while_waiting=_load_rules, celery_apps=config.celery_apps, src=config.src,
     )
     root = config.root.resolve()
     index.complete = any(root == p.resolve() or p.resolve() in root.parents for p in (options.paths or (Path("."),)))
@@ -145,6 +145,8 @@ def _warn_not_indexed(index, results: list[FileResult]) -> None:
     for message in index.warnings:
         if not any(message.startswith(f"{path}:") for path in reported):
             warning(message)
+    for message in index.notes:
+        warning(message)
 
 
 def _index_only_errors(index, results: list[FileResult]) -> list[str]:

@@ -77,7 +77,7 @@ def settings_for(code: str, prefilter: bool = True, options: dict | None = None,
                  root: str = ".") -> EngineSettings:
     # unsafe fixes on: snapshots show every fix; the findings text says which are unsafe
     return EngineSettings(codes=(code,), rule_options=dict(options or {}), unsafe_fixes=True, prefilter=prefilter,
-                          index=index, root=root)
+                          index=index, root=root, project_apps=frozenset(index.apps) if index is not None else frozenset())
 
 
 def case_index(case: Case):

@@ -195,7 +195,8 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
         return
     result.parsed = True
     result.encoding = module.encoding
-    module_name = module_name_for(Path(path))
+    index = _SETTINGS.index
+    module_name = index.module_name(path) if hasattr(index, "module_name") else module_name_for(Path(path))
     reports = _run_rules(module, rules, path, module_name, parsed, original=True, words=source)
     result.findings = _to_findings(path, module, parsed, reports)
 

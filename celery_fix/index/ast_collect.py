@@ -54,6 +54,7 @@ from celery_fix.index.facts import (
     PeriodicFact,
     Registration,
 )
+from celery_fix.constructs.bindings import CELERY_APP_FACTORIES
 from celery_fix.index.values import UNKNOWN, Ref
 
 _Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
@@ -169,7 +170,7 @@ def _setting_like(name: str) -> bool:
 class _Frame:
     """A function (or lambda) being visited."""
 
-    __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda")
+    __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda", "call_locals")
 
     def __init__(self, qualname, locals_, fact=None, is_lambda=False):
         self.qualname = qualname
@@ -179,6 +180,7 @@ class _Frame:
         self.result_uses: dict[str, int] = {}
         self.fact = fact
         self.is_lambda = is_lambda
+        self.call_locals: dict[str, str] = {}  # local name -> the callee of the call it was set from
 
 
 class AstCollector:
@@ -611,12 +613,30 @@ class AstCollector:
                         facts.constants[name] = value
                     if type(value_node) is _Call:
                         self.maybe_preset(name, value_node)
+                        self.app_hint(name, value_node, statement)
                     assign = AssignFact("module", name, value)
                     if type(value_node) is ast.Dict and "beat_schedule" in name.lower():
                         assign.entries = self.dict_entries(value_node)
                     elif "beat_schedule" in name.lower() and type(value_node) is _Call:
                         assign.entries = self.call_entries(value_node)
                     facts.assignments.append(self.at(assign, targets[0]) if _setting_like(name) else assign)
+
+    def app_hint(self, name: str, call: ast.Call, statement: ast.AST) -> None:
+        """`app = create_app()` / `app = ProjectCelery("x")`: an app when linking finds that the
+        callee returns (or is a subclass of) `Celery`."""
+        callee = self.resolve(call.func)
+        if callee and callee not in CELERY_APP_FACTORIES and name not in self.facts.presets:
+            self.facts.app_hints.append((self.qualname(name), f"call:{callee}", statement.lineno))
+
+    def app_method(self, receiver: ast.AST, node: ast.AST) -> None:
+        """A Celery-only app method called on a name (`celery_class(...)` chosen at run time)."""
+        while type(receiver) is _Attribute and receiver.attr == "conf":
+            receiver = receiver.value
+        if type(receiver) is not _Name:
+            return
+        qualname = self.resolve(receiver)
+        if qualname and not qualname.startswith("celery."):
+            self.facts.app_hints.append((qualname, "method", node.lineno))
 
     def maybe_preset(self, name: str, call: ast.Call) -> None:
         if name in self.facts.presets:
@@ -795,10 +815,14 @@ class AstCollector:
         value = node.value
         if value is not None and not (type(value) is ast.Constant and value.value is None):
             frame.fact.returns_value = True
+            if type(value) is _Name and value.id in frame.call_locals and frame.fact.returns_call is None:
+                frame.fact.returns_call = frame.call_locals[value.id]
             if type(value) is _Call:
                 target = self.resolve(value.func)
                 if target:
                     frame.fact.atomic_evidence.append(("return", target))
+                    if frame.fact.returns_call is None:
+                        frame.fact.returns_call = target
             elif type(value) in (_Name, _Attribute):
                 target = self.resolve(value)
                 if target:
@@ -831,6 +855,10 @@ class AstCollector:
             self.assigned[id(node.value)] = node.targets[0].id
         target = node.targets[0] if len(node.targets) == 1 else None
         if self.frames:
+            if type(target) is _Name and type(node.value) is _Call and self.frames[-1].fact is not None:
+                callee = self.resolve(node.value.func)
+                if callee:
+                    self.frames[-1].call_locals[target.id] = callee
             return
         if type(target) is ast.Subscript:
             self.module_item_assignment(target, node.value)
@@ -920,6 +948,8 @@ class AstCollector:
                     kind = "id" if attr in ("id", "task_id") else attr
                     for target, task_name in tracked[2]:
                         self.add_consumer(kind, target, task_name, node)
+        if attr == "on_after_configure":
+            self.app_method(value, node)
         if attr in DISPATCH_METHODS and id(node) not in self.call_funcs:
             target = self.resolve(value)
             if target:
@@ -968,13 +998,19 @@ class AstCollector:
                 self.periodic_task(node)
             elif name == "config_from_object":
                 self.config_call(node, func)
+                self.app_method(func.value, node)
             elif name == "register_task":
                 self.registration(node, func)
+                self.app_method(func.value, node)
+            elif name == "autodiscover_tasks":
+                self.app_method(func.value, node)
             elif name == "setdefault" and args and self.value(args[0].value) == "DJANGO_SETTINGS_MODULE":
                 if len(args) > 1 and isinstance(self.value(args[1].value), str):
                     self.facts.django_settings_module.append(self.value(args[1].value))
             elif name == "update" and not self.frames:
                 self.update_call(node, func)
+                if type(func.value) is _Attribute and func.value.attr == "conf":
+                    self.app_method(func.value, node)
         if resolved in CANVAS_NAMES:
             self.canvas(node, CANVAS_NAMES[resolved])
         elif kind is _Call and self.resolve(func.func) in ("celery.chord", "celery.canvas.chord"):

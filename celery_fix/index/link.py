@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from celery_fix.constructs.bindings import CURRENT_APP, SHARED_TASK
+from celery_fix.constructs.bindings import CELERY_APP_FACTORIES, CURRENT_APP, SHARED_TASK
 from celery_fix.index.facts import ClassFact, Decorated, FileFacts, FunctionFact
 from celery_fix.index.model import AppInfo, BeatEntry, Consumer, DispatchSite, TaskInfo
 from celery_fix.index.settings import SettingsReader
@@ -26,7 +26,9 @@ ModuleLoader = Callable[[str], "FileFacts | None"]
 
 
 class Linker:
-    def __init__(self, facts: list[FileFacts], atomic_functions: tuple[str, ...] = (), load: ModuleLoader | None = None):
+    def __init__(self, facts: list[FileFacts], atomic_functions: tuple[str, ...] = (), load: ModuleLoader | None = None,
+                 celery_apps: tuple[str, ...] = ()):
+        self.celery_apps = celery_apps  # option `celery-apps`: apps no rule can see being created
         self.facts = [f for f in facts if f.error is None]
         self.modules: dict[str, FileFacts] = {}
         for f in self.facts:
@@ -105,6 +107,7 @@ class Linker:
                 task_cls = app.kwargs.get("task_cls")
                 apps[app.qualname] = AppInfo(app.qualname, f.path, app.line, main=main,
                                              task_cls=str(task_cls) if task_cls not in (None, UNKNOWN) else None)
+        self.indirect_apps(apps)
         aliases = set(apps)
         for f in self.facts:
             for name, (kind, qualname) in f.bindings.items():
@@ -112,6 +115,78 @@ class Linker:
                     aliases.add(f"{f.module}.{name}")
         self.apps = apps
         return apps, aliases
+
+    def indirect_apps(self, apps: dict[str, AppInfo]) -> None:
+        """Apps not made by a literal `Celery(...)`: made by a project factory or a project subclass
+        of `Celery`, a module-level name Celery-only app methods are called on, option `celery-apps`."""
+        for qualname in self.celery_apps:
+            apps.setdefault(qualname, AppInfo(qualname, "", 0))
+        hinted = list(self.facts)
+        for owner in self.decorator_modules(apps):
+            loaded = self.module(owner)  # `@app.task` with `app` from a module the prefilter skipped
+            if loaded is not None and loaded.error is None and loaded not in hinted:
+                hinted.append(loaded)
+        for f in hinted:
+            for qualname, how, line in f.app_hints:
+                canonical = self.canonical(qualname)
+                if canonical in apps or canonical in CURRENT_APP:
+                    continue
+                if how.startswith("call:"):
+                    if self.makes_app(how[len("call:"):]):
+                        apps[canonical] = AppInfo(canonical, f.path, line)
+                elif self.module_value(canonical):
+                    owner = self.split(canonical)[0]
+                    apps[canonical] = AppInfo(canonical, owner.path if owner else f.path, line)
+
+    def decorator_modules(self, apps: dict[str, AppInfo]) -> list[str]:
+        """The modules `@<module>.<name>.task` decorators take an unknown `<name>` from."""
+        owners: dict[str, None] = {}
+        for f in self.facts:
+            for fn in f.functions:
+                for decorator in fn.decorators:
+                    target = self.canonical(decorator.target)
+                    if target and target.endswith(".task") and target[: -len(".task")] not in apps:
+                        parts = target.split(".")
+                        if len(parts) > 2 and ".".join(parts[:-2]) not in self.modules:
+                            owners.setdefault(".".join(parts[:-2]), None)
+        return list(owners)
+
+    def makes_app(self, callee: str | None, depth: int = 0) -> bool:
+        """Whether calling `callee` gives a Celery app: `Celery` itself, a project subclass of it,
+        or a project function that returns one (through at most a few factories)."""
+        canonical = self.canonical(callee)
+        if not canonical or depth > 4:
+            return False
+        if canonical in CELERY_APP_FACTORIES:
+            return True
+        if "." in canonical and canonical not in self.functions and canonical not in self.classes:
+            self.module(canonical.rsplit(".", 1)[0])  # a factory in a module the prefilter skipped
+        found = self.classes.get(canonical)
+        if found is not None:
+            return any(self.makes_app(base, depth + 1) for base in found[0].bases if base)
+        fn = self.functions.get(canonical)
+        return fn is not None and not fn[0].is_method and self.makes_app(fn[0].returns_call, depth + 1)
+
+    def module_value(self, qualname: str) -> bool:
+        """Whether `qualname` is a name assigned at the top of a project module (not an import, a
+        def or a class): what a Celery-only method call makes an app."""
+        facts, name, rest = self.split(qualname)
+        if facts is None or rest:
+            return False
+        binding = facts.bindings.get(name)
+        return binding is not None and binding[0] in ("value", "app")
+
+    def unresolved_task_decorators(self) -> list[str]:
+        """`@<x>.task` decorators whose `<x>` is no app the index knows (the one-line hint's
+        evidence): resolved names, in order, once each."""
+        found: dict[str, None] = {}
+        for f in self.facts:
+            for fn in f.functions:
+                for decorator in fn.decorators:
+                    target = decorator.target
+                    if target and target.endswith(".task") and self.task_factory(target, decorator.called) is None:
+                        found.setdefault(self.canonical(target) or target, None)
+        return list(found)
 
     def app_of(self, qualname: str | None) -> str | None:
         canonical = self.canonical(qualname)

@@ -64,7 +64,7 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
         callers = atomic_callers(index)
         if path is not None:
             # the rule reports in functions named `<this module>.<...>`: the index knows which
-            module = module_name_for(Path(path))
+            module = index.module_name(path) if hasattr(index, "module_name") else module_name_for(Path(path))
             if module:
                 return any(q.startswith(module + ".") for q in callers)
         return any(q.rsplit(".", 1)[-1].encode() in source for q in callers)

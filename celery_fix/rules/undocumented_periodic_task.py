@@ -70,7 +70,8 @@ class UndocumentedPeriodicTaskRule(rule.CeleryRule):
         if index is None or path is None:
             return True
         # with the index, only a task's own module is reported on
-        return may_define_undocumented_scheduled_task(index, path, module_name_for(Path(path)))
+        module = index.module_name(path) if hasattr(index, "module_name") else module_name_for(Path(path))
+        return may_define_undocumented_scheduled_task(index, path, module)
 
     VALID = [
         Valid(
