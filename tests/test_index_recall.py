@@ -154,3 +154,190 @@ def test_src_option_replaces_the_default_roots(tmp_path):
     root = project(tmp_path, {"code/app/search/tasks.py": ""})
     assert module_name_for(root / "code/app/search/tasks.py", source_roots(root, [], ("code",))) == "app.search.tasks"
     assert module_name_for(root / "code/app/search/tasks.py", source_roots(root, [])) == "code.app.search.tasks"
+
+
+# -- pattern 2: beat schedules assembled from other modules ----------------------------------------
+SCHEDULE_MODULE = """
+    from datetime import timedelta
+
+    PERIODIC_TASKS_ALL = {
+        "sync": {"task": "proj.tasks.sync", "schedule": timedelta(minutes=5)},
+    }
+    MORE = {"clean": {"task": "proj.tasks.clean", "schedule": 60}}
+"""
+
+
+def test_schedule_dict_in_its_own_module(tmp_path):
+    root = project(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/periodic.py": SCHEDULE_MODULE,
+        "proj/settings.py": """
+            from proj.periodic import MORE, PERIODIC_TASKS_ALL
+
+            INSTALLED_APPS = []
+            CELERY_BEAT_SCHEDULE = dict(PERIODIC_TASKS_ALL)
+            CELERY_BEAT_SCHEDULE |= MORE
+        """,
+    })
+    index = index_of(root)
+    entries = {(e.name, Path(e.path).name, e.line) for e in index.beat_entries}
+    assert entries == {("sync", "periodic.py", 5), ("clean", "periodic.py", 7)}
+    assert index.schedule_names == {"proj.periodic.PERIODIC_TASKS_ALL", "proj.periodic.MORE"}
+    assert {Path(p).name for p in index.schedule_files} == {"periodic.py"}
+
+
+def test_spread_and_update_across_modules(tmp_path):
+    root = project(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/periodic.py": SCHEDULE_MODULE,
+        "proj/settings.py": """
+            from proj import periodic
+
+            INSTALLED_APPS = []
+            CELERY_BEAT_SCHEDULE = {**periodic.PERIODIC_TASKS_ALL}
+            CELERY_BEAT_SCHEDULE.update(periodic.MORE)
+        """,
+    })
+    assert {e.name for e in index_of(root).beat_entries} == {"sync", "clean"}
+
+
+def test_schedule_like_dict_not_used_by_beat_is_no_entry(tmp_path):
+    root = project(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/periodic.py": SCHEDULE_MODULE,
+        "proj/settings.py": "INSTALLED_APPS = []\nCELERY_BEAT_SCHEDULE = {}\n",
+    })
+    index = index_of(root)
+    assert index.beat_entries == [] and index.schedule_names == set()
+
+
+def test_beat_fix_edits_the_entry_where_it_is_written(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from celery_fix.cli import main
+
+    root = project(tmp_path, {
+        "manage.py": "",
+        "proj/__init__.py": "",
+        "proj/periodic.py": SCHEDULE_MODULE,  # no word of the beat rules in it
+        "proj/settings.py": """
+            from proj.periodic import PERIODIC_TASKS_ALL
+
+            INSTALLED_APPS = []
+            CELERY_BEAT_SCHEDULE = dict(PERIODIC_TASKS_ALL)
+        """,
+    })
+    monkeypatch.chdir(root)
+    found = CliRunner().invoke(main, ["--no-cache", "--select", "CEL801", "."])
+    assert "proj/periodic.py:5:5: CEL801" in found.output and found.output.count("CEL801") == 1
+    CliRunner().invoke(main, ["--no-cache", "--select", "CEL801", "--apply", "."])
+    text = (root / "proj" / "periodic.py").read_text()
+    assert '"schedule": timedelta(minutes=5), "options": {"expires": 5 * 60}}' in text
+    assert '"clean": {"task": "proj.tasks.clean", "schedule": 60}}' in text  # not in the schedule: untouched
+    again = CliRunner().invoke(main, ["--no-cache", "--select", "CEL801", "."])
+    assert again.exit_code == 0, again.output
+
+
+def test_no_app_note_on_the_command_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from celery_fix.cli import main
+
+    root = project(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/worker.py": "from somewhere import build\n\napp = build()\n",
+        "proj/tasks.py": TASKS,
+    })
+    monkeypatch.chdir(root)
+    result = CliRunner(mix_stderr=False).invoke(main, ["--no-cache", "--list-tasks", "."])
+    notes = [line for line in result.stderr.splitlines() if "celery-apps" in line]
+    assert len(notes) == 1 and "0 tasks" in result.output
+
+
+# -- pattern 5: test code is no configuration and no caller ----------------------------------------
+def test_test_code_settings_beat_and_callers_are_fixtures(tmp_path):
+    root = project(tmp_path, {
+        "manage.py": "",
+        "shop/__init__.py": "",
+        "shop/tasks.py": """
+            from celery import shared_task
+
+            @shared_task
+            def sync():
+                pass
+
+            def notify():
+                sync.delay()
+        """,
+        "shop/tests/__init__.py": "",
+        "shop/tests/settings.py": """
+            INSTALLED_APPS = []
+            CELERY_TASK_ALWAYS_EAGER = True
+            CELERY_BEAT_SCHEDULE = {"sync": {"task": "shop.tasks.sync", "schedule": 60}}
+        """,
+        "shop/tests/test_notify.py": """
+            from django.db import transaction
+            from shop.tasks import notify
+
+            def test_it():
+                with transaction.atomic():
+                    notify()
+        """,
+        "shop/views.py": """
+            from django.db import transaction
+            from shop.tasks import notify
+
+            def view(request):
+                with transaction.atomic():
+                    notify()
+        """,
+    })
+    index = index_of(root)
+    assert index.beat_entries == [] and "task_always_eager" not in index.settings
+    assert [(Path(path).name, caller) for caller, _, path, _ in index.atomic_call_sites] == [("views.py", "shop.views.view")]
+
+
+# -- pattern 7: CEL401's wording when the settings do set a backend -----------------------------------
+def test_cel401_wording_when_the_settings_set_a_backend(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from celery_fix.cli import main
+
+    tasks = "from celery import shared_task\n\n@shared_task\ndef sync():\n    pass\n"
+    root = project(tmp_path, {"manage.py": "", "proj/__init__.py": "", "proj/tasks.py": tasks,
+                              "proj/settings.py": "INSTALLED_APPS = []\n"})
+    monkeypatch.chdir(root)
+    unknown = CliRunner().invoke(main, ["--no-cache", "--select", "CEL401", "."]).output
+    assert "cannot tell whether one is" in unknown  # near miss: no backend written anywhere
+    (root / "proj" / "settings.py").write_text(
+        'import os\n\nINSTALLED_APPS = []\nCELERY_RESULT_BACKEND = os.environ.get("RESULTS")\n'
+    )
+    written = CliRunner().invoke(main, ["--no-cache", "--select", "CEL401", "."]).output
+    assert "CEL401" in written and "cannot tell" not in written
+    assert "the settings choose at run time (`CELERY_RESULT_BACKEND`)" in written
+
+
+# -- pattern 6: forwarded **options are no routing ---------------------------------------------------
+def test_forwarded_options_are_no_routing(tmp_path):
+    from celery_fix.rules.no_queue_routing import routed
+
+    tasks = "".join(f"@shared_task\ndef t{i}():\n    pass\n\n" for i in range(12))
+    files = {
+        "manage.py": "",
+        "proj/__init__.py": "",
+        "proj/tasks.py": "from celery import shared_task\n\n" + tasks,
+        "proj/helpers.py": """
+            from celery import Task
+
+            def send(sig, **kwargs):
+                return sig.apply_async(**kwargs)
+
+            class BaseTask(Task):
+                def apply_async(self, args=None, kwargs=None, **options):
+                    return super().apply_async(args, kwargs, **options)
+        """,
+    }
+    assert not routed(index_of(project(tmp_path, files)))
+    # near miss: a project task dispatched with options this scan cannot read may be routed
+    (tmp_path / "proj" / "go.py").write_text("from proj.tasks import t1\n\ndef go(opts):\n    t1.apply_async(**opts)\n")
+    assert routed(index_of(tmp_path))

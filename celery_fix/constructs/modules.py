@@ -59,3 +59,19 @@ def source_roots(project_root: Path, files: Iterable[Path], src: Iterable[str] =
             if parent == base or base in parent.parents:
                 roots.update((parent, parent / "src"))
     return tuple(sorted((str(r) for r in roots), key=len))
+
+
+def is_test_path(path: str | Path, roots: Iterable[str | Path] = ()) -> bool:
+    """Test code: a file under a `tests/` directory, `test_*.py`, `*_test.py` or `conftest.py`
+    (judged below the project's source roots, so a checkout inside some `tests/` is not all tests).
+    Beat entries, settings and callers written there are fixtures, not the project's configuration."""
+    path = Path(path)
+    name = path.name
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    for root in sorted((Path(r) for r in roots), key=lambda r: len(r.parts)):
+        try:
+            return "tests" in path.relative_to(root).parts[:-1]
+        except ValueError:
+            continue
+    return False  # no project root known: directories say nothing

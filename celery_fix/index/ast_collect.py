@@ -601,6 +601,13 @@ class AstCollector:
                 facts.bindings[name] = ("value", binding.qualname)
         for statement in top_level_statements(self.tree.body):
             kind = type(statement)
+            if kind is ast.AugAssign and type(statement.target) is _Name and type(statement.op) is ast.BitOr:
+                # `SCHEDULE |= MORE`: MORE's entries join SCHEDULE's
+                entries = self.merged_entries(statement.value)
+                if entries:
+                    fact = AssignFact("module", statement.target.id, UNKNOWN, how="merge", entries=entries)
+                    facts.assignments.append(self.at(fact, statement.target))
+                continue
             if (kind is ast.Assign or kind is ast.AnnAssign) and statement.value is not None:
                 targets = statement.targets if kind is ast.Assign else [statement.target]
                 names = [t.id for t in targets if type(t) is _Name]
@@ -615,10 +622,12 @@ class AstCollector:
                         self.maybe_preset(name, value_node)
                         self.app_hint(name, value_node, statement)
                     assign = AssignFact("module", name, value)
-                    if type(value_node) is ast.Dict and "beat_schedule" in name.lower():
+                    if type(value_node) is ast.Dict and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
                         assign.entries = self.dict_entries(value_node)
-                    elif "beat_schedule" in name.lower() and type(value_node) is _Call:
+                    elif type(value_node) is _Call and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
                         assign.entries = self.call_entries(value_node)
+                    elif type(value_node) in (_Name, _Attribute, ast.BinOp) and "beat_schedule" in name.lower():
+                        assign.entries = self.merged_entries(value_node)
                     facts.assignments.append(self.at(assign, targets[0]) if _setting_like(name) else assign)
 
     def app_hint(self, name: str, call: ast.Call, statement: ast.AST) -> None:
@@ -653,9 +662,27 @@ class AstCollector:
             if key is not None:
                 entries.append(self.at(Entry(self.value(key), self.value(value)), key))
             else:
-                spread = self.value(value)
-                entries.append(self.at(Entry(None, spread, spread=True), value))
+                entries.append(self.at(Entry(None, self.spread_value(value), spread=True), value))
         return entries
+
+    def spread_value(self, node: ast.AST) -> Any:
+        """A spread schedule: a Ref to a module-level name of this module (linking follows it to the
+        entries where they are written), else its value."""
+        if type(node) is _Name and not self.frames and node.id in self.facts.constants and self.module_name:
+            return Ref(f"{self.module_name}.{node.id}")
+        return self.value(node)
+
+    def merged_entries(self, node: ast.AST) -> list:
+        """Entries of `A`, `A | B`, `{**A}`: names to follow across modules (spreads), dicts read here."""
+        if type(node) is ast.BinOp and type(node.op) is ast.BitOr:
+            return self.merged_entries(node.left) + self.merged_entries(node.right)
+        if type(node) is ast.Dict:
+            return self.dict_entries(node)
+        if type(node) is _Call:
+            return self.call_entries(node) or []
+        if type(node) in (_Name, _Attribute):
+            return [self.at(Entry(None, self.spread_value(node), spread=True), node)]
+        return []
 
     def call_entries(self, node: ast.Call) -> list | None:
         if self.resolve(node.func) != "dict" and not (type(node.func) is _Name and node.func.id == "dict"):
@@ -667,7 +694,7 @@ class AstCollector:
             elif type(arg.value) is ast.Dict:
                 entries.extend(self.dict_entries(arg.value))
             else:
-                entries.append(self.at_arg(Entry(None, self.value(arg.value), spread=True), arg))
+                entries.append(self.at_arg(Entry(None, self.spread_value(arg.value), spread=True), arg))
         return entries
 
     def module_item_assignment(self, target: ast.Subscript, value_node: ast.AST) -> None:
@@ -1263,6 +1290,10 @@ class AstCollector:
 
     def mapping_update(self, owner: str, name: str, node: ast.Call, how: str) -> None:
         for arg in call_args(node):
+            if owner == "module" and arg.keyword is None and type(arg.value) in (_Name, _Attribute):
+                entry = self.at_arg(Entry(None, self.spread_value(arg.value), spread=True), arg)
+                self.facts.assignments.append(self.at_arg(AssignFact(owner, name, UNKNOWN, how="merge", entries=[entry]), arg))
+                continue
             if arg.keyword is None and type(arg.value) is ast.Dict:
                 for entry in self.dict_entries(arg.value):
                     fact = AssignFact(owner, name, entry.value, key_path=(entry.name,), how=how, entries=[entry])
@@ -1303,6 +1334,23 @@ class AstCollector:
             if type(sig) is _Call and call_args(sig) and fact.args is None:
                 fact.args = tuple(self.value(a.value) for a in call_args(sig) if a.keyword is None)
         self.facts.periodic.append(self.at(fact, node))
+
+
+def _schedule_like(node: ast.AST) -> bool:
+    """A dict literal (or `dict(...)` call) some value of which is a beat entry: a dict with a
+    `"task"` or `"schedule"` key. Its entries are kept, for a schedule assembled in another module."""
+    if type(node) is _Call:
+        values = [k.value for k in node.keywords] + [a for a in node.args if type(a) is ast.Dict]
+    elif type(node) is ast.Dict:
+        values = node.values
+    else:
+        return False
+    for value in values:
+        if type(value) is ast.Dict and any(
+            type(k) is ast.Constant and k.value in ("task", "schedule") for k in value.keys
+        ):
+            return True
+    return False
 
 
 def _noop(node) -> None:

@@ -90,6 +90,10 @@ class ProjectIndex:
     warnings: list[str] = field(default_factory=list)  # files `ast` cannot parse: no cross-file facts
     notes: list[str] = field(default_factory=list)  # one-line hints about what the index could not see
     source_roots: tuple[str, ...] = ()  # where module names start (constructs/modules.py)
+    # module-level dicts (qualnames) a beat schedule is assembled from in other modules, and the
+    # files beat entries are written in: the beat rules report there
+    schedule_names: set[str] = field(default_factory=set)
+    schedule_files: set[str] = field(default_factory=set)
     # per-file facts for the engine's prefilter: the files the index read (parsed without error,
     # or skipped by its prefilter), and those with a call that could send a task (FileFacts.may_dispatch)
     indexed_files: set[str] = field(default_factory=set)
@@ -258,6 +262,7 @@ def build_index(
     )
 
     linker = Linker(facts, atomic_functions, load=loader.load, celery_apps=celery_apps)
+    linker.source_roots = roots
     index = link(linker)
     index.source_roots = roots
     index.errors = errors + loader.errors
@@ -420,6 +425,8 @@ def link(linker: Any) -> ProjectIndex:
         index.settings[key] = preferred[-1] if key != "DATABASES" else preferred[0]
     index.atomic_requests = _atomic_requests(values.get("DATABASES", []), main)
     index.beat_entries = linker.beat_entries(beat_sources, by_qualname, by_name)
+    index.schedule_names = set(linker.schedule_names)
+    index.schedule_files = {e.path for e in index.beat_entries if e.path} if linker.schedule_names else set()
     index.calls, index.atomic_call_sites = linker.link_calls()
     unresolved = linker.unresolved_task_decorators()
     if unresolved and not tasks:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from celery_fix.constructs.bindings import CELERY_APP_FACTORIES, CURRENT_APP, SHARED_TASK
+from celery_fix.constructs.modules import is_test_path
 from celery_fix.index.facts import ClassFact, Decorated, FileFacts, FunctionFact
 from celery_fix.index.model import AppInfo, BeatEntry, Consumer, DispatchSite, TaskInfo
 from celery_fix.index.settings import SettingsReader
@@ -29,6 +30,8 @@ class Linker:
     def __init__(self, facts: list[FileFacts], atomic_functions: tuple[str, ...] = (), load: ModuleLoader | None = None,
                  celery_apps: tuple[str, ...] = ()):
         self.celery_apps = celery_apps  # option `celery-apps`: apps no rule can see being created
+        self.source_roots: tuple[str, ...] = ()  # set by build_index
+        self.schedule_names: set[str] = set()  # module-level dicts a beat schedule is assembled from
         self.facts = [f for f in facts if f.error is None]
         self.modules: dict[str, FileFacts] = {}
         for f in self.facts:
@@ -436,7 +439,7 @@ class Linker:
                 if callee not in self.functions:
                     continue
                 calls.setdefault(call.caller, set()).add(callee)
-                if call.atomic_context and self.inside_atomic(call.atomic_context):
+                if call.atomic_context and self.inside_atomic(call.atomic_context) and not self.is_test(f.path):
                     atomic_sites.append((call.caller, callee, f.path, call.line))
         return calls, atomic_sites
 
@@ -483,11 +486,44 @@ class Linker:
         reader = SettingsReader(self)
         return reader.read()
 
+    def is_test(self, path: str) -> bool:
+        """Test code (constructs/modules.is_test_path): its callers, settings and beat entries are fixtures."""
+        return is_test_path(path, self.source_roots)
+
+    def schedule_entries(self, qualname: str, depth: int = 0) -> list[tuple[str, Any]]:
+        """The entries of a module-level schedule dict `qualname` (`PERIODIC_TASKS = {...}` in its
+        own module, imported into the settings), with the file each is written in, through names
+        it is assembled from (`{**A, **B}`, `dict(A)`, `A | B`, `A.update(B)`, `A |= B`). Every
+        name followed is kept in `schedule_names`: the beat rules report (and fix) there."""
+        canonical = self.canonical(qualname)
+        if not canonical or depth > 6:
+            return []
+        facts, name, rest = self.split(canonical)
+        if facts is None:
+            owner = canonical.rpartition(".")[0]
+            facts = self.module(owner) if owner else None
+            name, rest = canonical.rpartition(".")[2], []
+        if facts is None or facts.error is not None or rest:
+            return []
+        found: list[tuple[str, Any]] = []
+        for assign in facts.assignments:
+            if assign.owner != "module" or assign.name != name or assign.entries is None:
+                continue
+            self.schedule_names.add(f"{facts.module}.{name}")
+            for entry in assign.entries:
+                if not entry.spread:
+                    found.append((facts.path, entry))
+                elif isinstance(entry.value, Ref):
+                    found.extend(self.schedule_entries(entry.value.name, depth + 1))
+        return found
+
     def beat_entries(self, beat_sources, by_qualname, by_name) -> list[BeatEntry]:
         entries = []
         for source, path, entry in beat_sources:
             entries.append(self.beat_entry(source, path, entry.name, entry.value, entry.line))
         for f in self.facts:
+            if self.is_test(f.path):
+                continue  # `add_periodic_task` in a test: a fixture
             for p in f.periodic:
                 task = self.task_for(p.target, p.task_name, by_qualname, by_name)
                 task_name = task.name if task else p.task_name

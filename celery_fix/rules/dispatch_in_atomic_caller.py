@@ -94,9 +94,11 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
         if site is None:
             return
         caller, path, line = site
+        here = self.context is not None and path == self.context.path
+        where = f"line {line}" if here else f"{path}:{line}"  # the same file: no path to repeat
         message = (
             f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in `{function.node.name.value}()`, which runs inside "
-            f"an atomic block (called from `{caller}` at {path}:{line}): the task can run before the commit "
+            f"an atomic block (called from `{caller}` at {where}): the task can run before the commit "
             "or despite a rollback; send it from `transaction.on_commit()`"
         )
         self.report_dispatch(dispatch, statement, message, function.node)

@@ -140,7 +140,7 @@ class UndocumentedPeriodicTaskRule(rule.CeleryRule):
     def _single_file(self, module: cst.Module) -> None:
         scheduled: dict[str, list[str | None]] = {}
         tasks = module_tasks(module, self.names)
-        for entry in module_entries(module, self.names):
+        for entry in module_entries(module, self.names, self.context):
             if entry.form == "opaque":
                 continue
             found = find_scheduled_task(module, self.names, None, entry)
