@@ -20,6 +20,7 @@ import tokenize
 from io import BytesIO
 from typing import Any
 
+from celery_fix.constructs.bindings import CELERY_APP_FACTORIES
 from celery_fix.constructs.celery_api import (
     ASYNC_RESULT_NAMES,
     CANVAS_NAMES,
@@ -54,7 +55,6 @@ from celery_fix.index.facts import (
     PeriodicFact,
     Registration,
 )
-from celery_fix.constructs.bindings import CELERY_APP_FACTORIES
 from celery_fix.index.values import UNKNOWN, Ref
 
 _Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call

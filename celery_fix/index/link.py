@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from celery_fix.constructs.bindings import CELERY_APP_FACTORIES, CURRENT_APP, SHARED_TASK
+from celery_fix.constructs.bindings import (
+    CELERY_APP_FACTORIES,
+    CURRENT_APP,
+    SHARED_TASK,
+)
 from celery_fix.constructs.modules import is_test_path
 from celery_fix.index.facts import ClassFact, Decorated, FileFacts, FunctionFact
 from celery_fix.index.model import AppInfo, BeatEntry, Consumer, DispatchSite, TaskInfo
