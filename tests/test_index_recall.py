@@ -341,3 +341,42 @@ def test_forwarded_options_are_no_routing(tmp_path):
     # near miss: a project task dispatched with options this scan cannot read may be routed
     (tmp_path / "proj" / "go.py").write_text("from proj.tasks import t1\n\ndef go(opts):\n    t1.apply_async(**opts)\n")
     assert routed(index_of(tmp_path))
+
+
+# -- pattern 3: receivers connected in another module ------------------------------------------------
+def test_handler_connected_in_another_module_is_a_receiver(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from celery_fix.cli import main
+
+    root = project(tmp_path, {
+        "manage.py": "",
+        "shop/__init__.py": "",
+        "shop/tasks.py": "from celery import shared_task\n\n@shared_task\ndef index_order(pk):\n    pass\n",
+        "shop/handlers.py": """
+            from shop.tasks import index_order
+
+            def order_saved(sender, instance, **kwargs):
+                index_order.delay(instance.pk)
+
+            def order_viewed(request, order):
+                index_order.delay(order.pk)
+        """,
+        "shop/apps.py": """
+            from django.apps import AppConfig
+            from django.db.models.signals import post_migrate, post_save
+
+            from shop.handlers import order_saved, order_viewed
+
+            class ShopConfig(AppConfig):
+                def ready(self):
+                    post_save.connect(order_saved, sender="shop.Order")
+                    post_migrate.connect(order_viewed, sender=self)  # not a model signal CEL704 covers
+        """,
+    })
+    assert index_of(root).signal_receivers == {"shop.handlers.order_saved": "post_save",
+                                               "shop.handlers.order_viewed": "post_migrate"}
+    monkeypatch.chdir(root)
+    output = CliRunner().invoke(main, ["--no-cache", "--select", "CEL704", "."]).output
+    assert "shop/handlers.py:5:5: CEL704" in output and "a `post_save` receiver" in output
+    assert output.count("CEL704") == 1  # near miss: order_viewed is connected to `post_migrate` only

@@ -647,6 +647,17 @@ class AstCollector:
         if qualname and not qualname.startswith("celery."):
             self.facts.app_hints.append((qualname, "method", node.lineno))
 
+    def signal_connect(self, node: ast.Call, func: ast.Attribute) -> None:
+        """`post_save.connect(handler, sender=...)`: CEL704 covers `handler`, wherever it is defined."""
+        signal = self.resolve(func.value) or ""
+        if not signal.startswith("django.db.models.signals."):
+            return
+        args = call_args(node)
+        handler = next((a.value for a in args if a.keyword is None or a.keyword == "receiver"), None)
+        target = self.resolve(handler) if handler is not None else None
+        if target:
+            self.facts.connects.append((signal.rsplit(".", 1)[1], target, node.lineno))
+
     def maybe_preset(self, name: str, call: ast.Call) -> None:
         if name in self.facts.presets:
             return
@@ -1031,6 +1042,8 @@ class AstCollector:
                 self.app_method(func.value, node)
             elif name == "autodiscover_tasks":
                 self.app_method(func.value, node)
+            elif name == "connect":
+                self.signal_connect(node, func)
             elif name == "setdefault" and args and self.value(args[0].value) == "DJANGO_SETTINGS_MODULE":
                 if len(args) > 1 and isinstance(self.value(args[1].value), str):
                     self.facts.django_settings_module.append(self.value(args[1].value))

@@ -53,7 +53,7 @@ __all__ = [
 PREFILTER_WORDS: tuple[bytes, ...] = (
     b"celery", b"CELERY", b"Celery", b"shared_task", b".task(", b".task\n", b".task\r", b".task ", b".delay",
     b"apply_async", b"send_task", b".signature(", b".s(", b".si(", b"AsyncResult", b"beat_schedule",
-    b"BEAT_SCHEDULE", b"register_task", b"ATOMIC_REQUESTS",
+    b"BEAT_SCHEDULE", b"register_task", b"ATOMIC_REQUESTS", b"_save.connect", b"_delete.connect", b"m2m_changed.connect",
 )
 # Some words count only in some places. `.delay`/`apply_async`: where they can send or pass on a
 # task, or define the method; a test module that only mocks them (`send.delay.assert_called_once()`,
@@ -94,6 +94,7 @@ class ProjectIndex:
     # files beat entries are written in: the beat rules report there
     schedule_names: set[str] = field(default_factory=set)
     schedule_files: set[str] = field(default_factory=set)
+    signal_receivers: dict[str, str] = field(default_factory=dict)  # handler qualname -> model signal (`.connect`)
     # per-file facts for the engine's prefilter: the files the index read (parsed without error,
     # or skipped by its prefilter), and those with a call that could send a task (FileFacts.may_dispatch)
     indexed_files: set[str] = field(default_factory=set)
@@ -425,6 +426,9 @@ def link(linker: Any) -> ProjectIndex:
         index.settings[key] = preferred[-1] if key != "DATABASES" else preferred[0]
     index.atomic_requests = _atomic_requests(values.get("DATABASES", []), main)
     index.beat_entries = linker.beat_entries(beat_sources, by_qualname, by_name)
+    index.signal_receivers = {
+        linker.canonical(handler) or handler: signal for f in linker.facts for signal, handler, _ in f.connects
+    }
     index.schedule_names = set(linker.schedule_names)
     index.schedule_files = {e.path for e in index.beat_entries if e.path} if linker.schedule_names else set()
     index.calls, index.atomic_call_sites = linker.link_calls()
@@ -534,7 +538,7 @@ def _collect_one(item: tuple[str, bytes, str], tree: Any = None) -> FileFacts:
         return FileFacts(path, module, error=f"{path}: cannot be indexed: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
-_CACHE_TAG = b"celery-fix index facts v5\0"
+_CACHE_TAG = b"celery-fix index facts v6\0"
 
 
 def _collect_cached(

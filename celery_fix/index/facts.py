@@ -143,6 +143,8 @@ class FileFacts:
     apps: list[AppFact] = field(default_factory=list)
     # names that may be apps: (qualname, "call:<callee>" | "method", line); linking decides
     app_hints: list[tuple[str, str, int]] = field(default_factory=list)
+    # `<model signal>.connect(handler, ...)`: (signal short name, handler's resolved name, line)
+    connects: list[tuple[str, str, int]] = field(default_factory=list)
     config_from_object: list[ConfigFromObject] = field(default_factory=list)
     django_settings_module: list[str] = field(default_factory=list)
     assignments: list[AssignFact] = field(default_factory=list)
