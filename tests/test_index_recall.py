@@ -380,3 +380,53 @@ def test_handler_connected_in_another_module_is_a_receiver(tmp_path, monkeypatch
     output = CliRunner().invoke(main, ["--no-cache", "--select", "CEL704", "."]).output
     assert "shop/handlers.py:5:5: CEL704" in output and "a `post_save` receiver" in output
     assert output.count("CEL704") == 1  # near miss: order_viewed is connected to `post_migrate` only
+
+
+# -- pattern 4: callers through methods, bounded chains ----------------------------------------------
+def test_cel702_through_a_method_and_a_bounded_chain(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from celery_fix.cli import main
+
+    root = project(tmp_path, {
+        "manage.py": "",
+        "shop/__init__.py": "",
+        "shop/tasks.py": "from celery import shared_task\n\n@shared_task\ndef send(pk):\n    pass\n",
+        "shop/services.py": """
+            from shop.tasks import send
+
+            class Notifier:
+                def notify(self, pk):
+                    self.deliver(pk)
+
+                def deliver(self, pk):
+                    send.delay(pk)
+
+            def step1(pk):
+                step2(pk)
+
+            def step2(pk):
+                step3(pk)
+
+            def step3(pk):
+                step4(pk)
+
+            def step4(pk):
+                send.delay(pk)
+        """,
+        "shop/views.py": """
+            from django.db import transaction
+            from shop.services import Notifier, step1
+
+            def place(request):
+                with transaction.atomic():
+                    Notifier.notify(None, 1)
+                    step1(1)
+        """,
+    })
+    monkeypatch.chdir(root)
+    output = CliRunner().invoke(main, ["--no-cache", "--select", "CEL702", "."]).output
+    assert "shop/services.py:9:9: CEL702" in output
+    assert "through `notify()`" in output
+    # near miss: step4 is four calls away from the atomic block, beyond the bound
+    assert output.count("CEL702") == 1, output

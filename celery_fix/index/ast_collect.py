@@ -647,6 +647,17 @@ class AstCollector:
         if qualname and not qualname.startswith("celery."):
             self.facts.app_hints.append((qualname, "method", node.lineno))
 
+    def own_method(self, func: ast.Attribute) -> str | None:
+        """`self.name` / `cls.name` in a method (not a nested function): `<Class qualname>.name`."""
+        frame = self.frame
+        if type(func.value) is not _Name or frame is None or frame.fact is None or not frame.fact.is_method:
+            return None
+        owner = self.class_stack[-2] if len(self.class_stack) > 1 else None
+        params = frame.fact.params
+        if not isinstance(owner, ClassFact) or not params or func.value.id != params[0]:
+            return None
+        return f"{owner.qualname}.{func.attr}"
+
     def signal_connect(self, node: ast.Call, func: ast.Attribute) -> None:
         """`post_save.connect(handler, sender=...)`: CEL704 covers `handler`, wherever it is defined."""
         signal = self.resolve(func.value) or ""
@@ -1059,6 +1070,8 @@ class AstCollector:
                     self.record_member("chord", target, task_name, arg.value)
         if resolved in ("celery.Celery", "celery.app.Celery", "celery.app.base.Celery"):
             self.app_created(node)
+        if resolved is None and kind is _Attribute and not self.in_decorator:
+            resolved = self.own_method(func)  # `self.helper()`: the call graph follows it to the method
         if resolved and not self.in_decorator:
             contexts = self.contexts()
             if id(node) in self.with_items:

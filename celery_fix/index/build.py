@@ -391,13 +391,19 @@ def _dispatcher_names(facts: list[FileFacts]) -> set[tuple[bytes, bytes | None]]
     to a method only when it is written through the class (`Mutation.perform_mutation(...)`,
     never `self.`/`super().`, whose receivers it cannot resolve), so the caller names the class."""
     classes = {c.qualname for f in facts for c in f.classes}
+    dispatchers = {d.function for f in facts for d in f.dispatches if d.function}
+    # and their callers in these files, up to the chain CEL702 follows (a view calls a service
+    # that calls the helper that dispatches): the atomic block may call any of them
+    level = dispatchers
+    for _ in range(2):
+        names = {q.rpartition(".")[2] for q in level}
+        level = {c.caller for f in facts for c in f.calls
+                 if c.caller and c.callee.rpartition(".")[2] in names and c.caller not in dispatchers}
+        dispatchers |= level
     found = set()
-    for f in facts:
-        for d in f.dispatches:
-            if not d.function:
-                continue
-            owner, _, name = d.function.rpartition(".")
-            found.add((name.encode(), owner.rpartition(".")[2].encode() if owner in classes else None))
+    for function in dispatchers:
+        owner, _, name = function.rpartition(".")
+        found.add((name.encode(), owner.rpartition(".")[2].encode() if owner in classes else None))
     return found
 
 
