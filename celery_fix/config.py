@@ -22,7 +22,7 @@ DEFAULT_EXCLUDES = (
 
 _GENERAL_KEYS = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
-    "include-migrations", "unsafe-fixes", "respect-gitignore", "format",
+    "include-migrations", "unsafe-fixes", "respect-gitignore", "format", "src", "celery-apps",
 }
 
 
@@ -43,6 +43,8 @@ class Config:
     unsafe_fixes: bool = False
     rule_options: dict[str, Any] = field(default_factory=dict)
     output_format: str | None = None
+    src: tuple[str, ...] = ()  # source roots (read by constructs/modules.py from the file itself)
+    celery_apps: tuple[str, ...] = ()  # qualnames of Celery apps no rule can see being created
 
     def options_for(self, rule_cls) -> dict[str, Any]:
         return {key: self.rule_options[key] for key in rule_cls.OPTIONS if key in self.rule_options}
@@ -143,6 +145,8 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
         unsafe_fixes=flag("unsafe-fixes", False),
         rule_options=rule_options,
         output_format=section.get("format"),
+        src=strings("src"),
+        celery_apps=strings("celery-apps"),
     )
 
 

@@ -17,7 +17,8 @@ COLUMNS = ("task", "location", "queue", "retry", "ignore_result", "time limits",
 
 def print_inventory(files: list[Path], config, output_format: str, discovery_errors: list[str] = ()) -> int:
     root = Path(getattr(config, "root", ".") or ".")
-    index = build_index(files, root, _atomic_functions(config))
+    index = build_index(files, root, _atomic_functions(config), celery_apps=tuple(getattr(config, "celery_apps", ()) or ()),
+                        src=tuple(getattr(config, "src", ()) or ()))
     errors = [*discovery_errors, *index.errors, *index.warnings]
     rows = [task_row(index, task, root) for task in sorted(index.tasks, key=lambda t: (t.name or t.qualname))]
     if output_format == "json":
@@ -32,6 +33,8 @@ def print_inventory(files: list[Path], config, output_format: str, discovery_err
     # a file the index cannot read leaves the inventory incomplete: an error here
     for message in errors:
         click.echo(f"celery-fix: error: {message}", err=True)
+    for message in index.notes:
+        click.echo(f"celery-fix: warning: {message}", err=True)
     return 2 if errors else 0
 
 

@@ -146,7 +146,7 @@ def _build_index(files: list[Path], paths: list[Path], config: Config, options: 
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
     index = build_index(
         project_files, config.root, atomic_functions=atomic_functions, jobs=options.jobs, cache=cache, read=read,
-        while_waiting=_load_rules,
+        while_waiting=_load_rules, celery_apps=config.celery_apps, src=config.src,
     )
     index.complete = complete
     return index
@@ -177,6 +177,8 @@ def _warn_not_indexed(index, results: list[FileResult]) -> None:
         path = message.split(": not indexed", 1)[0]
         if path in checked and path not in reported:
             warning(message)
+    for message in index.notes:
+        warning(message)
 
 
 def _index_only_errors(index, results: list[FileResult]) -> list[str]:

@@ -79,7 +79,8 @@ def settings_for(code: str, prefilter: bool = True, options: dict | None = None,
                  root: str = ".", style: CodeStyle = CodeStyle()) -> EngineSettings:
     # unsafe fixes on: snapshots show every fix; the findings text says which are unsafe
     return EngineSettings(codes=(code,), rule_options=dict(options or {}), unsafe_fixes=True, prefilter=prefilter,
-                          index=index, root=root, style=style)
+                          index=index, root=root, style=style,
+                          project_apps=frozenset(index.apps) if index is not None else frozenset())
 
 
 def case_style(case: Case) -> CodeStyle:

@@ -115,7 +115,7 @@ def test_cel803_reads_limits_from_task_base_class_and_settings(project):
     assert result.error is None
     assert entry_names(result) == ["sync-stock", "digest", "based"]
     by_entry = {f.message.split("'")[1]: f.message for f in result.findings}
-    assert "20 min (the `task_soft_time_limit` setting)" in by_entry["sync-stock"]
+    assert "20 min (the global `task_soft_time_limit` setting, a ceiling for every task without its own)" in by_entry["sync-stock"]
     assert "runs every 5 min" in by_entry["digest"] and "5 min (`time_limit` in the task decorator)" in by_entry["digest"]
     assert "1 h (`time_limit` in its decorator or base class)" in by_entry["based"]
     assert "lock" in by_entry["sync-stock"]

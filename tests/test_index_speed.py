@@ -79,13 +79,14 @@ def test_changed_file_is_parsed_again(tmp_path: Path):
 
 
 def test_module_name_is_part_of_the_key(tmp_path: Path):
-    app = tmp_path / "app"
-    app.mkdir()
+    app = tmp_path / "app" / "sub"
+    app.mkdir(parents=True)
     (app / "tasks.py").write_text("from celery import shared_task\n\n@shared_task\ndef a():\n    pass\n")
     cache = DictCache()
-    assert [t.name for t in build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache).tasks] == ["tasks.a"]
-    (app / "__init__.py").write_text("")  # same bytes, same path: now imported as app.tasks
-    assert [t.name for t in build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache).tasks] == ["app.tasks.a"]
+    # namespace directories below the root are part of the name (constructs/modules.py)
+    assert [t.name for t in build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache).tasks] == ["app.sub.tasks.a"]
+    (app / "__init__.py").write_text("")  # same bytes, same path: now the package chain names it sub.tasks
+    assert [t.name for t in build_index(files_of(tmp_path), tmp_path, jobs=1, cache=cache).tasks] == ["sub.tasks.a"]
 
 
 def test_with_the_real_result_cache(tmp_path: Path, monkeypatch):

@@ -19,6 +19,7 @@ from typing import Any
 
 import libcst as cst
 
+from celery_fix.constructs.modules import is_test_path
 from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.scopes import local_names
 from celery_fix.index.evaluate import evaluate
@@ -89,12 +90,19 @@ class BeatEntry:
 _CACHE: dict[int, tuple[cst.Module, NameTable, list[BeatEntry]]] = {}
 
 
-def module_entries(module: cst.Module, names: NameTable) -> list[BeatEntry]:
-    """Every beat entry written in `module` (cached for the module object being checked)."""
+def module_entries(module: cst.Module, names: NameTable, context: Any = None) -> list[BeatEntry]:
+    """Every beat entry written in `module` (cached for the module object being checked); with the
+    index, also those of a module-level dict the project's beat schedule is assembled from
+    (`PERIODIC_TASKS = {...}` here, `CELERY_BEAT_SCHEDULE = dict(PERIODIC_TASKS)` in the settings).
+    None in test code (the rule's FileContext path): entries written there are fixtures."""
+    index = getattr(context, "index", None)
+    path = getattr(context, "path", "")
+    if path and is_test_path(path, getattr(index, "source_roots", ())):
+        return []
     cached = _CACHE.get(id(module))
     if cached is not None and cached[0] is module and cached[1] is names:
         return cached[2]
-    collector = _Collector(names)
+    collector = _Collector(names, schedule_names_here(index, names.module_name))
     visit_readonly(module, collector)
     _CACHE.clear()
     _CACHE[id(module)] = (module, names, collector.entries)
@@ -146,9 +154,17 @@ class Resolver:
         return value if isinstance(value, cst.Dict) else None
 
 
+def schedule_names_here(index: Any, module_name: str) -> frozenset[str]:
+    """The module-level names of `module_name` the index saw a beat schedule assembled from."""
+    found = getattr(index, "schedule_names", None) or ()
+    return frozenset(q[len(module_name) + 1:] for q in found if module_name and q.startswith(module_name + ".")
+                     and "." not in q[len(module_name) + 1:])
+
+
 class _Collector(cst.CSTVisitor):
-    def __init__(self, names: NameTable) -> None:
+    def __init__(self, names: NameTable, schedule_names: frozenset[str] = frozenset()) -> None:
         self.names = names
+        self.schedule_names = schedule_names
         self.entries: list[BeatEntry] = []
         self.scopes: list[frozenset[str]] = []
         self.loops = 0
@@ -183,6 +199,8 @@ class _Collector(cst.CSTVisitor):
 
     def _assigned(self, statement, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         source = _schedule_target(target)
+        if source is None and isinstance(target, cst.Name) and target.value in self.schedule_names and not self.scopes:
+            source = target.value
         if source is not None:
             self._mapping(value, source)
             return

@@ -73,7 +73,7 @@ def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResu
 
 def _mentions_any(source: bytes, rules, path: str) -> bool:
     words = trigger_words(tuple(type(r) for r in rules))
-    if words is not None and not any(word in source for word in words):
+    if words is not None and not any(word in source for word in words) and not _schedule_file(path):
         return False  # the common case, decided by one scan per distinct word
     index = _index_for(path)
     return any(r.relevant(source, index, path) for r in rules)
@@ -96,8 +96,15 @@ def relevant_here(source: bytes, path: str, found=None) -> bool:
     return any(
         r.relevant(source, index, path)
         for r in _RULES
-        if not ignored_for_path(r.CODE, path, _SETTINGS) and (found is None or not r.TRIGGERS or found.any(r.TRIGGERS))
+        if not ignored_for_path(r.CODE, path, _SETTINGS)
+        and (found is None or not r.TRIGGERS or found.any(r.TRIGGERS) or _schedule_file(path))
     )
+
+
+def _schedule_file(path: str) -> bool:
+    """A file holding beat entries of a schedule assembled elsewhere (index.schedule_files): the
+    beat rules see it whatever words it holds (their `relevant` decides)."""
+    return path in getattr(_SETTINGS.index, "schedule_files", ())
 
 
 def _parse(path: str, source: bytes) -> cst.Module:
@@ -187,7 +194,8 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
         return
     result.parsed = True
     result.encoding = module.encoding
-    module_name = module_name_for(Path(path))
+    index = _SETTINGS.index
+    module_name = index.module_name(path) if hasattr(index, "module_name") else module_name_for(Path(path))
     reports = _run_rules(module, rules, path, module_name, parsed, original=True, words=source)
     with profile.work("positions"):
         result.findings = _to_findings(path, module, parsed, reports)

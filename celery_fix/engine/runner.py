@@ -33,9 +33,12 @@ def run_files(
     results: dict[str, FileResult] = {}
     misses: list[tuple[str, bytes, str | None, object]] = []
     reader = read if isinstance(read, SourceReader) else None
+    scheduled = getattr(settings.index, "schedule_files", None) or set()  # see checker._schedule_file
     for path in paths:
         here = [r for r in rules if not ignored_for_path(r.CODE, path, settings)] if settings.per_file_ignores else rules
         words = all_words if here is rules else trigger_words(tuple(here))
+        if path in scheduled:
+            words = None
         known = reader.known_words(path) if reader is not None else None
         if known is not None and known.source is None and settings.prefilter and words is not None and here:
             if not known.any(words) and not known.any((NUL,)):  # the index's workers scanned it: no need to read it here

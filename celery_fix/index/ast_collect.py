@@ -20,6 +20,7 @@ import tokenize
 from io import BytesIO
 from typing import Any
 
+from celery_fix.constructs.bindings import CELERY_APP_FACTORIES
 from celery_fix.constructs.celery_api import (
     ASYNC_RESULT_NAMES,
     CANVAS_NAMES,
@@ -169,7 +170,7 @@ def _setting_like(name: str) -> bool:
 class _Frame:
     """A function (or lambda) being visited."""
 
-    __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda")
+    __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda", "call_locals")
 
     def __init__(self, qualname, locals_, fact=None, is_lambda=False):
         self.qualname = qualname
@@ -179,6 +180,7 @@ class _Frame:
         self.result_uses: dict[str, int] = {}
         self.fact = fact
         self.is_lambda = is_lambda
+        self.call_locals: dict[str, str] = {}  # local name -> the callee of the call it was set from
 
 
 class AstCollector:
@@ -599,6 +601,13 @@ class AstCollector:
                 facts.bindings[name] = ("value", binding.qualname)
         for statement in top_level_statements(self.tree.body):
             kind = type(statement)
+            if kind is ast.AugAssign and type(statement.target) is _Name and type(statement.op) is ast.BitOr:
+                # `SCHEDULE |= MORE`: MORE's entries join SCHEDULE's
+                entries = self.merged_entries(statement.value)
+                if entries:
+                    fact = AssignFact("module", statement.target.id, UNKNOWN, how="merge", entries=entries)
+                    facts.assignments.append(self.at(fact, statement.target))
+                continue
             if (kind is ast.Assign or kind is ast.AnnAssign) and statement.value is not None:
                 targets = statement.targets if kind is ast.Assign else [statement.target]
                 names = [t.id for t in targets if type(t) is _Name]
@@ -611,12 +620,54 @@ class AstCollector:
                         facts.constants[name] = value
                     if type(value_node) is _Call:
                         self.maybe_preset(name, value_node)
+                        self.app_hint(name, value_node, statement)
                     assign = AssignFact("module", name, value)
-                    if type(value_node) is ast.Dict and "beat_schedule" in name.lower():
+                    if type(value_node) is ast.Dict and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
                         assign.entries = self.dict_entries(value_node)
-                    elif "beat_schedule" in name.lower() and type(value_node) is _Call:
+                    elif type(value_node) is _Call and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
                         assign.entries = self.call_entries(value_node)
+                    elif type(value_node) in (_Name, _Attribute, ast.BinOp) and "beat_schedule" in name.lower():
+                        assign.entries = self.merged_entries(value_node)
                     facts.assignments.append(self.at(assign, targets[0]) if _setting_like(name) else assign)
+
+    def app_hint(self, name: str, call: ast.Call, statement: ast.AST) -> None:
+        """`app = create_app()` / `app = ProjectCelery("x")`: an app when linking finds that the
+        callee returns (or is a subclass of) `Celery`."""
+        callee = self.resolve(call.func)
+        if callee and callee not in CELERY_APP_FACTORIES and name not in self.facts.presets:
+            self.facts.app_hints.append((self.qualname(name), f"call:{callee}", statement.lineno))
+
+    def app_method(self, receiver: ast.AST, node: ast.AST) -> None:
+        """A Celery-only app method called on a name (`celery_class(...)` chosen at run time)."""
+        while type(receiver) is _Attribute and receiver.attr == "conf":
+            receiver = receiver.value
+        if type(receiver) is not _Name:
+            return
+        qualname = self.resolve(receiver)
+        if qualname and not qualname.startswith("celery."):
+            self.facts.app_hints.append((qualname, "method", node.lineno))
+
+    def own_method(self, func: ast.Attribute) -> str | None:
+        """`self.name` / `cls.name` in a method (not a nested function): `<Class qualname>.name`."""
+        frame = self.frame
+        if type(func.value) is not _Name or frame is None or frame.fact is None or not frame.fact.is_method:
+            return None
+        owner = self.class_stack[-2] if len(self.class_stack) > 1 else None
+        params = frame.fact.params
+        if not isinstance(owner, ClassFact) or not params or func.value.id != params[0]:
+            return None
+        return f"{owner.qualname}.{func.attr}"
+
+    def signal_connect(self, node: ast.Call, func: ast.Attribute) -> None:
+        """`post_save.connect(handler, sender=...)`: CEL704 covers `handler`, wherever it is defined."""
+        signal = self.resolve(func.value) or ""
+        if not signal.startswith("django.db.models.signals."):
+            return
+        args = call_args(node)
+        handler = next((a.value for a in args if a.keyword is None or a.keyword == "receiver"), None)
+        target = self.resolve(handler) if handler is not None else None
+        if target:
+            self.facts.connects.append((signal.rsplit(".", 1)[1], target, node.lineno))
 
     def maybe_preset(self, name: str, call: ast.Call) -> None:
         if name in self.facts.presets:
@@ -633,9 +684,27 @@ class AstCollector:
             if key is not None:
                 entries.append(self.at(Entry(self.value(key), self.value(value)), key))
             else:
-                spread = self.value(value)
-                entries.append(self.at(Entry(None, spread, spread=True), value))
+                entries.append(self.at(Entry(None, self.spread_value(value), spread=True), value))
         return entries
+
+    def spread_value(self, node: ast.AST) -> Any:
+        """A spread schedule: a Ref to a module-level name of this module (linking follows it to the
+        entries where they are written), else its value."""
+        if type(node) is _Name and not self.frames and node.id in self.facts.constants and self.module_name:
+            return Ref(f"{self.module_name}.{node.id}")
+        return self.value(node)
+
+    def merged_entries(self, node: ast.AST) -> list:
+        """Entries of `A`, `A | B`, `{**A}`: names to follow across modules (spreads), dicts read here."""
+        if type(node) is ast.BinOp and type(node.op) is ast.BitOr:
+            return self.merged_entries(node.left) + self.merged_entries(node.right)
+        if type(node) is ast.Dict:
+            return self.dict_entries(node)
+        if type(node) is _Call:
+            return self.call_entries(node) or []
+        if type(node) in (_Name, _Attribute):
+            return [self.at(Entry(None, self.spread_value(node), spread=True), node)]
+        return []
 
     def call_entries(self, node: ast.Call) -> list | None:
         if self.resolve(node.func) != "dict" and not (type(node.func) is _Name and node.func.id == "dict"):
@@ -647,7 +716,7 @@ class AstCollector:
             elif type(arg.value) is ast.Dict:
                 entries.extend(self.dict_entries(arg.value))
             else:
-                entries.append(self.at_arg(Entry(None, self.value(arg.value), spread=True), arg))
+                entries.append(self.at_arg(Entry(None, self.spread_value(arg.value), spread=True), arg))
         return entries
 
     def module_item_assignment(self, target: ast.Subscript, value_node: ast.AST) -> None:
@@ -795,10 +864,14 @@ class AstCollector:
         value = node.value
         if value is not None and not (type(value) is ast.Constant and value.value is None):
             frame.fact.returns_value = True
+            if type(value) is _Name and value.id in frame.call_locals and frame.fact.returns_call is None:
+                frame.fact.returns_call = frame.call_locals[value.id]
             if type(value) is _Call:
                 target = self.resolve(value.func)
                 if target:
                     frame.fact.atomic_evidence.append(("return", target))
+                    if frame.fact.returns_call is None:
+                        frame.fact.returns_call = target
             elif type(value) in (_Name, _Attribute):
                 target = self.resolve(value)
                 if target:
@@ -831,6 +904,10 @@ class AstCollector:
             self.assigned[id(node.value)] = node.targets[0].id
         target = node.targets[0] if len(node.targets) == 1 else None
         if self.frames:
+            if type(target) is _Name and type(node.value) is _Call and self.frames[-1].fact is not None:
+                callee = self.resolve(node.value.func)
+                if callee:
+                    self.frames[-1].call_locals[target.id] = callee
             return
         if type(target) is ast.Subscript:
             self.module_item_assignment(target, node.value)
@@ -920,6 +997,8 @@ class AstCollector:
                     kind = "id" if attr in ("id", "task_id") else attr
                     for target, task_name in tracked[2]:
                         self.add_consumer(kind, target, task_name, node)
+        if attr == "on_after_configure":
+            self.app_method(value, node)
         if attr in DISPATCH_METHODS and id(node) not in self.call_funcs:
             target = self.resolve(value)
             if target:
@@ -968,13 +1047,21 @@ class AstCollector:
                 self.periodic_task(node)
             elif name == "config_from_object":
                 self.config_call(node, func)
+                self.app_method(func.value, node)
             elif name == "register_task":
                 self.registration(node, func)
+                self.app_method(func.value, node)
+            elif name == "autodiscover_tasks":
+                self.app_method(func.value, node)
+            elif name == "connect":
+                self.signal_connect(node, func)
             elif name == "setdefault" and args and self.value(args[0].value) == "DJANGO_SETTINGS_MODULE":
                 if len(args) > 1 and isinstance(self.value(args[1].value), str):
                     self.facts.django_settings_module.append(self.value(args[1].value))
             elif name == "update" and not self.frames:
                 self.update_call(node, func)
+                if type(func.value) is _Attribute and func.value.attr == "conf":
+                    self.app_method(func.value, node)
         if resolved in CANVAS_NAMES:
             self.canvas(node, CANVAS_NAMES[resolved])
         elif kind is _Call and self.resolve(func.func) in ("celery.chord", "celery.canvas.chord"):
@@ -983,6 +1070,8 @@ class AstCollector:
                     self.record_member("chord", target, task_name, arg.value)
         if resolved in ("celery.Celery", "celery.app.Celery", "celery.app.base.Celery"):
             self.app_created(node)
+        if resolved is None and kind is _Attribute and not self.in_decorator:
+            resolved = self.own_method(func)  # `self.helper()`: the call graph follows it to the method
         if resolved and not self.in_decorator:
             contexts = self.contexts()
             if id(node) in self.with_items:
@@ -1227,6 +1316,10 @@ class AstCollector:
 
     def mapping_update(self, owner: str, name: str, node: ast.Call, how: str) -> None:
         for arg in call_args(node):
+            if owner == "module" and arg.keyword is None and type(arg.value) in (_Name, _Attribute):
+                entry = self.at_arg(Entry(None, self.spread_value(arg.value), spread=True), arg)
+                self.facts.assignments.append(self.at_arg(AssignFact(owner, name, UNKNOWN, how="merge", entries=[entry]), arg))
+                continue
             if arg.keyword is None and type(arg.value) is ast.Dict:
                 for entry in self.dict_entries(arg.value):
                     fact = AssignFact(owner, name, entry.value, key_path=(entry.name,), how=how, entries=[entry])
@@ -1267,6 +1360,23 @@ class AstCollector:
             if type(sig) is _Call and call_args(sig) and fact.args is None:
                 fact.args = tuple(self.value(a.value) for a in call_args(sig) if a.keyword is None)
         self.facts.periodic.append(self.at(fact, node))
+
+
+def _schedule_like(node: ast.AST) -> bool:
+    """A dict literal (or `dict(...)` call) some value of which is a beat entry: a dict with a
+    `"task"` or `"schedule"` key. Its entries are kept, for a schedule assembled in another module."""
+    if type(node) is _Call:
+        values = [k.value for k in node.keywords] + [a for a in node.args if type(a) is ast.Dict]
+    elif type(node) is ast.Dict:
+        values = node.values
+    else:
+        return False
+    for value in values:
+        if type(value) is ast.Dict and any(
+            type(k) is ast.Constant and k.value in ("task", "schedule") for k in value.keys
+        ):
+            return True
+    return False
 
 
 def _noop(node) -> None:

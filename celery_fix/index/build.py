@@ -24,7 +24,7 @@ from multiprocessing import get_all_start_methods
 from pathlib import Path
 from typing import Any, Callable
 
-from celery_fix.constructs.modules import module_name_for
+from celery_fix.constructs.modules import module_name_for, source_roots
 from celery_fix.engine import profile
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, content_digest, read_source
@@ -54,7 +54,7 @@ __all__ = [
 PREFILTER_WORDS: tuple[bytes, ...] = (
     b"celery", b"CELERY", b"Celery", b"shared_task", b".task(", b".task\n", b".task\r", b".task ", b".delay",
     b"apply_async", b"send_task", b".signature(", b".s(", b".si(", b"AsyncResult", b"beat_schedule",
-    b"BEAT_SCHEDULE", b"register_task", b"ATOMIC_REQUESTS",
+    b"BEAT_SCHEDULE", b"register_task", b"ATOMIC_REQUESTS", b"_save.connect", b"_delete.connect", b"m2m_changed.connect",
 )
 # Some words count only in some places. `.delay`/`apply_async`: where they can send or pass on a
 # task, or define the method; a test module that only mocks them (`send.delay.assert_called_once()`,
@@ -90,6 +90,13 @@ class ProjectIndex:
     errors: list[str] = field(default_factory=list)  # files that could not be read
     warnings: list[str] = field(default_factory=list)  # files `ast` cannot parse: no cross-file facts
     not_indexed: set[str] = field(default_factory=set)  # their absolute paths: rules judge them without the index
+    notes: list[str] = field(default_factory=list)  # one-line hints about what the index could not see
+    source_roots: tuple[str, ...] = ()  # where module names start (constructs/modules.py)
+    # module-level dicts (qualnames) a beat schedule is assembled from in other modules, and the
+    # files beat entries are written in: the beat rules report there
+    schedule_names: set[str] = field(default_factory=set)
+    schedule_files: set[str] = field(default_factory=set)
+    signal_receivers: dict[str, str] = field(default_factory=dict)  # handler qualname -> model signal (`.connect`)
     # per-file facts for the engine's prefilter: the files the index read (parsed without error,
     # or skipped by its prefilter), and those with a call that could send a task (FileFacts.may_dispatch)
     indexed_files: set[str] = field(default_factory=set)
@@ -112,6 +119,10 @@ class ProjectIndex:
         for task in self.tasks:
             if task.name is not None:
                 self._by_name.setdefault(task.name, task)
+
+    def module_name(self, path: str | Path) -> str:
+        """The module name of `path`, from this project's source roots (as the index named it)."""
+        return module_name_for(Path(path), self.source_roots)
 
     def task_by_name(self, name: str) -> TaskInfo | None:
         return self._by_name.get(name)
@@ -174,7 +185,8 @@ def _minimal(words: tuple[bytes, ...]) -> tuple[bytes, ...]:
 
 def build_index(
     files: list[Path], root: Path, atomic_functions: tuple[str, ...] = (), jobs: int | None = None, cache: Any = None,
-    read: Any = read_source, while_waiting: Callable[[], None] | None = None,
+    read: Any = read_source, while_waiting: Callable[[], None] | None = None, celery_apps: tuple[str, ...] = (),
+    src: tuple[str, ...] = (),
 ) -> ProjectIndex:
     """`cache`: an object with `key(path, source) -> str`, `get(key)` and `put(key, value)` (a
     `celery_fix.engine.cache.ResultCache`): each parsed file's FileFacts are kept under its path, module
@@ -182,6 +194,7 @@ def build_index(
     cover the tool version (the facts depend on nothing else: `atomic_functions` is applied in linking).
     `while_waiting` runs in this process while worker processes collect facts (once, if ever)."""
     started = time.perf_counter()
+    roots = source_roots(root, files, src)
     atomic_words = ATOMIC_WORDS + tuple(a.rsplit(".", 1)[-1].encode() for a in atomic_functions)
     stats = IndexStats(files=len(files))
     errors: list[str] = []
@@ -190,7 +203,7 @@ def build_index(
     skipped: list[Path] = []
     # the linked index depends on every file (linking may load a skipped module's `**OPTIONS`):
     # an unchanged tree gets the whole index from the cache, with no linking
-    tree = hashlib.blake2b(repr((_CACHE_TAG, atomic_functions)).encode(), digest_size=20)
+    tree = hashlib.blake2b(repr((_CACHE_TAG, atomic_functions, celery_apps, roots)).encode(), digest_size=20)
     sources: list[tuple[Path, bytes | None]] = []
     # without a cache no key needs every file's bytes up front: the triage workers read them
     workers_read = cache is None and _workers_can_triage(read, jobs) and len(files) >= TRIAGE_THRESHOLD
@@ -214,14 +227,16 @@ def build_index(
         cached.stats.seconds = time.perf_counter() - started
         return cached
     if workers_read or _triage_in_workers(sources, read, jobs):
-        facts, atomic_only, skipped, read_errors = _triage_parallel(sources, read, atomic_words, jobs, cache, while_waiting)
+        facts, atomic_only, skipped, read_errors = _triage_parallel(
+            sources, read, atomic_words, jobs, cache, while_waiting, roots
+        )
         errors += read_errors
         first_round = len(facts)
     else:
         for path, source in sources:
             found = read.found(path, source) if isinstance(read, SourceReader) else None
             if mentions_celery(source, found=found) or path.stem == "celeryconfig":
-                selected.append((str(path), source, index_module_name(path)))
+                selected.append((str(path), source, index_module_name(path, roots)))
             elif mentions_celery(source, atomic_words, found):
                 atomic_only.append((path, source))
             else:
@@ -233,7 +248,7 @@ def build_index(
     second = []
     for path, source in atomic_only:
         if any(_may_call(source, name, owner) for name, owner in dispatchers):
-            second.append((str(path), source, index_module_name(path)))
+            second.append((str(path), source, index_module_name(path, roots)))
         else:
             skipped.append(path)
     facts += _collect_cached(second, jobs, cache)
@@ -245,14 +260,16 @@ def build_index(
     read = [f for f in facts if f.error is None and f.warning is None]
 
     profile.lap("index: read, scan, parse")
-    loader = _SkippedLoader(skipped, stats, cache)
+    loader = _SkippedLoader(skipped, stats, cache, roots)
     from celery_fix.index.link import (
         Linker,  # not needed when the cache has the linked index
     )
 
-    linker = Linker(facts, atomic_functions, load=loader.load)
+    linker = Linker(facts, atomic_functions, load=loader.load, celery_apps=celery_apps)
+    linker.source_roots = roots
     index = link(linker)
     profile.lap("index: link")
+    index.source_roots = roots
     index.errors = errors + loader.errors
     index.warnings = [f.warning for f in facts if f.warning] + loader.warnings
     index.not_indexed = {os.path.abspath(f.path) for f in facts if f.warning}
@@ -290,7 +307,7 @@ def _triage_in_workers(sources: list[tuple[Path, bytes]], read: Any, jobs: int |
     return sum(not read.knows_words(path, source) for path, source in sources) >= TRIAGE_THRESHOLD
 
 
-def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, while_waiting):
+def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, while_waiting, roots=()):
     """The first round in worker processes: each scans its files for the run's words, sorts them
     (selected, atomic-only, skipped) and collects the facts of the selected ones. The words found
     come back for the engine's prefilter."""
@@ -299,7 +316,7 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
 
     # what a definition must mention for the engine to need it: every rule's word is a scanned word
     keep_words = _minimal(tuple({*read.scan.words, *CONTEXT_WORDS}))
-    _TRIAGE = (sources, read.scan, atomic_words, cache, keep_words)
+    _TRIAGE = (sources, read.scan, atomic_words, cache, keep_words, roots)
     try:
         chunks = [(start, min(start + TRIAGE_CHUNK, len(sources))) for start in range(0, len(sources), TRIAGE_CHUNK)]
         with WorkerPool(max_workers=jobs or os.cpu_count()) as pool:
@@ -331,7 +348,7 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
 
 
 def _triage_chunk(bounds: tuple[int, int]) -> list[tuple]:
-    sources, scan, atomic_words, cache, keep_words = _TRIAGE  # type: ignore[misc]
+    sources, scan, atomic_words, cache, keep_words, roots = _TRIAGE  # type: ignore[misc]
     rows = []
     for position in range(*bounds):
         path, source = sources[position]
@@ -344,7 +361,7 @@ def _triage_chunk(bounds: tuple[int, int]) -> list[tuple]:
                 continue
         found = scan.found(source)
         if mentions_celery(source, found=found) or path.stem == "celeryconfig":
-            facts, plan = _collect_with_plan((str(path), source, index_module_name(path)), cache, keep_words)
+            facts, plan = _collect_with_plan((str(path), source, index_module_name(path, roots)), cache, keep_words)
             rows.append((position, found.words, "selected", facts, plan, None))
         elif mentions_celery(source, atomic_words, found):
             rows.append((position, found.words, "atomic", None, None, read_here))  # round two needs it
@@ -379,13 +396,19 @@ def _dispatcher_names(facts: list[FileFacts]) -> set[tuple[bytes, bytes | None]]
     to a method only when it is written through the class (`Mutation.perform_mutation(...)`,
     never `self.`/`super().`, whose receivers it cannot resolve), so the caller names the class."""
     classes = {c.qualname for f in facts for c in f.classes}
+    dispatchers = {d.function for f in facts for d in f.dispatches if d.function}
+    # and their callers in these files, up to the chain CEL702 follows (a view calls a service
+    # that calls the helper that dispatches): the atomic block may call any of them
+    level = dispatchers
+    for _ in range(2):
+        names = {q.rpartition(".")[2] for q in level}
+        level = {c.caller for f in facts for c in f.calls
+                 if c.caller and c.callee.rpartition(".")[2] in names and c.caller not in dispatchers}
+        dispatchers |= level
     found = set()
-    for f in facts:
-        for d in f.dispatches:
-            if not d.function:
-                continue
-            owner, _, name = d.function.rpartition(".")
-            found.add((name.encode(), owner.rpartition(".")[2].encode() if owner in classes else None))
+    for function in dispatchers:
+        owner, _, name = function.rpartition(".")
+        found.add((name.encode(), owner.rpartition(".")[2].encode() if owner in classes else None))
     return found
 
 
@@ -414,7 +437,19 @@ def link(linker: Any) -> ProjectIndex:
         index.settings[key] = preferred[-1] if key != "DATABASES" else preferred[0]
     index.atomic_requests = _atomic_requests(values.get("DATABASES", []), main)
     index.beat_entries = linker.beat_entries(beat_sources, by_qualname, by_name)
+    index.signal_receivers = {
+        linker.canonical(handler) or handler: signal for f in linker.facts for signal, handler, _ in f.connects
+    }
+    index.schedule_names = set(linker.schedule_names)
+    index.schedule_files = {e.path for e in index.beat_entries if e.path} if linker.schedule_names else set()
     index.calls, index.atomic_call_sites = linker.link_calls()
+    unresolved = linker.unresolved_task_decorators()
+    if unresolved and not tasks:
+        index.notes.append(
+            f"{len(unresolved)} `@<app>.task` decorator{'s' if len(unresolved) != 1 else ''} (e.g. `@{unresolved[0]}`) name "
+            f"no Celery app the index can find, so no task is checked; name the app with option "
+            f"`celery-apps = [\"{unresolved[0].rsplit('.', 1)[0]}\"]` in [tool.celery-fix]"
+        )
     return index
 
 
@@ -452,8 +487,9 @@ class _SkippedLoader:
     """Parses a module the prefilter skipped when linking needs it (a `**OPTIONS` dict, a base
     class, a config module named by `config_from_object`)."""
 
-    def __init__(self, skipped: list[Path], stats: IndexStats, cache: Any = None) -> None:
+    def __init__(self, skipped: list[Path], stats: IndexStats, cache: Any = None, roots: tuple[str, ...] = ()) -> None:
         self.skipped = skipped
+        self.roots = roots
         self.stats = stats
         self.cache = cache
         self.errors: list[str] = []
@@ -476,7 +512,7 @@ class _SkippedLoader:
             posix = path.as_posix()
             if not (posix.endswith(tail + ".py") or posix.endswith(tail + "/__init__.py")):
                 continue
-            if index_module_name(path) != module:
+            if index_module_name(path, self.roots) != module:
                 continue
             try:
                 facts = _collect_cached([(str(path), read_source(path), module)], 1, self.cache)[0]
@@ -513,7 +549,7 @@ def _collect_one(item: tuple[str, bytes, str], tree: Any = None) -> FileFacts:
         return FileFacts(path, module, error=f"{path}: cannot be indexed: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
-_CACHE_TAG = b"celery-fix index facts v4\0"
+_CACHE_TAG = b"celery-fix index facts v6\0"
 
 
 def _collect_cached(

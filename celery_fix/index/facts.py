@@ -34,6 +34,7 @@ class FunctionFact:
     atomic_evidence: list[tuple[str, str]] = field(default_factory=list)
     returns_nested_function: bool = False
     contextmanager: bool = False
+    returns_call: str | None = None  # the callee of a returned call (or of the returned local's call)
 
 
 @dataclass
@@ -140,6 +141,10 @@ class FileFacts:
     classes: list[ClassFact] = field(default_factory=list)
     registrations: list[tuple[str | None, str | None, int]] = field(default_factory=list)  # (app, class, line)
     apps: list[AppFact] = field(default_factory=list)
+    # names that may be apps: (qualname, "call:<callee>" | "method", line); linking decides
+    app_hints: list[tuple[str, str, int]] = field(default_factory=list)
+    # `<model signal>.connect(handler, ...)`: (signal short name, handler's resolved name, line)
+    connects: list[tuple[str, str, int]] = field(default_factory=list)
     config_from_object: list[ConfigFromObject] = field(default_factory=list)
     django_settings_module: list[str] = field(default_factory=list)
     assignments: list[AssignFact] = field(default_factory=list)

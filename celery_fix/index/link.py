@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from celery_fix.constructs.bindings import CURRENT_APP, SHARED_TASK
+from celery_fix.constructs.bindings import (
+    CELERY_APP_FACTORIES,
+    CURRENT_APP,
+    SHARED_TASK,
+)
+from celery_fix.constructs.modules import is_test_path
 from celery_fix.index.facts import ClassFact, Decorated, FileFacts, FunctionFact
 from celery_fix.index.model import AppInfo, BeatEntry, Consumer, DispatchSite, TaskInfo
 from celery_fix.index.settings import SettingsReader
@@ -26,7 +31,11 @@ ModuleLoader = Callable[[str], "FileFacts | None"]
 
 
 class Linker:
-    def __init__(self, facts: list[FileFacts], atomic_functions: tuple[str, ...] = (), load: ModuleLoader | None = None):
+    def __init__(self, facts: list[FileFacts], atomic_functions: tuple[str, ...] = (), load: ModuleLoader | None = None,
+                 celery_apps: tuple[str, ...] = ()):
+        self.celery_apps = celery_apps  # option `celery-apps`: apps no rule can see being created
+        self.source_roots: tuple[str, ...] = ()  # set by build_index
+        self.schedule_names: set[str] = set()  # module-level dicts a beat schedule is assembled from
         self.facts = [f for f in facts if f.error is None]
         self.modules: dict[str, FileFacts] = {}
         for f in self.facts:
@@ -105,6 +114,7 @@ class Linker:
                 task_cls = app.kwargs.get("task_cls")
                 apps[app.qualname] = AppInfo(app.qualname, f.path, app.line, main=main,
                                              task_cls=str(task_cls) if task_cls not in (None, UNKNOWN) else None)
+        self.indirect_apps(apps)
         aliases = set(apps)
         for f in self.facts:
             for name, (kind, qualname) in f.bindings.items():
@@ -112,6 +122,78 @@ class Linker:
                     aliases.add(f"{f.module}.{name}")
         self.apps = apps
         return apps, aliases
+
+    def indirect_apps(self, apps: dict[str, AppInfo]) -> None:
+        """Apps not made by a literal `Celery(...)`: made by a project factory or a project subclass
+        of `Celery`, a module-level name Celery-only app methods are called on, option `celery-apps`."""
+        for qualname in self.celery_apps:
+            apps.setdefault(qualname, AppInfo(qualname, "", 0))
+        hinted = list(self.facts)
+        for owner in self.decorator_modules(apps):
+            loaded = self.module(owner)  # `@app.task` with `app` from a module the prefilter skipped
+            if loaded is not None and loaded.error is None and loaded not in hinted:
+                hinted.append(loaded)
+        for f in hinted:
+            for qualname, how, line in f.app_hints:
+                canonical = self.canonical(qualname)
+                if canonical in apps or canonical in CURRENT_APP:
+                    continue
+                if how.startswith("call:"):
+                    if self.makes_app(how[len("call:"):]):
+                        apps[canonical] = AppInfo(canonical, f.path, line)
+                elif self.module_value(canonical):
+                    owner = self.split(canonical)[0]
+                    apps[canonical] = AppInfo(canonical, owner.path if owner else f.path, line)
+
+    def decorator_modules(self, apps: dict[str, AppInfo]) -> list[str]:
+        """The modules `@<module>.<name>.task` decorators take an unknown `<name>` from."""
+        owners: dict[str, None] = {}
+        for f in self.facts:
+            for fn in f.functions:
+                for decorator in fn.decorators:
+                    target = self.canonical(decorator.target)
+                    if target and target.endswith(".task") and target[: -len(".task")] not in apps:
+                        parts = target.split(".")
+                        if len(parts) > 2 and ".".join(parts[:-2]) not in self.modules:
+                            owners.setdefault(".".join(parts[:-2]), None)
+        return list(owners)
+
+    def makes_app(self, callee: str | None, depth: int = 0) -> bool:
+        """Whether calling `callee` gives a Celery app: `Celery` itself, a project subclass of it,
+        or a project function that returns one (through at most a few factories)."""
+        canonical = self.canonical(callee)
+        if not canonical or depth > 4:
+            return False
+        if canonical in CELERY_APP_FACTORIES:
+            return True
+        if "." in canonical and canonical not in self.functions and canonical not in self.classes:
+            self.module(canonical.rsplit(".", 1)[0])  # a factory in a module the prefilter skipped
+        found = self.classes.get(canonical)
+        if found is not None:
+            return any(self.makes_app(base, depth + 1) for base in found[0].bases if base)
+        fn = self.functions.get(canonical)
+        return fn is not None and not fn[0].is_method and self.makes_app(fn[0].returns_call, depth + 1)
+
+    def module_value(self, qualname: str) -> bool:
+        """Whether `qualname` is a name assigned at the top of a project module (not an import, a
+        def or a class): what a Celery-only method call makes an app."""
+        facts, name, rest = self.split(qualname)
+        if facts is None or rest:
+            return False
+        binding = facts.bindings.get(name)
+        return binding is not None and binding[0] in ("value", "app")
+
+    def unresolved_task_decorators(self) -> list[str]:
+        """`@<x>.task` decorators whose `<x>` is no app the index knows (the one-line hint's
+        evidence): resolved names, in order, once each."""
+        found: dict[str, None] = {}
+        for f in self.facts:
+            for fn in f.functions:
+                for decorator in fn.decorators:
+                    target = decorator.target
+                    if target and target.endswith(".task") and self.task_factory(target, decorator.called) is None:
+                        found.setdefault(self.canonical(target) or target, None)
+        return list(found)
 
     def app_of(self, qualname: str | None) -> str | None:
         canonical = self.canonical(qualname)
@@ -408,7 +490,7 @@ class Linker:
                 if callee not in self.functions:
                     continue
                 calls.setdefault(call.caller, set()).add(callee)
-                if call.atomic_context and self.inside_atomic(call.atomic_context):
+                if call.atomic_context and self.inside_atomic(call.atomic_context) and not self.is_test(f.path):
                     atomic_sites.append((call.caller, callee, f.path, call.line))
         return calls, atomic_sites
 
@@ -455,11 +537,44 @@ class Linker:
         reader = SettingsReader(self)
         return reader.read()
 
+    def is_test(self, path: str) -> bool:
+        """Test code (constructs/modules.is_test_path): its callers, settings and beat entries are fixtures."""
+        return is_test_path(path, self.source_roots)
+
+    def schedule_entries(self, qualname: str, depth: int = 0) -> list[tuple[str, Any]]:
+        """The entries of a module-level schedule dict `qualname` (`PERIODIC_TASKS = {...}` in its
+        own module, imported into the settings), with the file each is written in, through names
+        it is assembled from (`{**A, **B}`, `dict(A)`, `A | B`, `A.update(B)`, `A |= B`). Every
+        name followed is kept in `schedule_names`: the beat rules report (and fix) there."""
+        canonical = self.canonical(qualname)
+        if not canonical or depth > 6:
+            return []
+        facts, name, rest = self.split(canonical)
+        if facts is None:
+            owner = canonical.rpartition(".")[0]
+            facts = self.module(owner) if owner else None
+            name, rest = canonical.rpartition(".")[2], []
+        if facts is None or facts.error is not None or rest:
+            return []
+        found: list[tuple[str, Any]] = []
+        for assign in facts.assignments:
+            if assign.owner != "module" or assign.name != name or assign.entries is None:
+                continue
+            self.schedule_names.add(f"{facts.module}.{name}")
+            for entry in assign.entries:
+                if not entry.spread:
+                    found.append((facts.path, entry))
+                elif isinstance(entry.value, Ref):
+                    found.extend(self.schedule_entries(entry.value.name, depth + 1))
+        return found
+
     def beat_entries(self, beat_sources, by_qualname, by_name) -> list[BeatEntry]:
         entries = []
         for source, path, entry in beat_sources:
             entries.append(self.beat_entry(source, path, entry.name, entry.value, entry.line))
         for f in self.facts:
+            if self.is_test(f.path):
+                continue  # `add_periodic_task` in a test: a fixture
             for p in f.periodic:
                 task = self.task_for(p.target, p.task_name, by_qualname, by_name)
                 task_name = task.name if task else p.task_name

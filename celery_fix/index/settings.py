@@ -71,6 +71,8 @@ class SettingsReader:
             linker.module(name)  # parse it even when the prefilter skipped it
         for f in linker.facts + [linker.modules[n] for n in config_modules if linker.modules.get(n) is not None
                                  and linker.modules[n] not in linker.facts]:
+            if linker.is_test(f.path):
+                continue  # test settings and schedules are fixtures, not the project's configuration
             if f.module in config_modules:
                 namespace = config_modules[f.module]
                 self.read_module(f, lambda n, ns=namespace: config_key(n, ns))
@@ -128,6 +130,13 @@ class SettingsReader:
                 if isinstance(entry.value, dict):
                     for name, value in entry.value.items():
                         self.beat_sources.append((source, f.path, _Spread(name, value, entry.line)))
+                elif hasattr(entry.value, "name"):  # a Ref: a schedule dict written in another module
+                    written = self.linker.schedule_entries(entry.value.name)
+                    for path, found in written:
+                        self.beat_sources.append((source, path, found))
+                    value = self.linker.deref(entry.value) if not written else None
+                    for name, item in (value.items() if isinstance(value, dict) else ()):
+                        self.beat_sources.append((source, f.path, _Spread(name, item, entry.line)))
                 continue
             self.beat_sources.append((source, f.path, entry))
 

@@ -61,6 +61,7 @@ class BeatEntryWithoutExpiresRule(rule.CeleryRule):
     FIX_TITLE = 'Add `"options": {"expires": N}`'
     FIX_KIND = "safe"
     TRIGGERS = (b"BEAT_SCHEDULE", b"beat_schedule", b"add_periodic_task", b"PeriodicTask")
+    READS_SCHEDULES = True
     OPTIONS = {"beat-scheduler": "auto", "beat-default-expires": DEFAULT_EXPIRES}
 
     VALID = [
@@ -139,7 +140,7 @@ class BeatEntryWithoutExpiresRule(rule.CeleryRule):
         super().visit_Module(node)
         self._model_aliases, self._scopes = [], []
         index = self.context.index if self.context is not None else None
-        entries = module_entries(node, self.names)
+        entries = module_entries(node, self.names, self.context)
         if not entries:
             return
         database = self._database_scheduler(node, index)

@@ -55,6 +55,7 @@ class BeatUnknownTaskRule(rule.CeleryRule):
     FIX_KIND = "lint"
     NEEDS_INDEX = True
     TRIGGERS = (b"BEAT_SCHEDULE", b"beat_schedule", b"add_periodic_task")
+    READS_SCHEDULES = True
 
     VALID = [
         Valid(
@@ -80,7 +81,7 @@ class BeatUnknownTaskRule(rule.CeleryRule):
         # line): only then does "no task in a module we never saw" mean the module is gone
         complete = getattr(index, "complete", False) is True
         unreadable = " ".join(getattr(index, "errors", None) or ()).replace("\\", "/")
-        for entry in module_entries(node, self.names):
+        for entry in module_entries(node, self.names, self.context):
             name = entry.task
             if entry.form == "opaque" or not name:
                 continue

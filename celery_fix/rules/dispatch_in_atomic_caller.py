@@ -70,7 +70,7 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
         callers = atomic_callers(index)
         if path is not None:
             # the rule reports in functions named `<this module>.<...>`: the index knows which
-            module = module_name_for(Path(path))
+            module = index.module_name(path) if hasattr(index, "module_name") else module_name_for(Path(path))
             if module:
                 return any(q.startswith(module + ".") for q in callers)
         return any(q.rsplit(".", 1)[-1].encode() in source for q in callers)
@@ -99,10 +99,14 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
         site = atomic_callers(index).get(qualname)
         if site is None:
             return
-        caller, path, line = site
+        caller, path, line, chain = site
+        here = self.context is not None and path == self.context.path
+        where = f"line {line}" if here else f"{path}:{line}"  # the same file: no path to repeat
+        if len(chain) > 1:
+            where += ", through " + " -> ".join(f"`{q.rsplit('.', 1)[-1]}()`" for q in chain[:-1])
         message = (
             f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in `{function.node.name.value}()`, which runs inside "
-            f"an atomic block (called from `{caller}` at {path}:{line}): the task can run before the commit "
+            f"an atomic block (called from `{caller}` at {where}): the task can run before the commit "
             "or despite a rollback; send it from `transaction.on_commit()`"
         )
         self.report_dispatch(dispatch, statement, message, function.node)
@@ -111,24 +115,31 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
 _CACHE: dict[int, tuple[Any, dict[str, tuple[str, str, int]]]] = {}
 
 
-def atomic_callers(index: Any) -> dict[str, tuple[str, str, int]]:
-    """Function qualname -> (caller, path, line) of a call inside an atomic block that reaches
-    it, directly or through project functions (the index's call graph, followed transitively)."""
+MAX_CHAIN = 3  # project functions between the atomic block and the dispatch
+
+
+def atomic_callers(index: Any) -> dict[str, tuple[str, str, int, tuple[str, ...]]]:
+    """Function qualname -> (caller, path, line, chain) of a call inside an atomic block that
+    reaches it, directly or through at most MAX_CHAIN project functions (the index's call graph,
+    breadth first: the shortest chain); `chain` is the functions called, the last one this one."""
     cached = _CACHE.get(id(index))
     if cached is not None and cached[0] is index:
         return cached[1]
-    reached: dict[str, tuple[str, str, int]] = {}
+    reached: dict[str, tuple[str, str, int, tuple[str, ...]]] = {}
     queue = []
     for caller, callee, path, line in getattr(index, "atomic_call_sites", None) or ():
         if callee not in reached:
-            reached[callee] = (caller, path, line)
+            reached[callee] = (caller, path, line, (callee,))
             queue.append(callee)
     calls = getattr(index, "calls", None) or {}
     while queue:
-        current = queue.pop()
-        for callee in calls.get(current, ()):
+        current = queue.pop(0)
+        caller, path, line, chain = reached[current]
+        if len(chain) >= MAX_CHAIN:
+            continue
+        for callee in sorted(calls.get(current, ())):
             if callee not in reached:
-                reached[callee] = reached[current]
+                reached[callee] = (caller, path, line, (*chain, callee))
                 queue.append(callee)
     _CACHE.clear()
     _CACHE[id(index)] = (index, reached)

@@ -75,7 +75,16 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # a dispatch and a save()/delete() override or a model signal (which a receiver names)
-        return super().relevant(source, index, path) and any(word in source for word in SAVE_OR_SIGNAL_WORDS)
+        if not super().relevant(source, index, path):
+            return False
+        if any(word in source for word in SAVE_OR_SIGNAL_WORDS):
+            return True
+        # a handler connected in another module (`post_save.connect(handler)` in apps.py)
+        receivers = getattr(index, "signal_receivers", None)
+        if not receivers or path is None or not hasattr(index, "module_name"):
+            return False
+        module = index.module_name(path)
+        return any(q.startswith(module + ".") and signal in SIGNALS.values() for q, signal in receivers.items())
     OPTIONS = dict(dispatch_rule.OPTIONS)
 
     VALID = [
@@ -187,9 +196,16 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
             self._report(dispatch, statement, node, where)
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        receivers = getattr(self.index, "signal_receivers", None) or {}
+        module = self.names.module_name
         for name, dispatch, statement, function in self._pending:
             if name in self._connected:
                 self._report(dispatch, statement, function, "a model signal receiver (connected with `.connect()`)")
+            elif module and receivers.get(f"{module}.{name}") in SIGNALS.values():
+                signal = receivers[f"{module}.{name}"]
+                self._report(dispatch, statement, function,
+                             f"a `{signal}` receiver (connected with `.connect()` elsewhere in the project; it runs "
+                             "inside the caller's transaction)")
 
     def _report(self, dispatch: Dispatch, statement, function: cst.FunctionDef, where: str) -> None:
         message = (

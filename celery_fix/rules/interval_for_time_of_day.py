@@ -45,6 +45,7 @@ class IntervalForTimeOfDayRule(rule.CeleryRule):
     )
     FIX_KIND = "lint"
     TRIGGERS = (b"BEAT_SCHEDULE", b"beat_schedule", b"add_periodic_task")
+    READS_SCHEDULES = True
 
     VALID = [
         Valid(
@@ -86,7 +87,7 @@ class IntervalForTimeOfDayRule(rule.CeleryRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
-        for entry in module_entries(node, self.names):
+        for entry in module_entries(node, self.names, self.context):
             schedule = entry.schedule
             if schedule.kind not in ("timedelta", "number", "schedule") or schedule.period is None:
                 continue

@@ -103,7 +103,9 @@ def routed(index: Any) -> bool:
         if task.options_unknown or "queue" in task.options or "routing_key" in task.options or "exchange" in task.options:
             return True
     for site in getattr(index, "dispatches", ()) or ():
-        if any(arg.startswith(_ROUTING_ARGS) for arg in site.args):
+        # `**options` counts only on a project task's own dispatch: a generic helper or a
+        # `Task.apply_async` override forwarding `**options` routes nothing itself
+        if any(arg.startswith(_ROUTING_ARGS[:-1]) or (arg.startswith("**") and site.task) for arg in site.args):
             return True
     for entry in getattr(index, "beat_entries", ()) or ():
         if entry.options_unknown or "queue" in entry.option_keys:

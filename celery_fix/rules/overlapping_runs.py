@@ -71,6 +71,7 @@ class OverlappingRunsRule(rule.CeleryRule):
     )
     FIX_KIND = "lint"
     TRIGGERS = (b"BEAT_SCHEDULE", b"beat_schedule", b"add_periodic_task")
+    READS_SCHEDULES = True
 
     VALID = [
         Valid(
@@ -136,7 +137,7 @@ class OverlappingRunsRule(rule.CeleryRule):
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         index = self.context.index if self.context is not None else None
-        for entry in module_entries(node, self.names):
+        for entry in module_entries(node, self.names, self.context):
             if entry.form == "opaque" or entry.options_unknown:
                 continue
             period = entry.schedule.period
@@ -187,7 +188,7 @@ def _task_limit(task: ScheduledTask, key: str, index: Any) -> tuple[Any, str]:
     settings = getattr(index, "settings", None) or {}
     if f"task_{key}" not in settings:
         return None, ""
-    return index_setting(index, f"task_{key}"), f"the `task_{key}` setting"
+    return index_setting(index, f"task_{key}"), f"the global `task_{key}` setting, a ceiling for every task without its own"
 
 
 def _run_bound(limits: dict[str, tuple[Any, str]]) -> tuple[str, float, str] | None:

@@ -70,7 +70,8 @@ class UndocumentedPeriodicTaskRule(rule.CeleryRule):
         if index is None or path is None:
             return True
         # with the index, only a task's own module is reported on
-        return may_define_undocumented_scheduled_task(index, path, module_name_for(Path(path)))
+        module = index.module_name(path) if hasattr(index, "module_name") else module_name_for(Path(path))
+        return may_define_undocumented_scheduled_task(index, path, module)
 
     VALID = [
         Valid(
@@ -139,7 +140,7 @@ class UndocumentedPeriodicTaskRule(rule.CeleryRule):
     def _single_file(self, module: cst.Module) -> None:
         scheduled: dict[str, list[str | None]] = {}
         tasks = module_tasks(module, self.names)
-        for entry in module_entries(module, self.names):
+        for entry in module_entries(module, self.names, self.context):
             if entry.form == "opaque":
                 continue
             found = find_scheduled_task(module, self.names, None, entry)

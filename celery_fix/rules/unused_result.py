@@ -106,8 +106,15 @@ class UnusedResultRule(rule.CeleryRule):
         backend = self.option("result-backend")
         if index is None or not self.context.path or project_blocker(index, backend):
             return
-        stored = "Celery stores it in the result backend" if backend_state(index, backend) == "configured" else \
-            "Celery stores it whenever a result backend is configured (this scan cannot tell whether one is)"
+        state = backend_state(index, backend)
+        written = setting(index, "result_backend")
+        if state == "configured":
+            stored = "Celery stores it in the result backend"
+        elif written is not None:  # the settings set one from the environment (or other run-time code)
+            stored = (f"Celery stores it in the result backend the settings choose at run time "
+                      f"(`{written.source or 'result_backend'}`)")
+        else:
+            stored = "Celery stores it whenever a result backend is configured (this scan cannot tell whether one is)"
         for definition in module_task_defs(node, self.names):
             info = find_task(index, self.context.path, definition.tail)
             if info is None or not results_stored(index, info) or consumed(index, info):

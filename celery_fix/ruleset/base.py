@@ -81,6 +81,8 @@ class CeleryRule(LintRule):
     # words (bytes) without which the rule cannot fire: files that contain none of the enabled
     # rules' words are not parsed at all. Empty means the rule must see every file.
     TRIGGERS: ClassVar[tuple[bytes, ...]] = ()
+    # a beat rule: also relevant in files the index saw beat entries written in (index.schedule_files)
+    READS_SCHEDULES: ClassVar[bool] = False
     # the rule's reports left unfixed stay the same after any other fix (it reads nothing another
     # rule's fix changes): the engine need not check a fixed file again for it (engine._settled)
     SURVIVES_FIXES: ClassVar[bool] = False
@@ -102,6 +104,8 @@ class CeleryRule(LintRule):
         neither parses a file no enabled rule finds relevant nor runs a rule on a file it does not.
         Override for a narrower test (words that must appear together, facts from the index); it
         must never say no to a file the rule would report on."""
+        if cls.READS_SCHEDULES and path is not None and path in getattr(index, "schedule_files", ()):
+            return True  # a schedule dict in its own module, with none of the rule's words
         return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
 
     @classmethod
