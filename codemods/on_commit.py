@@ -131,7 +131,12 @@ def wrap_partial(
     opening = call.whitespace_before_args
     func = call.func.with_changes(lpar=(), rpar=()) if call.func.lpar else call.func  # an argument needs no parens
     if call.args:
-        separator = opening if isinstance(opening, cst.ParenthesizedWhitespace) else ONE_SPACE
+        # an exploded call: the new line after `f,` is laid out like the one after `(`, less its
+        # comment (which stays after the `(`: written twice it would be duplicated)
+        separator = (
+            opening.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+            if isinstance(opening, cst.ParenthesizedWhitespace) else ONE_SPACE
+        )
         first = cst.Arg(func, comma=cst.Comma(whitespace_after=separator))
     else:
         first = cst.Arg(func)

@@ -40,6 +40,19 @@ class NameTable:
     project_apps: frozenset[str] = frozenset()
     # True for a package's `__init__.py`: its relative imports are relative to the package itself
     is_package: bool = False
+    # qualname -> local names importing it, in binding order (built on first use, see imported_as)
+    _imported: tuple[int, dict[str, list[str]]] | None = field(default=None, repr=False, compare=False)
+
+    def imported_as(self, qualname: str) -> list[str]:
+        """The module-level names bound by an import to exactly `qualname` (a table, not a scan
+        of every binding: a module with thousands of tasks asks once per dispatch)."""
+        if self._imported is None or self._imported[0] != len(self.bindings):
+            table: dict[str, list[str]] = {}
+            for local, binding in self.bindings.items():
+                if binding.kind == "import":
+                    table.setdefault(binding.qualname, []).append(local)
+            self._imported = (len(self.bindings), table)
+        return self._imported[1].get(qualname, [])
 
     def resolve(self, expr: cst.BaseExpression) -> str | None:
         """The dotted name `expr` refers to, or None when it is not a plain (dotted) name."""

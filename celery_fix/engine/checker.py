@@ -24,6 +24,7 @@ from celery_fix.engine.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_modu
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.engine.formfeed import without_indent_form_feeds
+from celery_fix.engine.gcpause import gc_paused
 from celery_fix.engine.model import EngineSettings, FileResult, Finding
 from celery_fix.engine.positions import LINE_BREAK, spans_of
 from celery_fix.engine.registry import all_rule_classes
@@ -60,7 +61,8 @@ def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResu
     if not rules or (_SETTINGS.prefilter and not _mentions_any(source, rules, path)):
         return result
     try:
-        _check_parsed(result, source, rules, plan)
+        with gc_paused():  # linear time in the size of the module (gcpause.py)
+            _check_parsed(result, source, rules, plan)
     except RecursionError:
         result.error = f"{path}: too deeply nested to analyse (RecursionError); skipped"
     except Exception as exc:  # a bug in a rule must not end the run
