@@ -95,6 +95,13 @@ def _parse(path: str, source: bytes) -> cst.Module:
         with _unvalidated_nodes():
             return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
+        try:  # Python's own words and position, as the user's editor and interpreter show them
+            ast.parse(source)
+        except SyntaxError as own:
+            if own.lineno:
+                raise FileError(f"{path}:{own.lineno}:{own.offset or 1}: syntax error: {_one_line(own.msg)}") from None
+        except (ValueError, RecursionError, MemoryError):
+            pass
         raise FileError(f"{path}:{exc.raw_line}:{exc.raw_column + 1}: syntax error: {_one_line(exc.message)}") from None
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         raise FileError(f"{path}: cannot decode: {exc}") from None
@@ -138,6 +145,9 @@ def _check_parsed(result: FileResult, source: bytes, rules, plan: Plan | None = 
         except _NotMirrored:
             result.findings, result.remaining, result.fixed, result.error = [], [], None, None
     _check_text(result, source, rules, None)
+    if result.fixed is not None and without_indent_form_feeds(source) is not None:
+        # libcst drops such form feeds from the code it writes: report, do not rewrite the file
+        result.fixed, result.remaining = None, list(result.findings)
 
 
 class _NotMirrored(Exception):
