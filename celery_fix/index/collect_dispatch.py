@@ -121,6 +121,17 @@ class DispatchMixin:
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value in ("link", "link_error"):
                 self.link_callbacks(node, arg)
+                self.partial_link(node, resolved, arg)
+
+    def partial_link(self, node: cst.Call, resolved: str | None, arg: cst.Arg) -> None:
+        """`partial(t.apply_async, (x,), link=cb.s())` (the CEL701 fix): the link consumes t's
+        result, as in ast_collect.partial_link."""
+        first = node.args[0] if resolved == "functools.partial" and node.args and node.args[0].keyword is None else None
+        value = first.value if first is not None else None
+        if isinstance(value, cst.Attribute) and value.attr.value in DISPATCH_METHODS:
+            target = self.resolve(value.value)
+            if target:
+                self.add_consumer(arg.keyword.value, target, None, arg)
 
     def leave_Call(self, original_node: cst.Call) -> None:
         if id(original_node) in self.on_commit_calls:
