@@ -70,7 +70,6 @@ def task_modules(draw) -> bytes:
         lines = []
         for _ in range(draw(st.integers(1, 3))):
             task, other = f"t{draw(st.integers(0, count - 1))}", f"t{draw(st.integers(0, count - 1))}"
-            dispatch = _indented(draw(st.sampled_from(DISPATCHES)), indent + "    ", t=task, u=other)
             container = draw(st.sampled_from(CONTAINERS))
             inner = indent + "    " if container != "{d}" else indent
             dispatch = _indented(draw(st.sampled_from(DISPATCHES)), inner, t=task, u=other)
