@@ -25,6 +25,7 @@ def _on_sigterm(signum, frame) -> None:
 
 
 def run_interruptible(run: Callable[[], int]) -> int:
+    """`run()`'s exit code; on SIGINT/SIGTERM the process ends here with 130/143."""
     try:
         previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
         signal.signal(signal.SIGTERM, _on_sigterm)
@@ -42,11 +43,15 @@ def run_interruptible(run: Callable[[], int]) -> int:
 
 
 def _stopped(what: str, code: int) -> int:
-    # a second signal while we print must not turn into a traceback
+    # from here on signals are ignored: a second Ctrl-C while we print must not turn into a
+    # traceback, nor one arriving during interpreter shutdown (which restores the default
+    # actions) into death by signal instead of our exit code; hence the exit without shutdown
+    # (the workers are ended already, the output is flushed here)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     tempfiles.remove_live()
     try:
+        sys.stdout.flush()
         sys.stderr.write(f"celery-fix: {what}; files not yet written are unchanged\n")
         sys.stderr.flush()
         sys.stdout.flush()

@@ -23,11 +23,12 @@ from celery_fix.engine.style import CodeStyle
 
 def read_project_style(root: Path) -> CodeStyle:
     root = Path(root)
-    pyproject = _toml(root / "pyproject.toml").get("tool", {})
+    # another tool's configuration is not ours to judge: whatever is not a table reads as absent
+    pyproject = _table(_toml(root / "pyproject.toml").get("tool"))
     ruff = _ruff_section(root, pyproject)
-    ruff_isort = _get(ruff, "lint", "isort") or _get(ruff, "isort") or {}
-    isort = pyproject.get("isort", {}) or _ini(root, ("setup.cfg", ".isort.cfg", "tox.ini"), ("isort", "tool:isort"))
-    black = pyproject.get("black", {})
+    ruff_isort = _table(_get(ruff, "lint", "isort") or _get(ruff, "isort"))
+    isort = _table(pyproject.get("isort")) or _ini(root, ("setup.cfg", ".isort.cfg", "tox.ini"), ("isort", "tool:isort"))
+    black = _table(pyproject.get("black"))
     flake8 = _ini(root, (".flake8", "setup.cfg", "tox.ini"), ("flake8",))
 
     line_length = _first_int(
@@ -44,6 +45,10 @@ def read_project_style(root: Path) -> CodeStyle:
         third_party=frozenset(known_third),
         force_single_line=bool(single),
     )
+
+
+def _table(value) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _ruff_section(root: Path, pyproject: dict) -> dict:

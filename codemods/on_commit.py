@@ -158,7 +158,12 @@ def wrap_partial(
     func = call.func.with_changes(lpar=(), rpar=()) if call.func.lpar else call.func  # an argument needs no parens
     if not call.args:
         return _on_commit_call(call, on_commit, func, using)
-    separator = opening if isinstance(opening, cst.ParenthesizedWhitespace) else ONE_SPACE
+    # an exploded call: the new line after `f,` is laid out like the one after `(`, less its
+    # comment (which stays after the `(`: written twice it would be duplicated)
+    separator = (
+        opening.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+        if isinstance(opening, cst.ParenthesizedWhitespace) else ONE_SPACE
+    )
     first = cst.Arg(func, comma=cst.Comma(whitespace_after=separator))
     bound = cst.Call(func=partial, args=[first, *call.args], whitespace_before_args=opening)
     return _on_commit_call(call, on_commit, bound, using)

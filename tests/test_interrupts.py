@@ -1,10 +1,9 @@
-"""Ctrl-C and SIGTERM during `--apply` on a large tree: exit 130/143 with one line, no temp file
-left, every file either as it was or fully fixed, no worker process left behind."""
+"""Ctrl-C and SIGTERM during a run over ~1600 fixable files (issue 17): exit 130/143 with one line,
+no traceback, workers ended, no temp file left (source tree and cache), each file old or new."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,55 +12,112 @@ from pathlib import Path
 
 import pytest
 
-TASK = "from celery import shared_task\n\n\n@shared_task(autoretry_for=(IOError,))\ndef sync_{i}(pk):\n    return pk\n"
-FILES = 1200
+from test_bad_input import FIXED_LINE, TASK
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and process groups")
+
+FILES = 1600  # ~2000 as the issue asks, sized to keep this test near 20 s on 2 shared cores
 
 
-@pytest.fixture(scope="module")
-def trees(tmp_path_factory):
-    original = tmp_path_factory.mktemp("tree") / "proj"
-    for i in range(FILES):
-        package = original / f"app{i // 50}"
-        package.mkdir(parents=True, exist_ok=True)
-        (package / "__init__.py").touch()
-        (package / f"tasks_{i}.py").write_text(TASK.format(i=i))
-    (original / "pyproject.toml").write_text("[tool.celery-fix]\nselect = [\"CEL202\"]\n")
-    fixed = tmp_path_factory.mktemp("fixed") / "proj"
-    shutil.copytree(original, fixed)
-    done = subprocess.run([sys.executable, "-m", "celery_fix", "--apply", "--no-cache", "-q", str(fixed)], capture_output=True)
-    assert done.returncode == 0, done.stderr
-    return original, fixed
+def make_tree(root: Path) -> list[Path]:
+    (root / "pyproject.toml").write_text('[tool.celery-fix]\nselect = ["CEL701"]\n')
+    paths = []
+    for package in range(20):
+        directory = root / f"p{package:02d}"
+        directory.mkdir()
+        (directory / "__init__.py").write_text("")
+        for number in range(FILES // 20):
+            path = directory / f"m{number:03d}.py"
+            path.write_text(TASK.replace("def t(", f"def t{number}(").replace("t.delay", f"t{number}.delay"))
+            paths.append(path)
+    return paths
 
 
-def leftovers(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.name.startswith((".celery-fix-", ".tmp-")) and p.is_file()]
-
-
-@pytest.mark.parametrize("signum, code, delay", [
-    (signal.SIGINT, 130, 0.8), (signal.SIGINT, 130, 2.0), (signal.SIGTERM, 143, 1.2), (signal.SIGTERM, 143, 2.5),
-])
-def test_interrupted_apply(trees, tmp_path, signum, code, delay):
-    original, fixed = trees
-    work = tmp_path / "proj"
-    shutil.copytree(original, work)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery_fix", "--apply", "-q", str(work)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+def start(root: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery_fix", "--apply", "-q", *args, "."], cwd=root,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,  # its own process group
     )
-    time.sleep(delay)
-    if signum == signal.SIGINT:
-        os.killpg(proc.pid, signum)  # what the terminal does: the whole process group
-    else:
-        proc.send_signal(signum)  # a supervisor stopping the main process only
-    _, err = proc.communicate(timeout=60)
-    if proc.returncode in (0, 1):
-        pytest.skip("the run finished before the signal")
-    assert proc.returncode == code, err
-    assert b"Traceback" not in err and len(err.decode().strip().splitlines()) == 1
-    assert not leftovers(work)
-    for path in work.rglob("*.py"):
-        relative = path.relative_to(work)
-        assert path.read_bytes() in ((original / relative).read_bytes(), (fixed / relative).read_bytes())
-    time.sleep(0.5)
-    alive = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
-    assert not alive, f"processes left: {alive}"
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    found = []
+    for task in tasks:
+        try:
+            found += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def wait_until(condition, process: subprocess.Popen, limit: float = 60.0) -> set[int]:
+    """Poll `condition` until true; the process's workers seen meanwhile."""
+    workers: set[int] = set()
+    deadline = time.monotonic() + limit
+    while not condition():
+        workers.update(children_of(process.pid))
+        assert process.poll() is None, "the run ended before the signal"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return workers
+
+
+def check_stopped(root: Path, paths: list[Path], process: subprocess.Popen, code: int, workers: set[int]) -> int:
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == code, err
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("celery-fix: "), err  # one line, no traceback
+    time.sleep(0.2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)], "orphaned workers"
+    leftovers = [p for p in root.rglob("*") if p.name.endswith((".tmp", ".celery-fix-tmp")) or p.name.startswith(".tmp-")]
+    assert not leftovers
+    fixed = 0
+    for path in paths:
+        text = path.read_text()
+        number = path.stem[1:].lstrip("0") or "0"
+        old = TASK.replace("def t(", f"def t{number}(").replace("t.delay", f"t{number}.delay")
+        if text != old:
+            assert FIXED_LINE.replace("t.delay", f"t{number}.delay") in text and "from functools import partial" in text.splitlines()
+            compile(text, str(path), "exec")
+            fixed += 1
+    return fixed
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_interrupts_leave_every_file_old_or_new(tmp_path):
+    paths = make_tree(tmp_path)
+
+    # Ctrl-C to the process group while the workers parse (no cache: they have work)
+    process = start(tmp_path, "--no-cache")
+    workers = wait_until(lambda: len(children_of(process.pid)) >= 1, process)
+    time.sleep(0.3)
+    workers.update(children_of(process.pid))
+    os.killpg(process.pid, signal.SIGINT)
+    assert check_stopped(tmp_path, paths, process, 130, workers) == 0
+
+    # Ctrl-C while the fixes are being written: this run parses everything (filling the cache)
+    process = start(tmp_path)
+    workers = wait_until(lambda: paths[0].read_text() != TASK.replace("def t(", "def t0(").replace("t.delay", "t0.delay"), process, 120)
+    os.killpg(process.pid, signal.SIGINT)
+    first = check_stopped(tmp_path, paths, process, 130, workers)
+    assert first < len(paths)
+
+    # SIGTERM to the main process alone, later in the writing (the cache makes this run quick)
+    process = start(tmp_path)
+    target = paths[min(first + 200, len(paths) - 1)]
+    before = target.read_text()
+    workers = wait_until(lambda: target.read_text() != before, process)
+    process.send_signal(signal.SIGTERM)
+    second = check_stopped(tmp_path, paths, process, 143, workers)
+    assert first < second <= len(paths)

@@ -43,13 +43,26 @@ class NameTable(bindings.NameTable):
 
     # id() of the import statements under `if TYPE_CHECKING:`: they name things for the type
     # checker but bind nothing at run time, so a fix must not rely on them
-    __slots__ = ("type_checking",)
+    __slots__ = ("type_checking", "_imported")
     dotted = staticmethod(dotted_name)
     plain_name = staticmethod(_plain_name)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.type_checking: frozenset[int] = frozenset()
+        # qualname -> local names importing it, in binding order (built on first use, see imported_as)
+        self._imported: tuple[int, dict[str, list[str]]] | None = None
+
+    def imported_as(self, qualname: str) -> list[str]:
+        """The module-level names bound by an import to exactly `qualname` (a table, not a scan
+        of every binding: a module with thousands of tasks asks once per dispatch)."""
+        if self._imported is None or self._imported[0] != len(self.bindings):
+            table: dict[str, list[str]] = {}
+            for local, binding in self.bindings.items():
+                if binding.kind == "import":
+                    table.setdefault(binding.qualname, []).append(local)
+            self._imported = (len(self.bindings), table)
+        return self._imported[1].get(qualname, [])
 
     def at_run_time(self, binding: Binding) -> bool:
         return id(binding.node) not in self.type_checking

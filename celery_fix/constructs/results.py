@@ -80,28 +80,27 @@ def index_of(rule: Any) -> Any:
 def find_task(index: Any, path: str, tail: str, kind: str = "function") -> Any:
     """The index's TaskInfo for the task `tail` defined in `path`; None when absent, ambiguous, or
     in a file Python cannot import by that name (`.semgrep/rule-fixture.py`: no task module)."""
-    found = [
-        t for t in _tasks_in_file(index, path)
-        if t.kind == kind and (t.qualname == tail or t.qualname.endswith("." + tail))
-    ]
+    # by the last part of the name: a module with thousands of tasks asks once per task
+    candidates = _tasks_in_file(index, path).get(tail.rpartition(".")[2], ())
+    found = [t for t in candidates if t.kind == kind and (t.qualname == tail or t.qualname.endswith("." + tail))]
     if len(found) != 1 or not importable(found[0].module):
         return None
     return found[0]
 
 
-def _tasks_in_file(index: Any, path: str) -> list:
-    """The index's tasks defined in the file at `path` (by real path, as `same_file`); the table
-    is built once per index (a rule asks once per task definition)."""
+def _tasks_in_file(index: Any, path: str) -> dict[str, list]:
+    """The index's tasks defined in the file at `path` (by real path, as `same_file`), by the last
+    part of their qualname; the table is built once per index (a rule asks once per task definition)."""
     tasks = getattr(index, "tasks", ()) or ()
     cached = _BY_FILE.get(id(index))
     if cached is None or cached[0] is not index or cached[1] is not tasks:
-        table: dict[str, list] = {}
+        table: dict[str, dict[str, list]] = {}
         for task in tasks:
-            table.setdefault(_real(task.path), []).append(task)
+            table.setdefault(_real(task.path), {}).setdefault(task.qualname.rpartition(".")[2], []).append(task)
         cached = (index, tasks, table)
         _BY_FILE.clear()
         _BY_FILE[id(index)] = cached
-    return cached[2].get(_real(path), [])
+    return cached[2].get(_real(path), {})
 
 
 _BY_FILE: dict[int, tuple] = {}

@@ -170,13 +170,8 @@ class ScopeTracker:
 
     def module_alias_for(self, qualname: str) -> Optional[str]:
         """A module-level name bound to exactly `qualname` and not shadowed here."""
-        for local, binding in self.names.bindings.items():
-            if (
-                binding.qualname == qualname
-                and binding.kind == "import"
-                and self.names.at_run_time(binding)
-                and not self.shadowed(local)
-            ):
+        for local in self.names.imported_as(qualname):
+            if self.names.at_run_time(self.names.bindings[local]) and not self.shadowed(local):
                 return local
         return None
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from celery_fix import __version__
 from celery_fix.engine import plain, tempfiles
+from celery_fix.engine.files import signals_held
 
 CACHE_DIR = ".celery-fix-cache"
 _README = "Cache of celery-fix results; safe to delete. https://pypi.org/project/celery-fix/\n"
@@ -60,16 +61,17 @@ class ResultCache:
                 target_dir.mkdir(parents=True, exist_ok=True)
                 self._mark_ignorable()
                 self._made.add(key[:2])
-            fd, temp = tempfiles.create(target_dir, ".tmp-")  # a stopped worker removes it
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, target_dir / key)
-            except BaseException:  # an interrupt too: leave no temp file behind
-                _unlink(temp)
-                raise
-            finally:
-                tempfiles.live.discard(temp)
+            with signals_held():  # an interrupt waits for the entry in the main process
+                fd, temp = tempfiles.create(target_dir, ".tmp-")  # a stopped worker removes it
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(data)
+                    os.replace(temp, target_dir / key)
+                except BaseException:
+                    _unlink(temp)
+                    raise
+                finally:
+                    tempfiles.live.discard(temp)
         except OSError:
             self.writable = False  # read-only checkout: run without a cache, never fail for it
 

@@ -26,6 +26,7 @@ from celery_fix.engine.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_modu
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.engine.formfeed import without_indent_form_feeds
+from celery_fix.engine.gcpause import gc_paused
 from celery_fix.engine.model import EngineSettings, FileResult, Finding
 from celery_fix.engine.positions import LINE_BREAK, spans_of
 from celery_fix.engine.registry import all_rule_classes
@@ -62,7 +63,8 @@ def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResu
     if not rules or (_SETTINGS.prefilter and not _mentions_any(source, rules, path)):
         return result
     try:
-        _check_parsed(result, source, rules, plan)
+        with gc_paused():  # linear time in the size of the module (gcpause.py)
+            _check_parsed(result, source, rules, plan)
     except RecursionError:
         result.error = f"{path}: too deeply nested to analyse (RecursionError); skipped"
     except Exception as exc:  # a bug in a rule must not end the run
@@ -159,6 +161,9 @@ def _check_parsed(result: FileResult, source: bytes, rules, plan: Plan | None = 
         except _NotMirrored:
             result.findings, result.remaining, result.fixed, result.error = [], [], None, None
     _check_text(result, source, rules, None)
+    if result.fixed is not None and without_indent_form_feeds(source) is not None:
+        # libcst drops such form feeds from the code it writes: report, do not rewrite the file
+        result.fixed, result.remaining = None, list(result.findings)
 
 
 class _NotMirrored(Exception):

@@ -44,6 +44,7 @@ class _TargetedPositionState(CodegenState):
     stack: list[tuple[int, int, int, tuple[str, ...]] | None] = field(default_factory=list)
     syntactic: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
     wanted: frozenset[int] | None = None
+    left: int = 0  # wanted nodes not found yet (a count: a subset test per node is quadratic)
 
     def _advance(self, value: str) -> None:
         self.offset += len(value)
@@ -76,8 +77,10 @@ class _TargetedPositionState(CodegenState):
             return
         line, column, end_line, end_column = self.syntactic.get(id(node), (start[0], start[1], self.line, self.column))
         self.found[id(node)] = Span(line, column, end_line, end_column, start[2], self.offset, start[3])
-        if self.wanted is not None and self.wanted.issubset(self.found):
-            raise _AllFound  # the rest of the module cannot move a position already found
+        if self.wanted is not None and id(node) in self.wanted:
+            self.left -= 1
+            if not self.left:
+                raise _AllFound  # the rest of the module cannot move a position already found
 
     def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         if id(node) not in self.targets:
@@ -112,6 +115,7 @@ def spans_of(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, Span]:
         default_newline=module.default_newline,
         targets=set(wanted),
         wanted=wanted,
+        left=len(wanted),
     )
     try:
         module._codegen(state)

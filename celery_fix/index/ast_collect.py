@@ -1083,6 +1083,16 @@ class AstCollector:
         for arg in args:
             if arg.keyword in ("link", "link_error"):
                 self.link_callbacks(node, arg)
+                self.partial_link(node, resolved, arg)
+
+    def partial_link(self, node: ast.Call, resolved: str | None, arg) -> None:
+        """`partial(t.apply_async, (x,), link=cb.s())`, as the CEL701 fix writes a dispatch: the
+        `link=` still consumes t's result (the index sees through its own fixes)."""
+        first = node.args[0] if resolved == "functools.partial" and node.args else None
+        if type(first) is _Attribute and first.attr in DISPATCH_METHODS:
+            target = self.resolve(first.value)
+            if target:
+                self.add_consumer(arg.keyword, target, None, arg)
 
     def value_use(self, node: ast.Call) -> tuple[bool, str | None, str | None]:
         if id(node) in self.unused:

@@ -28,6 +28,7 @@ from celery_fix.constructs.modules import module_name_for, source_roots
 from celery_fix.engine import profile
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, content_digest, read_source
+from celery_fix.engine.gcpause import gc_paused
 from celery_fix.engine.pool import WorkerPool, worker_count
 from celery_fix.engine.wordscan import Found
 from celery_fix.index.facts import FileFacts
@@ -542,7 +543,8 @@ def collect_file(path: str, source: bytes, module: str, tree: Any = None) -> Fil
 def _collect_one(item: tuple[str, bytes, str], tree: Any = None) -> FileFacts:
     path, source, module = item
     try:
-        return collect_file(path, source, module, tree)
+        with gc_paused():  # linear time in the size of the module (engine/gcpause.py)
+            return collect_file(path, source, module, tree)
     except RecursionError:
         return FileFacts(path, module, error=f"{path}: too deeply nested to analyse (RecursionError); skipped")
     except Exception as exc:  # one file's problem (or a collector bug) must not end the run
