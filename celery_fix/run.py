@@ -27,7 +27,7 @@ from celery_fix.engine.registry import (
 from celery_fix.engine.runner import run_files
 from celery_fix.engine.wordscan import ScanCache, WordScan
 from celery_fix.project_style import read_project_style
-from celery_fix.scope import index_files
+from celery_fix.project import index_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
