@@ -9,6 +9,10 @@ it was) when
 - no kept code names it, and it names no kept `def`/`class` (a view calling a helper that
   waits on a result; a `connect(handler)`), followed until nothing changes,
 - it is not the statement a fix's new imports go before.
+The same holds one level down, for the methods of a kept top-level class: a view class with one
+method that dispatches keeps that method (and the methods it names, and those naming it), its class
+attributes and a method of the names rules read on a task or model class (`run`, `save`, ...);
+its other methods are blanked out. A class keeps at least one statement.
 Everything else (imports, assignments, `if` blocks, module docstring, comments) is kept as is.
 The stdlib `ast` finds the statements (about eight times faster than libcst's parse); a module
 it cannot parse is not reduced.
@@ -20,8 +24,8 @@ import ast
 import re
 
 MIN_SIZE = 4096  # below this the ast parse costs more than the blanking saves
-MIN_DEFS = 4  # top-level definitions (a module that is one big class keeps it)
-_TOP_LEVEL_DEFS = (b"\ndef ", b"\nclass ", b"\nasync def ")
+MIN_DEFS = 4  # top-level definitions and methods (a module of two small functions keeps them)
+_TOP_LEVEL_DEFS = (b"\ndef ", b"\nclass ", b"\nasync def ", b"\n    def ", b"\n    async def ")
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -48,7 +52,7 @@ def reduce_module(source: bytes, keep_words: tuple[bytes, ...]) -> bytes | None:
 def worth_reducing(source: bytes) -> bool:
     if len(source) < MIN_SIZE or b"\r" in source.replace(b"\r\n", b""):
         return False  # a lone `\r` ends a line for the tokenizer but not for the line split here
-    # a module of a few classes: nothing to gain
+    # a module of a few definitions: nothing to gain
     return sum(source.count(start) for start in _TOP_LEVEL_DEFS) >= MIN_DEFS
 
 
@@ -59,7 +63,41 @@ def blank_plan(body: list[ast.stmt], source: bytes, keep_words: tuple[bytes, ...
     keep = [_needed(statement, text, keep_words) for statement, text in zip(body, texts)]
     _keep_import_anchor(body, keep)
     _follow_names(body, texts, keep)
-    return tuple((s.lineno, s.end_lineno) for s, kept in zip(body, keep) if not kept)
+    plan = [(s.lineno, s.end_lineno) for s, kept in zip(body, keep) if not kept]
+    for statement, kept in zip(body, keep):
+        if kept and isinstance(statement, ast.ClassDef):
+            plan += _method_plan(statement, lines, keep_words)
+    return tuple(sorted(plan))
+
+
+# methods rules read whatever words they hold: a class task's body, a model's save()/delete()
+_ALWAYS_KEPT_METHODS = frozenset({
+    "run", "__call__", "__init__", "save", "delete", "apply_async", "delay", "on_failure", "on_retry",
+    "on_success", "after_return", "retry",
+})
+
+
+def _method_plan(cls: ast.ClassDef, lines: list[bytes], keep_words: tuple[bytes, ...]) -> list[tuple[int, int]]:
+    body = cls.body
+    if len(body) < 2:
+        return []
+    texts = [b"\n".join(lines[s.lineno - 1 : s.end_lineno]) for s in body]
+    keep = [
+        not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) or bool(s.decorator_list) or s.name in _ALWAYS_KEPT_METHODS
+        or any(word in text for word in keep_words)
+        for s, text in zip(body, texts)
+    ]
+    _follow_names(body, texts, keep)
+    if not any(keep):
+        keep[0] = True  # a class body cannot be empty
+    plan = []
+    for index, (statement, kept) in enumerate(zip(body, keep)):
+        before = body[index - 1].end_lineno if index else cls.lineno
+        after = body[index + 1].lineno if index + 1 < len(body) else None
+        # only a method on lines of its own (`class A: def f(self): ...` shares the class's line)
+        if not kept and statement.lineno > before and (after is None or after > statement.end_lineno):
+            plan.append((statement.lineno, statement.end_lineno))
+    return plan
 
 
 def apply_plan(source: bytes, plan: Plan) -> bytes | None:
