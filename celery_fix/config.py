@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import sys
 from dataclasses import dataclass, field
@@ -81,7 +82,10 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
     option_keys = {key: rule for rule in all_rule_infos() for key in rule.OPTIONS}
     unknown = [key for key in section if key not in _GENERAL_KEYS and key not in option_keys]
     if unknown:
-        raise ConfigError(f"{pyproject}: unknown key in [tool.celery-fix]: {', '.join(sorted(unknown))}")
+        known = [*_GENERAL_KEYS, *option_keys]
+        hints = [f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, known, n=1)) else key
+                 for key in sorted(unknown)]
+        raise ConfigError(f"{pyproject}: unknown key in [tool.celery-fix]: {', '.join(hints)}")
 
     def codes(key: str) -> tuple[str, ...]:
         value = section.get(key, [])
@@ -125,7 +129,7 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
             value = section[key]
             if type(value) is not type(default) and not (isinstance(default, float) and isinstance(value, int)):
                 raise ConfigError(f"{pyproject}: {key} must be {type(default).__name__}, got {value!r}")
-            problem = _option_value_problem(value)
+            problem = _option_value_problem(key, value)
             if problem:
                 raise ConfigError(f"{pyproject}: {key} must be {problem}, got {value!r}")
             rule_options[key] = value
@@ -150,12 +154,28 @@ def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
     )
 
 
-def _option_value_problem(value: Any) -> str | None:
+# the values the rules accept for their enumerated options (tests/test_config_and_files.py checks
+# them against the rules' own tables; listed here so that reading the config imports no rule)
+CHOICES = {
+    "on-commit-style": ("partial", "lambda", "delay_on_commit"),
+    "result-backend": ("auto", "configured", "none"),
+    "beat-scheduler": ("auto", "database", "default", "persistent"),
+    "broker-transport": ("auto", "redis", "sqs"),
+}
+ZERO_MEANS_OFF = frozenset({"soft-time-limit", "time-limit"})  # CEL301's fix leaves a 0 limit out
+
+
+def _option_value_problem(key: str, value: Any) -> str | None:
     """What is wrong with a rule option's value of the right type: numbers are counts and
-    seconds (positive, finite), lists hold names (strings)."""
+    seconds (positive, finite), lists hold names (strings), enumerated options one of theirs."""
+    if key in CHOICES and value not in CHOICES[key]:
+        close = difflib.get_close_matches(str(value), CHOICES[key], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return "one of " + ", ".join(repr(c) for c in CHOICES[key]) + hint
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not math.isfinite(value) or value <= 0:
-            return "a positive number"
+        lowest_ok = 0 if key in ZERO_MEANS_OFF else None
+        if not math.isfinite(value) or value < 0 or (value == 0 and lowest_ok is None):
+            return "a positive number" + (" or 0" if lowest_ok is not None else "")
     if isinstance(value, list) and not all(isinstance(v, str) for v in value):
         return "a list of strings"
     return None

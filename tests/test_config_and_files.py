@@ -175,3 +175,28 @@ def test_grouped_gitignore_regexes_agree_with_pathspec(tmp_path, gitignore):
              "gen/x.py", "deep/gen/x.py", "docs/conf.py", "docs/", "a/b.pyc", ".github/", ".github/w.py", ".venv/"]
     for path in paths:
         assert ignore.matches(path.rstrip("/"), is_dir=path.endswith("/")) == ignore.spec.match_file(path), path
+
+
+def test_enumerated_option_values_are_checked_with_a_suggestion(tmp_path):
+    from celery_fix.config import ConfigError, load_config
+
+    (tmp_path / "pyproject.toml").write_text('[tool.celery-fix]\non-commit-style = "lamda"\n')
+    with pytest.raises(ConfigError, match=r"on-commit-style must be one of .*did you mean 'lambda'"):
+        load_config([tmp_path], None)
+    (tmp_path / "pyproject.toml").write_text('[tool.celery-fix]\nselekt = ["CEL2"]\n')
+    with pytest.raises(ConfigError, match=r"selekt \(did you mean select\?\)"):
+        load_config([tmp_path], None)
+    (tmp_path / "pyproject.toml").write_text('[tool.celery-fix]\nsoft-time-limit = 0\nbeat-scheduler = "database"\n')
+    assert load_config([tmp_path], None).rule_options["soft-time-limit"] == 0
+
+
+def test_the_config_choices_are_the_rules_own():
+    from celery_fix.codemods.on_commit import STYLES
+    from celery_fix.config import CHOICES
+    from celery_fix.engine.registry import all_rule_infos
+    from celery_fix.rules.visibility_timeout_below_runtime import DEFAULT_VISIBILITY
+
+    assert set(CHOICES["on-commit-style"]) == set(STYLES)
+    assert set(CHOICES["broker-transport"]) == {"auto", *DEFAULT_VISIBILITY}
+    defaults = {key: value for rule in all_rule_infos() for key, value in rule.OPTIONS.items()}
+    assert all(key in defaults and defaults[key] in values for key, values in CHOICES.items())
