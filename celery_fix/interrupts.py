@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import Callable
+from typing import Callable, NoReturn
 
 from celery_fix.engine import tempfiles
 
@@ -42,7 +42,7 @@ def run_interruptible(run: Callable[[], int]) -> int:
             signal.signal(signum, handler)
 
 
-def _stopped(what: str, code: int) -> int:
+def _stopped(what: str, code: int) -> NoReturn:
     # from here on signals are ignored: a second Ctrl-C while we print must not turn into a
     # traceback, nor one arriving during interpreter shutdown (which restores the default
     # actions) into death by signal instead of our exit code; hence the exit without shutdown
@@ -54,9 +54,6 @@ def _stopped(what: str, code: int) -> int:
         sys.stdout.flush()
         sys.stderr.write(f"celery-fix: {what}; files not yet written are unchanged\n")
         sys.stderr.flush()
-        sys.stdout.flush()
     except (OSError, ValueError):
         pass
-    # leave now: in the interpreter's shutdown a pool's thread or a late signal could still raise
-    # (seen as a death by SIGINT instead of exit 130)
     os._exit(code)
