@@ -20,6 +20,7 @@ from celery_fix.engine.pool import worker_count
 from celery_fix.engine.registry import (
     SelectionError,
     all_rule_classes,
+    close_code_hint,
     parse_codes,
     rule_by_code,
     select_rule_infos,
@@ -244,7 +245,7 @@ def fix_kind(rule_cls) -> str:
 def explain(code: str) -> int:
     rule_cls = rule_by_code(code) if code.strip() else None
     if rule_cls is None:
-        error(f"unknown rule code: {code}")
+        error(f"unknown rule code: {code}{close_code_hint(code.strip().upper())}")
         return EXIT_ERROR
     click.echo(f"# {rule_cls.CODE} {rule_cls.NAME}\n")
     click.echo(f"Fix: {fix_kind(rule_cls)}. Enabled by default: {'yes' if rule_cls.ENABLED_BY_DEFAULT else 'no'}.\n")

@@ -107,6 +107,20 @@ def test_unknown_code_is_a_usage_error(project, option):
     assert result.output.strip() == "celery-fix: error: unknown rule code or prefix: CEL999"
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--select", "CELL701"], "unknown rule code or prefix: CELL701 (did you mean CEL701?)"),
+        (["--ignore", "retry-without-backof"], "(did you mean retry-without-backoff?)"),
+        (["--explain", "CEL7011"], "unknown rule code: CEL7011 (did you mean CEL701?)"),
+    ],
+)
+def test_a_mistyped_code_suggests_the_close_one(project, args, expected):
+    result = run(*args, str(project)) if args[0] != "--explain" else run(*args)
+    assert result.exit_code == 2
+    assert expected in result.output and "Traceback" not in result.output
+
+
 def test_noqa_on_the_reported_line(project):
     source = RETRYING.replace("ignore_result=True)", "ignore_result=True)  # noqa: CEL202")
     (project / "app" / "tasks.py").write_text(source)

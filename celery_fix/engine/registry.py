@@ -8,6 +8,7 @@ cache does not need. `RuleInfo.load()` imports one rule class when it is needed.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import pkgutil
 import re
@@ -63,8 +64,14 @@ def _matching(selector: str) -> list[RuleInfo]:
         return list(all_rule_infos())
     matched = [r for r in all_rule_infos() if r.CODE.startswith(selector) or r.NAME.upper() == selector]
     if not matched or not selector.startswith("CEL") and len(matched) != 1:
-        raise SelectionError(f"unknown rule code or prefix: {selector}")
+        raise SelectionError(f"unknown rule code or prefix: {selector}{close_code_hint(selector)}")
     return matched
+
+
+def close_code_hint(selector: str) -> str:
+    known = [r.CODE for r in all_rule_infos()] + [r.NAME.upper() for r in all_rule_infos()]
+    close = difflib.get_close_matches(selector, known, n=1, cutoff=0.7)
+    return f" (did you mean {close[0] if close[0].startswith('CEL') else close[0].lower()}?)" if close else ""
 
 
 def validate_selectors(selectors: list[str] | tuple[str, ...]) -> None:
