@@ -31,6 +31,7 @@ from celery_fix.constructs.celery_api import (
     SIGNATURE_FACTORIES,
     SIGNATURE_METHODS,
 )
+from celery_fix.constructs.signals import MODEL_SIGNALS, RECEIVER
 from celery_fix.index.ast_names import (
     Arg,
     AstNameTable,
@@ -55,6 +56,7 @@ from celery_fix.index.facts import (
     PeriodicFact,
     Registration,
 )
+from celery_fix.index.local_types import local_types
 from celery_fix.index.values import UNKNOWN, Ref
 
 _Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
@@ -170,7 +172,8 @@ def _setting_like(name: str) -> bool:
 class _Frame:
     """A function (or lambda) being visited."""
 
-    __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda", "call_locals")
+    __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda", "call_locals",
+                 "node", "types")
 
     def __init__(self, qualname, locals_, fact=None, is_lambda=False):
         self.qualname = qualname
@@ -181,6 +184,8 @@ class _Frame:
         self.fact = fact
         self.is_lambda = is_lambda
         self.call_locals: dict[str, str] = {}  # local name -> the callee of the call it was set from
+        self.node = None  # the def, for local_types (read on first `local.method()`)
+        self.types: dict[str, str] | None = None
 
 
 class AstCollector:
@@ -658,6 +663,33 @@ class AstCollector:
             return None
         return f"{owner.qualname}.{func.attr}"
 
+    def passed_function(self, callee: str, node: ast.Call) -> None:
+        """`register(handler)`: a name of this module (or imported) given as the first argument,
+        which a receiver helper (linking decides) connects to a signal."""
+        first = node.args[0] if node.args else None
+        if type(first) is not _Name:
+            return
+        binding = self.table.bindings.get(first.id)
+        if binding is None or binding.kind not in ("def", "import") or any(first.id in f.locals for f in self.frames):
+            return
+        self.facts.passed.append((callee, binding.qualname, node.lineno))
+
+    def receiver_class(self, receiver: ast.AST) -> str | None:
+        """The class a method is called on: `Service()` (the callee, when it resolves), or a local
+        whose one binding says its class (index/local_types.py)."""
+        if type(receiver) is _Call:
+            return self.resolve(receiver.func)
+        if type(receiver) is not _Name:
+            return None
+        for frame in reversed(self.frames):
+            if receiver.id in frame.locals:
+                if frame.is_lambda or frame.node is None:
+                    return None
+                if frame.types is None:
+                    frame.types = local_types(frame.node, self.resolve)
+                return frame.types.get(receiver.id)
+        return None
+
     def signal_connect(self, node: ast.Call, func: ast.Attribute) -> None:
         """`post_save.connect(handler, sender=...)`: CEL704 covers `handler`, wherever it is defined."""
         signal = self.resolve(func.value) or ""
@@ -668,6 +700,23 @@ class AstCollector:
         target = self.resolve(handler) if handler is not None else None
         if target:
             self.facts.connects.append((signal.rsplit(".", 1)[1], target, node.lineno))
+            return
+        frame = self.frame
+        if type(handler) is _Name and frame is not None and frame.fact is not None and handler.id in frame.fact.params:
+            # a project helper connecting the function it is given (`register(handler)`, `@register`)
+            position = frame.fact.params.index(handler.id)
+            self.facts.receiver_helpers.append(("connect", frame.qualname, signal.rsplit(".", 1)[1], position))
+
+    def receiver_wrapper(self, fact: FunctionFact, call: ast.Call) -> None:
+        """`return receiver(post_save, ...)`: a project decorator factory whose decorated functions
+        are receivers of that signal."""
+        positional = [a.value for a in call_args(call) if a.keyword is None]
+        first = positional[0] if positional else None
+        candidates = first.elts if type(first) in (ast.List, ast.Tuple) else [first] if first is not None else []
+        for candidate in candidates:
+            signal = MODEL_SIGNALS.get(self.resolve(candidate) or "")
+            if signal:
+                self.facts.receiver_helpers.append(("receiver", fact.qualname, signal, -1))
 
     def maybe_preset(self, name: str, call: ast.Call) -> None:
         if name in self.facts.presets:
@@ -767,6 +816,7 @@ class AstCollector:
         fact.docstring = _docstring(node.body)
         self.facts.functions.append(fact)
         frame = _Frame(qualname, self._local_names(node), fact)
+        frame.node = node
         frame.contexts = [d.target for d in fact.decorators if d.target]
         self.frames.append(frame)
         self.scope_names.append(name)
@@ -870,6 +920,8 @@ class AstCollector:
                 target = self.resolve(value.func)
                 if target:
                     frame.fact.atomic_evidence.append(("return", target))
+                    if target in RECEIVER:
+                        self.receiver_wrapper(frame.fact, value)
                     if frame.fact.returns_call is None:
                         frame.fact.returns_call = target
             elif type(value) in (_Name, _Attribute):
@@ -878,6 +930,7 @@ class AstCollector:
                     frame.fact.atomic_evidence.append(("return", target))
                 if type(value) is _Name and (frame.locals.get(value.id) or "").startswith(frame.qualname + "."):
                     frame.fact.returns_nested_function = True
+                    frame.fact.returns_local = frame.locals[value.id]
 
     def visit_With(self, node) -> None:
         names = []
@@ -1070,16 +1123,21 @@ class AstCollector:
                     self.record_member("chord", target, task_name, arg.value)
         if resolved in ("celery.Celery", "celery.app.Celery", "celery.app.base.Celery"):
             self.app_created(node)
+        method_of = None
         if resolved is None and kind is _Attribute and not self.in_decorator:
             resolved = self.own_method(func)  # `self.helper()`: the call graph follows it to the method
+            if resolved is None:
+                method_of = self.receiver_class(func.value)  # `svc.notify()`, `Service().notify()`
+                resolved = f"{method_of}.{func.attr}" if method_of else None
         if resolved and not self.in_decorator:
             contexts = self.contexts()
             if id(node) in self.with_items:
                 contexts = contexts[: len(contexts) - self.with_counts[-1]] if self.with_counts and self.with_counts[-1] else contexts
-            fact = CallFact(self.function, resolved, contexts)
+            fact = CallFact(self.function, resolved, contexts, method_of=method_of)
             if fact.atomic_context:
                 self.at(fact, node)
             self.facts.calls.append(fact)
+            self.passed_function(resolved, node)
         for arg in args:
             if arg.keyword in ("link", "link_error"):
                 self.link_callbacks(node, arg)
