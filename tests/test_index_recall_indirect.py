@@ -234,3 +234,62 @@ def test_cel702_through_a_typed_local_in_a_chain(tmp_path, monkeypatch):
     found = findings(project(tmp_path, files), monkeypatch, "CEL702")
     assert [(f["filename"], f["location"]["line"]) for f in found] == [("shop/services.py", 12)]
     assert "through `checkout()`" in found[0]["full_message"]
+
+
+# -- pattern 2: module-level `if`/`else` --------------------------------------------------------------
+BRANCHED_SETTINGS = """
+    import os
+
+    DEBUG = os.environ.get("DEBUG") == "1"
+    INSTALLED_APPS = ["proj"]
+
+    if DEBUG:
+        CELERY_RESULT_BACKEND = None
+        CELERY_TASK_DEFAULT_QUEUE = "celery"
+        CELERY_BEAT_SCHEDULE = {"debug-sync": {"task": "proj.tasks.sync", "schedule": 60}}
+        PERIODIC = {"a": {"task": "proj.tasks.sync", "schedule": 30}}
+    elif os.environ.get("STAGING"):
+        CELERY_RESULT_BACKEND = "redis://"
+        CELERY_TASK_DEFAULT_QUEUE = "celery"
+        CELERY_BEAT_SCHEDULE = {"staging-sync": {"task": "proj.tasks.sync", "schedule": 600}}
+        PERIODIC = {"b": {"task": "proj.tasks.sync", "schedule": 30}}
+    else:
+        CELERY_RESULT_BACKEND = "redis://"
+        CELERY_TASK_DEFAULT_QUEUE = "celery"
+        CELERY_BEAT_SCHEDULE = {"sync": {"task": "proj.tasks.sync", "schedule": 3600}}
+        PERIODIC = {"c": {"task": "proj.tasks.sync", "schedule": 30}}
+
+    if DEBUG:
+        CELERY_TASK_TIME_LIMIT = 30
+
+    CELERY_BEAT_SCHEDULE.update(PERIODIC)
+"""
+
+
+def test_settings_set_differently_in_branches_are_unknown(tmp_path):
+    index = index_of(project(tmp_path, {"manage.py": "", "proj/__init__.py": "", "proj/settings.py": BRANCHED_SETTINGS}))
+    settings = {key: value for key, value in index.settings.items()}
+    assert not settings["result_backend"].known  # None in one branch, a URL in the others: not the last one
+    assert not settings["task_time_limit"].known  # set in one branch only: set or not
+    assert not settings["beat_schedule"].known
+    # near miss: the same value in every branch stays known
+    assert settings["task_default_queue"].known and settings["task_default_queue"].value == "celery"
+
+
+def test_beat_entries_of_every_branch_are_taken(tmp_path):
+    index = index_of(project(tmp_path, {"manage.py": "", "proj/__init__.py": "", "proj/settings.py": BRANCHED_SETTINGS}))
+    # the schedule's own branches, and those of a dict merged into it after the `if`
+    assert sorted(e.name for e in index.beat_entries) == ["a", "b", "c", "debug-sync", "staging-sync", "sync"]
+
+
+def test_no_result_backend_is_not_claimed_when_a_branch_sets_none(tmp_path):
+    from celery_fix.constructs.results import backend_state
+
+    settings = "INSTALLED_APPS = []\nif DEBUG:\n    CELERY_RESULT_BACKEND = 'redis://'\nelse:\n    CELERY_RESULT_BACKEND = None\n"
+    files = {"manage.py": "", "proj/__init__.py": "", "proj/settings.py": settings,
+             "proj/celery.py": "from celery import Celery\n\napp = Celery('proj')\n"
+                               "app.config_from_object('django.conf:settings', namespace='CELERY')\n"}
+    assert backend_state(index_of(project(tmp_path, files))) == "unknown"
+    # near miss: both branches off is "none"
+    (tmp_path / "proj/settings.py").write_text(settings.replace("'redis://'", "None"))
+    assert backend_state(index_of(tmp_path)) == "none"

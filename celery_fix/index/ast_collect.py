@@ -20,7 +20,7 @@ import tokenize
 from io import BytesIO
 from typing import Any
 
-from celery_fix.constructs.bindings import CELERY_APP_FACTORIES
+from celery_fix.constructs.bindings import CELERY_APP_FACTORIES, COMPOUND_TOP
 from celery_fix.constructs.celery_api import (
     ASYNC_RESULT_NAMES,
     CANVAS_NAMES,
@@ -39,7 +39,6 @@ from celery_fix.index.ast_names import (
     call_args,
     dotted_name,
     evaluate,
-    top_level_statements,
 )
 from celery_fix.index.facts import (
     AppFact,
@@ -213,6 +212,8 @@ class AstCollector:
         self.canvas_members_by_node: dict[int, list] = {}
         self.chain_parts: set[int] = set()
         self.statement_line = 1  # the first line of the innermost statement being walked
+        self.top_values: dict[str, Any] = {}  # module-level name -> its value at this point (UNKNOWN too)
+        self.branch_names: set[str] = set()  # names an `if`/`else` made unknown
         self._dispatch = {
             _Name: self._walk_name, _Attribute: self._walk_attribute, _Call: self._walk_call,
             ast.FunctionDef: self._walk_function, ast.AsyncFunctionDef: self._walk_function,
@@ -604,36 +605,81 @@ class AstCollector:
                     facts.bindings[name] = (kind, binding.qualname)
             else:
                 facts.bindings[name] = ("value", binding.qualname)
-        for statement in top_level_statements(self.tree.body):
+        self.read_statements(self.tree.body)
+
+    def read_statements(self, body: list) -> None:
+        """Module-level statements in order; an `if` decides which of its branches' values hold after it."""
+        for statement in body:
             kind = type(statement)
-            if kind is ast.AugAssign and type(statement.target) is _Name and type(statement.op) is ast.BitOr:
-                # `SCHEDULE |= MORE`: MORE's entries join SCHEDULE's
-                entries = self.merged_entries(statement.value)
-                if entries:
-                    fact = AssignFact("module", statement.target.id, UNKNOWN, how="merge", entries=entries)
-                    facts.assignments.append(self.at(fact, statement.target))
+            if kind is ast.If:
+                self.read_branches(statement)
+            elif kind in COMPOUND_TOP:  # try/with: their blocks run at import time
+                self.read_statements(statement.body)
+                for handler in getattr(statement, "handlers", ()):
+                    self.read_statements(handler.body)
+                self.read_statements(getattr(statement, "orelse", ()))
+                self.read_statements(getattr(statement, "finalbody", ()))
+            else:
+                self.read_statement(statement)
+
+    def read_branches(self, node: ast.If) -> None:
+        """`if DEBUG: X = a` / `else: X = b`: X keeps a value only when every branch leaves it the
+        same; else it is unknown after the `if` (never the last branch's). Every branch's beat
+        entries stay recorded (their union)."""
+        facts = self.facts
+        values, constants = dict(self.top_values), dict(facts.constants)
+        self.read_statements(node.body)
+        after_body, constants_body = self.top_values, facts.constants
+        self.top_values, facts.constants = dict(values), dict(constants)
+        self.read_statements(node.orelse)
+        after_else = self.top_values
+        facts.constants.update({k: v for k, v in constants_body.items() if k not in facts.constants})
+        self.top_values = {}
+        for name in after_body.keys() | after_else.keys():
+            one, other = after_body.get(name, _UNSET), after_else.get(name, _UNSET)
+            if _same(one, other):
+                self.top_values[name] = one
                 continue
-            if (kind is ast.Assign or kind is ast.AnnAssign) and statement.value is not None:
-                targets = statement.targets if kind is ast.Assign else [statement.target]
-                names = [t.id for t in targets if type(t) is _Name]
-                if not names:
-                    continue
-                value_node = statement.value
-                value = self.value(value_node)
-                for name in names:
-                    if value is not UNKNOWN:
-                        facts.constants[name] = value
-                    if type(value_node) is _Call:
-                        self.maybe_preset(name, value_node)
-                        self.app_hint(name, value_node, statement)
-                    assign = AssignFact("module", name, value)
-                    if type(value_node) is ast.Dict and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
-                        assign.entries = self.dict_entries(value_node)
-                    elif type(value_node) is _Call and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
-                        assign.entries = self.call_entries(value_node)
-                    elif type(value_node) in (_Name, _Attribute, ast.BinOp) and "beat_schedule" in name.lower():
-                        assign.entries = self.merged_entries(value_node)
-                    facts.assignments.append(self.at(assign, targets[0]) if _setting_like(name) else assign)
+            self.top_values[name] = UNKNOWN
+            self.branch_names.add(name)
+            facts.constants.pop(name, None)
+            assign = AssignFact("module", name, UNKNOWN)
+            facts.assignments.append(self.at(assign, node) if _setting_like(name) else assign)
+
+    def read_statement(self, statement: ast.stmt) -> None:
+        facts = self.facts
+        kind = type(statement)
+        if kind is ast.AugAssign and type(statement.target) is _Name:
+            self.top_values[statement.target.id] = UNKNOWN
+        if kind is ast.AugAssign and type(statement.target) is _Name and type(statement.op) is ast.BitOr:
+            # `SCHEDULE |= MORE`: MORE's entries join SCHEDULE's
+            entries = self.merged_entries(statement.value)
+            if entries:
+                fact = AssignFact("module", statement.target.id, UNKNOWN, how="merge", entries=entries)
+                facts.assignments.append(self.at(fact, statement.target))
+            return
+        if (kind is ast.Assign or kind is ast.AnnAssign) and statement.value is not None:
+            targets = statement.targets if kind is ast.Assign else [statement.target]
+            names = [t.id for t in targets if type(t) is _Name]
+            if not names:
+                return
+            value_node = statement.value
+            value = self.value(value_node)
+            for name in names:
+                self.top_values[name] = value
+                if value is not UNKNOWN:
+                    facts.constants[name] = value
+                if type(value_node) is _Call:
+                    self.maybe_preset(name, value_node)
+                    self.app_hint(name, value_node, statement)
+                assign = AssignFact("module", name, value)
+                if type(value_node) is ast.Dict and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
+                    assign.entries = self.dict_entries(value_node)
+                elif type(value_node) is _Call and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
+                    assign.entries = self.call_entries(value_node)
+                elif type(value_node) in (_Name, _Attribute, ast.BinOp) and "beat_schedule" in name.lower():
+                    assign.entries = self.merged_entries(value_node)
+                facts.assignments.append(self.at(assign, targets[0]) if _setting_like(name) else assign)
 
     def app_hint(self, name: str, call: ast.Call, statement: ast.AST) -> None:
         """`app = create_app()` / `app = ProjectCelery("x")`: an app when linking finds that the
@@ -739,7 +785,8 @@ class AstCollector:
     def spread_value(self, node: ast.AST) -> Any:
         """A spread schedule: a Ref to a module-level name of this module (linking follows it to the
         entries where they are written), else its value."""
-        if type(node) is _Name and not self.frames and node.id in self.facts.constants and self.module_name:
+        known = node.id in self.facts.constants or node.id in self.branch_names if type(node) is _Name else False
+        if known and not self.frames and self.module_name:
             return Ref(f"{self.module_name}.{node.id}")
         return self.value(node)
 
@@ -1445,6 +1492,19 @@ def _schedule_like(node: ast.AST) -> bool:
         ):
             return True
     return False
+
+
+_UNSET = object()  # a name no branch assigned
+
+
+def _same(one: Any, other: Any) -> bool:
+    """The same value after two branches (UNKNOWN is a value: unreadable either way)."""
+    if one is _UNSET or other is _UNSET:
+        return one is other
+    try:
+        return type(one) is type(other) and bool(one == other)
+    except Exception:  # noqa: BLE001 (a value that cannot compare is not the same)
+        return False
 
 
 def _noop(node) -> None:

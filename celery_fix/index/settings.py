@@ -114,6 +114,9 @@ class SettingsReader:
         if assign.key_path:
             value = _nested(assign.key_path, value)
             existing = self.values.get(key)
+            if existing and not existing[-1].known and existing[-1].module == f.module:
+                self._beat(key, assign, f, source)  # an item of an unknown value leaves it unknown
+                return
             if existing and isinstance(existing[-1].value, dict) and existing[-1].module == f.module:
                 merged = _merge(existing[-1].value, value)
                 existing[-1] = SettingValue(key, merged, existing[-1].path, existing[-1].line, existing[-1].source, f.module)
