@@ -293,3 +293,72 @@ def test_no_result_backend_is_not_claimed_when_a_branch_sets_none(tmp_path):
     # near miss: both branches off is "none"
     (tmp_path / "proj/settings.py").write_text(settings.replace("'redis://'", "None"))
     assert backend_state(index_of(tmp_path)) == "none"
+
+
+# -- pattern 4 (settings): a settings class loaded into its module -------------------------------------
+SETTINGS_CLASSES = {
+    "manage.py": "",
+    "proj/__init__.py": "",
+    "proj/core/__init__.py": "",
+    "proj/core/settings.py": "class Settings:\n    @classmethod\n    def load_settings(cls, module_name):\n        pass\n",
+    "proj/settings/__init__.py": "",
+    "proj/settings/base.py": """
+        from celery.schedules import crontab
+
+        from proj.core.settings import Settings
+
+
+        class BaseSettings(Settings):
+            CELERY_TASK_TIME_LIMIT = 3600
+            CELERY_TASK_ALWAYS_EAGER = True
+            CELERY_BEAT_SCHEDULE = {
+                "sync": {"task": "proj.tasks.sync", "schedule": crontab(minute="*")},
+            }
+
+            @property
+            def CELERY_RESULT_BACKEND(self):
+                return "redis://"
+
+
+        class OtherSettings(Settings):  # never loaded
+            CELERY_TASK_SOFT_TIME_LIMIT = 10
+    """,
+    "proj/settings/dev.py": """
+        from proj.settings.base import BaseSettings
+
+
+        class Mixin:
+            CELERY_TASK_ALWAYS_EAGER = None
+
+
+        class DevSettings(BaseSettings, Mixin):
+            CELERY_TASK_ALWAYS_EAGER = False
+            CELERY_BROKER_URL = "redis://cache"
+
+
+        DevSettings.load_settings(__name__)
+    """,
+    "proj/tasks.py": "from celery import shared_task\n\n\n@shared_task\ndef sync():\n    pass\n",
+}
+
+
+def test_settings_class_loaded_into_its_module(tmp_path):
+    index = index_of(project(tmp_path, SETTINGS_CLASSES))
+    values = {key: (value.value if value.known else "?", value.path.rsplit("/", 2)[-1], value.module)
+              for key, value in index.settings.items()}
+    assert values == {
+        "task_always_eager": (False, "dev.py", "proj.settings.dev"),  # the class's own beats its bases'
+        "broker_url": ("redis://cache", "dev.py", "proj.settings.dev"),
+        "task_time_limit": (3600, "base.py", "proj.settings.dev"),  # inherited, reported where written
+        "beat_schedule": (values["beat_schedule"][0], "base.py", "proj.settings.dev"),
+        "result_backend": ("?", "base.py", "proj.settings.dev"),  # a property: computed on load
+    }
+    assert [(e.name, e.task) for e in index.beat_entries] == [("sync", "proj.tasks.sync")]
+    # near miss: a settings class no module loads sets nothing
+    assert "task_soft_time_limit" not in index.settings
+
+
+def test_settings_class_not_loaded_sets_nothing(tmp_path):
+    files = dict(SETTINGS_CLASSES)
+    files["proj/settings/dev.py"] = files["proj/settings/dev.py"].replace("DevSettings.load_settings(__name__)", "")
+    assert index_of(project(tmp_path, files)).settings == {}

@@ -56,6 +56,7 @@ from celery_fix.index.facts import (
     Registration,
 )
 from celery_fix.index.local_types import local_types
+from celery_fix.index.settings import settings_module_name
 from celery_fix.index.values import UNKNOWN, Ref
 
 _Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
@@ -942,9 +943,27 @@ class AstCollector:
                             fact.attributes[target.id] = self.value(statement.value)
                 elif kind is ast.AnnAssign and statement.value is not None and type(statement.target) is _Name:
                     fact.attributes[statement.target.id] = self.value(statement.value)
+            if not self.frames and not self.class_stack and settings_module_name(self.module_name):
+                self.class_settings(fact, node)
         self.facts.classes.append(fact)
         self.scope_names.append(node.name)
         self.class_stack.append(fact)
+
+    def class_settings(self, fact: ClassFact, node: ast.ClassDef) -> None:
+        """The upper-case names a settings class defines (`CELERY_TASK_ROUTES = {...}`; a property
+        is computed at load time: unknown), for a settings module that loads the class."""
+        for statement in node.body:
+            kind = type(statement)
+            if kind is ast.Assign or (kind is ast.AnnAssign and statement.value is not None):
+                targets = statement.targets if kind is ast.Assign else [statement.target]
+                for target in targets:
+                    if type(target) is _Name and target.id.isupper():
+                        assign = self.at(AssignFact(fact.qualname, target.id, fact.attributes.get(target.id, UNKNOWN)), target)
+                        if type(statement.value) is ast.Dict:
+                            assign.entries = self.dict_entries(statement.value)
+                        fact.settings.append(assign)
+            elif kind in _FUNCTIONS and statement.name.isupper() and statement.decorator_list:
+                fact.settings.append(self.at(AssignFact(fact.qualname, statement.name, UNKNOWN), statement))
 
     def _class_position(self, fact: ClassFact, node: ast.ClassDef) -> None:
         src = self.src
@@ -1158,6 +1177,11 @@ class AstCollector:
             elif name == "setdefault" and args and self.value(args[0].value) == "DJANGO_SETTINGS_MODULE":
                 if len(args) > 1 and isinstance(self.value(args[1].value), str):
                     self.facts.django_settings_module.append(self.value(args[1].value))
+            elif (args and type(args[0].value) is _Name and args[0].value.id == "__name__" and not self.frames
+                  and settings_module_name(self.module_name)):
+                owner = self.resolve(func.value)  # `Settings.load_settings(__name__)`: the class fills the module
+                if owner and not self.class_stack:
+                    self.facts.settings_loads.append((owner, node.lineno))
             elif name == "update" and not self.frames:
                 self.update_call(node, func)
                 if type(func.value) is _Attribute and func.value.attr == "conf":

@@ -52,6 +52,9 @@ class ClassFact:
     docstring: bool = False
     line: int = 0
     column: int = 0
+    # a settings class (module-level, in a settings module): its upper-case class attributes, and
+    # upper-case properties as UNKNOWN (computed when the class is loaded)
+    settings: list[AssignFact] = field(default_factory=list)
 
 
 @dataclass
@@ -157,6 +160,8 @@ class FileFacts:
     passed: list[tuple[str, str, int]] = field(default_factory=list)
     config_from_object: list[ConfigFromObject] = field(default_factory=list)
     django_settings_module: list[str] = field(default_factory=list)
+    # `SettingsClass.load_settings(__name__)` at module level: (the class's resolved name, line)
+    settings_loads: list[tuple[str, int]] = field(default_factory=list)
     assignments: list[AssignFact] = field(default_factory=list)
     periodic: list[PeriodicFact] = field(default_factory=list)
     dispatches: list[DispatchFact] = field(default_factory=list)

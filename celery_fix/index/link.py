@@ -517,6 +517,42 @@ class Linker:
                 return inherited
         return None
 
+    # -- settings classes --------------------------------------------------------------------------
+    def class_settings(self, qualname: str) -> list[tuple[FileFacts, Any]]:
+        """The upper-case settings a project settings class defines or inherits from project bases
+        (the first definition in its method resolution order wins), with the file of each."""
+        order = self._mro(self.canonical(qualname) or qualname)
+        seen: set[str] = set()
+        found = []
+        for cls in order:
+            fact, facts = self.classes[cls]
+            for assign in fact.settings:
+                if assign.name not in seen:
+                    seen.add(assign.name)
+                    found.append((facts, assign))
+        return found
+
+    def _mro(self, qualname: str, depth: int = 0) -> list[str]:
+        """The project classes of `qualname`'s C3 linearisation (bases outside the project end it)."""
+        if qualname not in self.classes and "." in qualname:
+            self.module(qualname.rpartition(".")[0])  # a base in a module the prefilter skipped
+            qualname = self.canonical(qualname) or qualname
+        if qualname not in self.classes or depth > 10:
+            return []
+        bases = [b for b in (self.canonical(base) for base in self.classes[qualname][0].bases) if b]
+        sequences = [self._mro(base, depth + 1) for base in bases]
+        bases = [seq[0] for seq in sequences if seq]  # the project's (a resolved name may move on load)
+        sequences = [seq for seq in sequences if seq] + [bases]
+        order = [qualname]
+        while any(sequences):
+            sequences = [seq for seq in sequences if seq]
+            head = next((seq[0] for seq in sequences if not any(seq[0] in other[1:] for other in sequences)), None)
+            if head is None:
+                return order  # no consistent order: Python would refuse the class
+            order.append(head)
+            sequences = [seq[1:] if seq[0] == head else seq for seq in sequences]
+        return order
+
     # -- signal receivers ------------------------------------------------------------------------
     def link_receivers(self) -> tuple[dict[str, str], dict[str, str]]:
         """Handler qualname -> model signal, for `<signal>.connect(handler)` anywhere in the project
