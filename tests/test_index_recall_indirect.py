@@ -362,3 +362,10 @@ def test_settings_class_not_loaded_sets_nothing(tmp_path):
     files = dict(SETTINGS_CLASSES)
     files["proj/settings/dev.py"] = files["proj/settings/dev.py"].replace("DevSettings.load_settings(__name__)", "")
     assert index_of(project(tmp_path, files)).settings == {}
+
+
+def test_settings_class_loaded_by_two_settings_modules_gives_each_entry_once(tmp_path):
+    files = dict(SETTINGS_CLASSES)
+    files["proj/settings/prod.py"] = "from proj.settings.base import BaseSettings\n\nBaseSettings.load_settings(__name__)\n"
+    index = index_of(project(tmp_path, files))
+    assert [(e.name, e.path.rsplit("/", 1)[-1]) for e in index.beat_entries] == [("sync", "base.py")]

@@ -90,7 +90,9 @@ class SettingsReader:
                     key = CELERY_KWARGS.get(assign.name) or (assign.name if is_celery_key(assign.name) else None)
                     if key is not None:
                         self.record(key, assign, f, f"Celery({assign.name}=)")
-        return self.values, self.beat_sources
+        # an entry read twice (a settings class that two settings modules load) is one entry
+        unique = {(path, entry.line, repr(entry.name)): (source, path, entry) for source, path, entry in self.beat_sources}
+        return self.values, list(unique.values())
 
     def is_django_settings(self, f, hints) -> bool:
         if f.module in hints:
