@@ -173,7 +173,7 @@ class _Frame:
     """A function (or lambda) being visited."""
 
     __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda", "call_locals",
-                 "node", "types")
+                 "node", "types", "annotated")
 
     def __init__(self, qualname, locals_, fact=None, is_lambda=False):
         self.qualname = qualname
@@ -186,6 +186,7 @@ class _Frame:
         self.call_locals: dict[str, str] = {}  # local name -> the callee of the call it was set from
         self.node = None  # the def, for local_types (read on first `local.method()`)
         self.types: dict[str, str] | None = None
+        self.annotated: set[str] = set()  # locals with an annotated assignment (`x: Service = ...`)
 
 
 class AstCollector:
@@ -225,6 +226,7 @@ class AstCollector:
             ast.Global: self._walk_global, ast.Nonlocal: self._walk_global, ast.Import: self._walk_import,
             ast.ImportFrom: self._walk_import, ast.match_case: self._walk_case, ast.MatchAs: self._walk_pattern,
             ast.MatchStar: self._walk_pattern, ast.MatchMapping: self._walk_pattern, ast.MatchClass: self._walk_pattern,
+            ast.AnnAssign: self._walk_annassign,
             ast.Constant: _noop, ast.Load: _noop, ast.Store: _noop, ast.Del: _noop,
         }
 
@@ -383,6 +385,11 @@ class AstCollector:
         for target in node.targets:
             self.walk(target)
         self.walk(node.value)
+
+    def _walk_annassign(self, node: ast.AnnAssign) -> None:
+        if self.frames and type(node.target) is _Name:
+            self.frames[-1].annotated.add(node.target.id)
+        self._walk_children(node)
 
     def _walk_return(self, node: ast.Return) -> None:
         self.visit_Return(node)
@@ -730,7 +737,7 @@ class AstCollector:
             return None
         for frame in reversed(self.frames):
             if receiver.id in frame.locals:
-                if frame.is_lambda or frame.node is None:
+                if frame.is_lambda or frame.node is None or not _may_be_typed(frame, receiver.id):
                     return None
                 if frame.types is None:
                     frame.types = local_types(frame.node, self.resolve)
@@ -1516,6 +1523,18 @@ def _schedule_like(node: ast.AST) -> bool:
         ):
             return True
     return False
+
+
+def _may_be_typed(frame: _Frame, name: str) -> bool:
+    """Cheap test before local_types reads the whole function: `name` was set from a call of a
+    class-like (CapWords) name, or is annotated."""
+    callee = frame.call_locals.get(name)
+    if callee is not None and callee.rpartition(".")[2][:1].isupper():
+        return True
+    if name in frame.annotated:
+        return True
+    args = frame.node.args
+    return any(p.arg == name and p.annotation is not None for p in (*args.posonlyargs, *args.args, *args.kwonlyargs))
 
 
 _UNSET = object()  # a name no branch assigned
