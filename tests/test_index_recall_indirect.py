@@ -119,6 +119,39 @@ def test_cel704_covers_handlers_registered_through_helpers(tmp_path, monkeypatch
     assert "registered through the project's `on_save()`" in saved
 
 
+def test_handler_imported_in_a_function_and_given_to_a_helper(tmp_path):
+    files = dict(RECEIVER_HELPERS)
+    # (in a module the index reads: a file with no Celery word, like an apps.py that only calls
+    # the helper, is skipped by the prefilter)
+    files["shop/handlers.py"] += """
+
+        def register_all():
+            from shop.handlers import logged as imported
+            from shop.signals import connect_delete as connect
+
+            connect(imported)
+            handler = migrated
+            connect(handler)  # a plain local: not followed
+    """
+    index = index_of(project(tmp_path, files))
+    assert index.signal_receivers["shop.handlers.logged"] == "post_delete"
+    assert index.receiver_helpers["shop.handlers.logged"] == "shop.signals.connect_delete"
+    assert "shop.handlers.migrated" not in index.signal_receivers
+
+
+def test_receiver_wrapper_alone_in_its_module_is_read(tmp_path):
+    files = dict(RECEIVER_HELPERS)
+    files["shop/signals.py"] = (
+        "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n\n"
+        "def on_save(model):\n    return receiver(post_save, sender=model)\n"
+    )
+    files["shop/handlers.py"] = (
+        "from shop.signals import on_save\nfrom shop.tasks import index_order\n\n\n"
+        "@on_save('shop.Order')\ndef saved(sender, instance, **kwargs):\n    index_order.delay(instance.pk)\n"
+    )
+    assert index_of(project(tmp_path, files)).signal_receivers == {"shop.handlers.saved": "post_save"}
+
+
 def test_receiver_helper_of_an_unrelated_module_is_not_followed(tmp_path):
     files = dict(RECEIVER_HELPERS)
     # the same helper names, defined in a module that registers nothing

@@ -723,10 +723,13 @@ class AstCollector:
         first = node.args[0] if node.args else None
         if type(first) is not _Name:
             return
-        binding = self.table.bindings.get(first.id)
-        if binding is None or binding.kind not in ("def", "import") or any(first.id in f.locals for f in self.frames):
-            return
-        self.facts.passed.append((callee, binding.qualname, node.lineno))
+        if any(first.id in f.locals for f in self.frames):
+            target = self.resolve(first)  # a local import or def (a plain local variable is None)
+        else:
+            binding = self.table.bindings.get(first.id)
+            target = binding.qualname if binding is not None and binding.kind in ("def", "import") else None
+        if target:
+            self.facts.passed.append((callee, target, node.lineno))
 
     def receiver_class(self, receiver: ast.AST) -> str | None:
         """The class a method is called on: `Service()` (the callee, when it resolves), or a local
