@@ -138,6 +138,7 @@ class NameTable:
 # -- building ------------------------------------------------------------------------------------
 _COMPOUND_TOP = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith) if hasattr(ast, "TryStar") else (
     ast.If, ast.Try, ast.With, ast.AsyncWith)
+COMPOUND_TOP = _COMPOUND_TOP  # blocks whose statements run at import time
 
 
 def top_level_statements(body) -> Iterator[ast.stmt]:

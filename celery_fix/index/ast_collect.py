@@ -20,7 +20,7 @@ import tokenize
 from io import BytesIO
 from typing import Any
 
-from celery_fix.constructs.bindings import CELERY_APP_FACTORIES
+from celery_fix.constructs.bindings import CELERY_APP_FACTORIES, COMPOUND_TOP
 from celery_fix.constructs.celery_api import (
     ASYNC_RESULT_NAMES,
     CANVAS_NAMES,
@@ -31,6 +31,7 @@ from celery_fix.constructs.celery_api import (
     SIGNATURE_FACTORIES,
     SIGNATURE_METHODS,
 )
+from celery_fix.constructs.signals import MODEL_SIGNALS, RECEIVER
 from celery_fix.index.ast_names import (
     Arg,
     AstNameTable,
@@ -38,7 +39,6 @@ from celery_fix.index.ast_names import (
     call_args,
     dotted_name,
     evaluate,
-    top_level_statements,
 )
 from celery_fix.index.facts import (
     AppFact,
@@ -55,6 +55,8 @@ from celery_fix.index.facts import (
     PeriodicFact,
     Registration,
 )
+from celery_fix.index.local_types import local_types
+from celery_fix.index.settings import settings_module_name
 from celery_fix.index.values import UNKNOWN, Ref
 
 _Name, _Attribute, _Call = ast.Name, ast.Attribute, ast.Call
@@ -170,7 +172,8 @@ def _setting_like(name: str) -> bool:
 class _Frame:
     """A function (or lambda) being visited."""
 
-    __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda", "call_locals")
+    __slots__ = ("qualname", "locals", "contexts", "results", "result_uses", "fact", "is_lambda", "call_locals",
+                 "node", "types", "annotated")
 
     def __init__(self, qualname, locals_, fact=None, is_lambda=False):
         self.qualname = qualname
@@ -181,6 +184,9 @@ class _Frame:
         self.fact = fact
         self.is_lambda = is_lambda
         self.call_locals: dict[str, str] = {}  # local name -> the callee of the call it was set from
+        self.node = None  # the def, for local_types (read on first `local.method()`)
+        self.types: dict[str, str] | None = None
+        self.annotated: set[str] = set()  # locals with an annotated assignment (`x: Service = ...`)
 
 
 class AstCollector:
@@ -208,6 +214,8 @@ class AstCollector:
         self.canvas_members_by_node: dict[int, list] = {}
         self.chain_parts: set[int] = set()
         self.statement_line = 1  # the first line of the innermost statement being walked
+        self.top_values: dict[str, Any] = {}  # module-level name -> its value at this point (UNKNOWN too)
+        self.branch_names: set[str] = set()  # names an `if`/`else` made unknown
         self._dispatch = {
             _Name: self._walk_name, _Attribute: self._walk_attribute, _Call: self._walk_call,
             ast.FunctionDef: self._walk_function, ast.AsyncFunctionDef: self._walk_function,
@@ -218,6 +226,7 @@ class AstCollector:
             ast.Global: self._walk_global, ast.Nonlocal: self._walk_global, ast.Import: self._walk_import,
             ast.ImportFrom: self._walk_import, ast.match_case: self._walk_case, ast.MatchAs: self._walk_pattern,
             ast.MatchStar: self._walk_pattern, ast.MatchMapping: self._walk_pattern, ast.MatchClass: self._walk_pattern,
+            ast.AnnAssign: self._walk_annassign,
             ast.Constant: _noop, ast.Load: _noop, ast.Store: _noop, ast.Del: _noop,
         }
 
@@ -376,6 +385,11 @@ class AstCollector:
         for target in node.targets:
             self.walk(target)
         self.walk(node.value)
+
+    def _walk_annassign(self, node: ast.AnnAssign) -> None:
+        if self.frames and type(node.target) is _Name:
+            self.frames[-1].annotated.add(node.target.id)
+        self._walk_children(node)
 
     def _walk_return(self, node: ast.Return) -> None:
         self.visit_Return(node)
@@ -599,36 +613,81 @@ class AstCollector:
                     facts.bindings[name] = (kind, binding.qualname)
             else:
                 facts.bindings[name] = ("value", binding.qualname)
-        for statement in top_level_statements(self.tree.body):
+        self.read_statements(self.tree.body)
+
+    def read_statements(self, body: list) -> None:
+        """Module-level statements in order; an `if` decides which of its branches' values hold after it."""
+        for statement in body:
             kind = type(statement)
-            if kind is ast.AugAssign and type(statement.target) is _Name and type(statement.op) is ast.BitOr:
-                # `SCHEDULE |= MORE`: MORE's entries join SCHEDULE's
-                entries = self.merged_entries(statement.value)
-                if entries:
-                    fact = AssignFact("module", statement.target.id, UNKNOWN, how="merge", entries=entries)
-                    facts.assignments.append(self.at(fact, statement.target))
+            if kind is ast.If:
+                self.read_branches(statement)
+            elif kind in COMPOUND_TOP:  # try/with: their blocks run at import time
+                self.read_statements(statement.body)
+                for handler in getattr(statement, "handlers", ()):
+                    self.read_statements(handler.body)
+                self.read_statements(getattr(statement, "orelse", ()))
+                self.read_statements(getattr(statement, "finalbody", ()))
+            else:
+                self.read_statement(statement)
+
+    def read_branches(self, node: ast.If) -> None:
+        """`if DEBUG: X = a` / `else: X = b`: X keeps a value only when every branch leaves it the
+        same; else it is unknown after the `if` (never the last branch's). Every branch's beat
+        entries stay recorded (their union)."""
+        facts = self.facts
+        values, constants = dict(self.top_values), dict(facts.constants)
+        self.read_statements(node.body)
+        after_body, constants_body = self.top_values, facts.constants
+        self.top_values, facts.constants = dict(values), dict(constants)
+        self.read_statements(node.orelse)
+        after_else = self.top_values
+        facts.constants.update({k: v for k, v in constants_body.items() if k not in facts.constants})
+        self.top_values = {}
+        for name in after_body.keys() | after_else.keys():
+            one, other = after_body.get(name, _UNSET), after_else.get(name, _UNSET)
+            if _same(one, other):
+                self.top_values[name] = one
                 continue
-            if (kind is ast.Assign or kind is ast.AnnAssign) and statement.value is not None:
-                targets = statement.targets if kind is ast.Assign else [statement.target]
-                names = [t.id for t in targets if type(t) is _Name]
-                if not names:
-                    continue
-                value_node = statement.value
-                value = self.value(value_node)
-                for name in names:
-                    if value is not UNKNOWN:
-                        facts.constants[name] = value
-                    if type(value_node) is _Call:
-                        self.maybe_preset(name, value_node)
-                        self.app_hint(name, value_node, statement)
-                    assign = AssignFact("module", name, value)
-                    if type(value_node) is ast.Dict and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
-                        assign.entries = self.dict_entries(value_node)
-                    elif type(value_node) is _Call and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
-                        assign.entries = self.call_entries(value_node)
-                    elif type(value_node) in (_Name, _Attribute, ast.BinOp) and "beat_schedule" in name.lower():
-                        assign.entries = self.merged_entries(value_node)
-                    facts.assignments.append(self.at(assign, targets[0]) if _setting_like(name) else assign)
+            self.top_values[name] = UNKNOWN
+            self.branch_names.add(name)
+            facts.constants.pop(name, None)
+            assign = AssignFact("module", name, UNKNOWN)
+            facts.assignments.append(self.at(assign, node) if _setting_like(name) else assign)
+
+    def read_statement(self, statement: ast.stmt) -> None:
+        facts = self.facts
+        kind = type(statement)
+        if kind is ast.AugAssign and type(statement.target) is _Name:
+            self.top_values[statement.target.id] = UNKNOWN
+        if kind is ast.AugAssign and type(statement.target) is _Name and type(statement.op) is ast.BitOr:
+            # `SCHEDULE |= MORE`: MORE's entries join SCHEDULE's
+            entries = self.merged_entries(statement.value)
+            if entries:
+                fact = AssignFact("module", statement.target.id, UNKNOWN, how="merge", entries=entries)
+                facts.assignments.append(self.at(fact, statement.target))
+            return
+        if (kind is ast.Assign or kind is ast.AnnAssign) and statement.value is not None:
+            targets = statement.targets if kind is ast.Assign else [statement.target]
+            names = [t.id for t in targets if type(t) is _Name]
+            if not names:
+                return
+            value_node = statement.value
+            value = self.value(value_node)
+            for name in names:
+                self.top_values[name] = value
+                if value is not UNKNOWN:
+                    facts.constants[name] = value
+                if type(value_node) is _Call:
+                    self.maybe_preset(name, value_node)
+                    self.app_hint(name, value_node, statement)
+                assign = AssignFact("module", name, value)
+                if type(value_node) is ast.Dict and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
+                    assign.entries = self.dict_entries(value_node)
+                elif type(value_node) is _Call and ("beat_schedule" in name.lower() or _schedule_like(value_node)):
+                    assign.entries = self.call_entries(value_node)
+                elif type(value_node) in (_Name, _Attribute, ast.BinOp) and "beat_schedule" in name.lower():
+                    assign.entries = self.merged_entries(value_node)
+                facts.assignments.append(self.at(assign, targets[0]) if _setting_like(name) else assign)
 
     def app_hint(self, name: str, call: ast.Call, statement: ast.AST) -> None:
         """`app = create_app()` / `app = ProjectCelery("x")`: an app when linking finds that the
@@ -658,6 +717,36 @@ class AstCollector:
             return None
         return f"{owner.qualname}.{func.attr}"
 
+    def passed_function(self, callee: str, node: ast.Call) -> None:
+        """`register(handler)`: a name of this module (or imported) given as the first argument,
+        which a receiver helper (linking decides) connects to a signal."""
+        first = node.args[0] if node.args else None
+        if type(first) is not _Name:
+            return
+        if any(first.id in f.locals for f in self.frames):
+            target = self.resolve(first)  # a local import or def (a plain local variable is None)
+        else:
+            binding = self.table.bindings.get(first.id)
+            target = binding.qualname if binding is not None and binding.kind in ("def", "import") else None
+        if target:
+            self.facts.passed.append((callee, target, node.lineno))
+
+    def receiver_class(self, receiver: ast.AST) -> str | None:
+        """The class a method is called on: `Service()` (the callee, when it resolves), or a local
+        whose one binding says its class (index/local_types.py)."""
+        if type(receiver) is _Call:
+            return self.resolve(receiver.func)
+        if type(receiver) is not _Name:
+            return None
+        for frame in reversed(self.frames):
+            if receiver.id in frame.locals:
+                if frame.is_lambda or frame.node is None or not _may_be_typed(frame, receiver.id):
+                    return None
+                if frame.types is None:
+                    frame.types = local_types(frame.node, self.resolve)
+                return frame.types.get(receiver.id)
+        return None
+
     def signal_connect(self, node: ast.Call, func: ast.Attribute) -> None:
         """`post_save.connect(handler, sender=...)`: CEL704 covers `handler`, wherever it is defined."""
         signal = self.resolve(func.value) or ""
@@ -668,6 +757,23 @@ class AstCollector:
         target = self.resolve(handler) if handler is not None else None
         if target:
             self.facts.connects.append((signal.rsplit(".", 1)[1], target, node.lineno))
+            return
+        frame = self.frame
+        if type(handler) is _Name and frame is not None and frame.fact is not None and handler.id in frame.fact.params:
+            # a project helper connecting the function it is given (`register(handler)`, `@register`)
+            position = frame.fact.params.index(handler.id)
+            self.facts.receiver_helpers.append(("connect", frame.qualname, signal.rsplit(".", 1)[1], position))
+
+    def receiver_wrapper(self, fact: FunctionFact, call: ast.Call) -> None:
+        """`return receiver(post_save, ...)`: a project decorator factory whose decorated functions
+        are receivers of that signal."""
+        positional = [a.value for a in call_args(call) if a.keyword is None]
+        first = positional[0] if positional else None
+        candidates = first.elts if type(first) in (ast.List, ast.Tuple) else [first] if first is not None else []
+        for candidate in candidates:
+            signal = MODEL_SIGNALS.get(self.resolve(candidate) or "")
+            if signal:
+                self.facts.receiver_helpers.append(("receiver", fact.qualname, signal, -1))
 
     def maybe_preset(self, name: str, call: ast.Call) -> None:
         if name in self.facts.presets:
@@ -690,7 +796,8 @@ class AstCollector:
     def spread_value(self, node: ast.AST) -> Any:
         """A spread schedule: a Ref to a module-level name of this module (linking follows it to the
         entries where they are written), else its value."""
-        if type(node) is _Name and not self.frames and node.id in self.facts.constants and self.module_name:
+        known = node.id in self.facts.constants or node.id in self.branch_names if type(node) is _Name else False
+        if known and not self.frames and self.module_name:
             return Ref(f"{self.module_name}.{node.id}")
         return self.value(node)
 
@@ -767,6 +874,7 @@ class AstCollector:
         fact.docstring = _docstring(node.body)
         self.facts.functions.append(fact)
         frame = _Frame(qualname, self._local_names(node), fact)
+        frame.node = node
         frame.contexts = [d.target for d in fact.decorators if d.target]
         self.frames.append(frame)
         self.scope_names.append(name)
@@ -845,9 +953,27 @@ class AstCollector:
                             fact.attributes[target.id] = self.value(statement.value)
                 elif kind is ast.AnnAssign and statement.value is not None and type(statement.target) is _Name:
                     fact.attributes[statement.target.id] = self.value(statement.value)
+            if not self.frames and not self.class_stack and settings_module_name(self.module_name):
+                self.class_settings(fact, node)
         self.facts.classes.append(fact)
         self.scope_names.append(node.name)
         self.class_stack.append(fact)
+
+    def class_settings(self, fact: ClassFact, node: ast.ClassDef) -> None:
+        """The upper-case names a settings class defines (`CELERY_TASK_ROUTES = {...}`; a property
+        is computed at load time: unknown), for a settings module that loads the class."""
+        for statement in node.body:
+            kind = type(statement)
+            if kind is ast.Assign or (kind is ast.AnnAssign and statement.value is not None):
+                targets = statement.targets if kind is ast.Assign else [statement.target]
+                for target in targets:
+                    if type(target) is _Name and target.id.isupper():
+                        assign = self.at(AssignFact(fact.qualname, target.id, fact.attributes.get(target.id, UNKNOWN)), target)
+                        if type(statement.value) is ast.Dict:
+                            assign.entries = self.dict_entries(statement.value)
+                        fact.settings.append(assign)
+            elif kind in _FUNCTIONS and statement.name.isupper() and statement.decorator_list:
+                fact.settings.append(self.at(AssignFact(fact.qualname, statement.name, UNKNOWN), statement))
 
     def _class_position(self, fact: ClassFact, node: ast.ClassDef) -> None:
         src = self.src
@@ -870,6 +996,8 @@ class AstCollector:
                 target = self.resolve(value.func)
                 if target:
                     frame.fact.atomic_evidence.append(("return", target))
+                    if target in RECEIVER:
+                        self.receiver_wrapper(frame.fact, value)
                     if frame.fact.returns_call is None:
                         frame.fact.returns_call = target
             elif type(value) in (_Name, _Attribute):
@@ -878,6 +1006,7 @@ class AstCollector:
                     frame.fact.atomic_evidence.append(("return", target))
                 if type(value) is _Name and (frame.locals.get(value.id) or "").startswith(frame.qualname + "."):
                     frame.fact.returns_nested_function = True
+                    frame.fact.returns_local = frame.locals[value.id]
 
     def visit_With(self, node) -> None:
         names = []
@@ -1058,6 +1187,11 @@ class AstCollector:
             elif name == "setdefault" and args and self.value(args[0].value) == "DJANGO_SETTINGS_MODULE":
                 if len(args) > 1 and isinstance(self.value(args[1].value), str):
                     self.facts.django_settings_module.append(self.value(args[1].value))
+            elif (args and type(args[0].value) is _Name and args[0].value.id == "__name__" and not self.frames
+                  and settings_module_name(self.module_name)):
+                owner = self.resolve(func.value)  # `Settings.load_settings(__name__)`: the class fills the module
+                if owner and not self.class_stack:
+                    self.facts.settings_loads.append((owner, node.lineno))
             elif name == "update" and not self.frames:
                 self.update_call(node, func)
                 if type(func.value) is _Attribute and func.value.attr == "conf":
@@ -1070,16 +1204,21 @@ class AstCollector:
                     self.record_member("chord", target, task_name, arg.value)
         if resolved in ("celery.Celery", "celery.app.Celery", "celery.app.base.Celery"):
             self.app_created(node)
+        method_of = None
         if resolved is None and kind is _Attribute and not self.in_decorator:
             resolved = self.own_method(func)  # `self.helper()`: the call graph follows it to the method
+            if resolved is None:
+                method_of = self.receiver_class(func.value)  # `svc.notify()`, `Service().notify()`
+                resolved = f"{method_of}.{func.attr}" if method_of else None
         if resolved and not self.in_decorator:
             contexts = self.contexts()
             if id(node) in self.with_items:
                 contexts = contexts[: len(contexts) - self.with_counts[-1]] if self.with_counts and self.with_counts[-1] else contexts
-            fact = CallFact(self.function, resolved, contexts)
+            fact = CallFact(self.function, resolved, contexts, method_of=method_of)
             if fact.atomic_context:
                 self.at(fact, node)
             self.facts.calls.append(fact)
+            self.passed_function(resolved, node)
         for arg in args:
             if arg.keyword in ("link", "link_error"):
                 self.link_callbacks(node, arg)
@@ -1387,6 +1526,31 @@ def _schedule_like(node: ast.AST) -> bool:
         ):
             return True
     return False
+
+
+def _may_be_typed(frame: _Frame, name: str) -> bool:
+    """Cheap test before local_types reads the whole function: `name` was set from a call of a
+    class-like (CapWords) name, or is annotated."""
+    callee = frame.call_locals.get(name)
+    if callee is not None and callee.rpartition(".")[2][:1].isupper():
+        return True
+    if name in frame.annotated:
+        return True
+    args = frame.node.args
+    return any(p.arg == name and p.annotation is not None for p in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+
+
+_UNSET = object()  # a name no branch assigned
+
+
+def _same(one: Any, other: Any) -> bool:
+    """The same value after two branches (UNKNOWN is a value: unreadable either way)."""
+    if one is _UNSET or other is _UNSET:
+        return one is other
+    try:
+        return type(one) is type(other) and bool(one == other)
+    except Exception:  # noqa: BLE001 (a value that cannot compare is not the same)
+        return False
 
 
 def _noop(node) -> None:

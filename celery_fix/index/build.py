@@ -56,6 +56,7 @@ PREFILTER_WORDS: tuple[bytes, ...] = (
     b"celery", b"CELERY", b"Celery", b"shared_task", b".task(", b".task\n", b".task\r", b".task ", b".delay",
     b"apply_async", b"send_task", b".signature(", b".s(", b".si(", b"AsyncResult", b"beat_schedule",
     b"BEAT_SCHEDULE", b"register_task", b"ATOMIC_REQUESTS", b"_save.connect", b"_delete.connect", b"m2m_changed.connect",
+    b"return receiver(",  # a project decorator wrapping `@receiver` (its handlers are CEL704's)
 )
 # Some words count only in some places. `.delay`/`apply_async`: where they can send or pass on a
 # task, or define the method; a test module that only mocks them (`send.delay.assert_called_once()`,
@@ -98,6 +99,7 @@ class ProjectIndex:
     schedule_names: set[str] = field(default_factory=set)
     schedule_files: set[str] = field(default_factory=set)
     signal_receivers: dict[str, str] = field(default_factory=dict)  # handler qualname -> model signal (`.connect`)
+    receiver_helpers: dict[str, str] = field(default_factory=dict)  # handler -> the project helper registering it
     # per-file facts for the engine's prefilter: the files the index read (parsed without error,
     # or skipped by its prefilter), and those with a call that could send a task (FileFacts.may_dispatch)
     indexed_files: set[str] = field(default_factory=set)
@@ -438,9 +440,7 @@ def link(linker: Any) -> ProjectIndex:
         index.settings[key] = preferred[-1] if key != "DATABASES" else preferred[0]
     index.atomic_requests = _atomic_requests(values.get("DATABASES", []), main)
     index.beat_entries = linker.beat_entries(beat_sources, by_qualname, by_name)
-    index.signal_receivers = {
-        linker.canonical(handler) or handler: signal for f in linker.facts for signal, handler, _ in f.connects
-    }
+    index.signal_receivers, index.receiver_helpers = linker.link_receivers()
     index.schedule_names = set(linker.schedule_names)
     index.schedule_files = {e.path for e in index.beat_entries if e.path} if linker.schedule_names else set()
     index.calls, index.atomic_call_sites = linker.link_calls()

@@ -35,6 +35,7 @@ class FunctionFact:
     returns_nested_function: bool = False
     contextmanager: bool = False
     returns_call: str | None = None  # the callee of a returned call (or of the returned local's call)
+    returns_local: str | None = None  # the qualname of a returned nested function
 
 
 @dataclass
@@ -51,6 +52,9 @@ class ClassFact:
     docstring: bool = False
     line: int = 0
     column: int = 0
+    # a settings class (module-level, in a settings module): its upper-case class attributes, and
+    # upper-case properties as UNKNOWN (computed when the class is loaded)
+    settings: list[AssignFact] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +87,9 @@ class CallFact:
     callee: str
     atomic_context: tuple[str, ...] = ()
     line: int = 0
+    # `obj.m()` on a local typed by construction or annotation, `Class().m()`: the class
+    # expression's resolved name (linking keeps the call only when it is a project class)
+    method_of: str | None = None
 
 
 @dataclass
@@ -145,8 +152,16 @@ class FileFacts:
     app_hints: list[tuple[str, str, int]] = field(default_factory=list)
     # `<model signal>.connect(handler, ...)`: (signal short name, handler's resolved name, line)
     connects: list[tuple[str, str, int]] = field(default_factory=list)
+    # project helpers that register receivers (constructs/signals.py): `def on_save(m): return
+    # receiver(post_save, sender=m)` -> ("receiver", "shop.signals.on_save", "post_save", -1);
+    # `<model signal>.connect(param)` in a function -> ("connect", its qualname, signal, the param's position)
+    receiver_helpers: list[tuple[str, str, str, int]] = field(default_factory=list)
+    # `f(name, ...)` with a function-like first argument: (callee, the argument's resolved name, line)
+    passed: list[tuple[str, str, int]] = field(default_factory=list)
     config_from_object: list[ConfigFromObject] = field(default_factory=list)
     django_settings_module: list[str] = field(default_factory=list)
+    # `SettingsClass.load_settings(__name__)` at module level: (the class's resolved name, line)
+    settings_loads: list[tuple[str, int]] = field(default_factory=list)
     assignments: list[AssignFact] = field(default_factory=list)
     periodic: list[PeriodicFact] = field(default_factory=list)
     dispatches: list[DispatchFact] = field(default_factory=list)

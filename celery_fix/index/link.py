@@ -488,11 +488,108 @@ class Linker:
                     continue
                 callee = self.canonical(call.callee)
                 if callee not in self.functions:
-                    continue
+                    callee = self.method_callee(callee, call.method_of)
+                    if callee is None:
+                        continue
                 calls.setdefault(call.caller, set()).add(callee)
                 if call.atomic_context and self.inside_atomic(call.atomic_context) and not self.is_test(f.path):
                     atomic_sites.append((call.caller, callee, f.path, call.line))
         return calls, atomic_sites
+
+    def method_callee(self, callee: str | None, method_of: str | None) -> str | None:
+        """`Class.m` (`Class().m()`, a typed local's `.m()`) where `Class` is a project class: the
+        method it runs, defined on the class or inherited from a project base."""
+        owner, _, name = (callee or "").rpartition(".")
+        if method_of is None and owner not in self.classes:
+            return None
+        return self._find_method(self.canonical(owner), name)
+
+    def _find_method(self, cls: str | None, name: str, depth: int = 0) -> str | None:
+        found = self.classes.get(cls or "")
+        if found is None or depth > 5:
+            return None
+        method = f"{cls}.{name}"
+        if method in self.functions:
+            return method
+        for base in found[0].bases:
+            inherited = self._find_method(self.canonical(base), name, depth + 1)
+            if inherited is not None:
+                return inherited
+        return None
+
+    # -- settings classes --------------------------------------------------------------------------
+    def class_settings(self, qualname: str) -> list[tuple[FileFacts, Any]]:
+        """The upper-case settings a project settings class defines or inherits from project bases
+        (the first definition in its method resolution order wins), with the file of each."""
+        order = self._mro(self.canonical(qualname) or qualname)
+        seen: set[str] = set()
+        found = []
+        for cls in order:
+            fact, facts = self.classes[cls]
+            for assign in fact.settings:
+                if assign.name not in seen:
+                    seen.add(assign.name)
+                    found.append((facts, assign))
+        return found
+
+    def _mro(self, qualname: str, depth: int = 0) -> list[str]:
+        """The project classes of `qualname`'s C3 linearisation (bases outside the project end it)."""
+        if qualname not in self.classes and "." in qualname:
+            self.module(qualname.rpartition(".")[0])  # a base in a module the prefilter skipped
+            qualname = self.canonical(qualname) or qualname
+        if qualname not in self.classes or depth > 10:
+            return []
+        bases = [b for b in (self.canonical(base) for base in self.classes[qualname][0].bases) if b]
+        sequences = [self._mro(base, depth + 1) for base in bases]
+        bases = [seq[0] for seq in sequences if seq]  # the project's (a resolved name may move on load)
+        sequences = [seq for seq in sequences if seq] + [bases]
+        order = [qualname]
+        while any(sequences):
+            sequences = [seq for seq in sequences if seq]
+            head = next((seq[0] for seq in sequences if not any(seq[0] in other[1:] for other in sequences)), None)
+            if head is None:
+                return order  # no consistent order: Python would refuse the class
+            order.append(head)
+            sequences = [seq[1:] if seq[0] == head else seq for seq in sequences]
+        return order
+
+    # -- signal receivers ------------------------------------------------------------------------
+    def link_receivers(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Handler qualname -> model signal, for `<signal>.connect(handler)` anywhere in the project
+        and for handlers registered through one project helper (a decorator factory returning
+        `receiver(signal, ...)`, a function or decorator connecting its argument); and handler ->
+        the helper, for those."""
+        receivers = {self.canonical(h) or h: signal for f in self.facts for signal, h, _ in f.connects}
+        decorators: dict[tuple[str, bool], tuple[str, str]] = {}  # (helper, used called) -> (signal, helper)
+        callers: dict[tuple[str, int], tuple[str, str]] = {}  # (helper, position of the handler) -> ...
+        for f in self.facts:
+            for kind, helper, signal, position in f.receiver_helpers:
+                if kind == "receiver":
+                    decorators[(helper, True)] = (signal, helper)
+                    continue
+                callers[(helper, position)] = (signal, helper)
+                if position == 0:
+                    decorators[(helper, False)] = (signal, helper)  # `@register`
+                owner = self.functions.get(helper.rpartition(".")[0])
+                if position == 0 and owner is not None and owner[0].returns_local == helper:
+                    decorators[(owner[0].qualname, True)] = (signal, owner[0].qualname)  # `@on_save(Order)`
+        helpers: dict[str, str] = {}
+        if not decorators and not callers:
+            return receivers, helpers
+        for f in self.facts:
+            for fn in f.functions:
+                for decorator in fn.decorators:
+                    found = decorators.get((self.canonical(decorator.target) or "", decorator.called))
+                    if found is not None:
+                        receivers.setdefault(fn.qualname, found[0])
+                        helpers.setdefault(fn.qualname, found[1])
+            for callee, handler, _ in f.passed:
+                found = callers.get((self.canonical(callee) or "", 0))
+                if found is not None:
+                    handler = self.canonical(handler) or handler
+                    receivers.setdefault(handler, found[0])
+                    helpers.setdefault(handler, found[1])
+        return receivers, helpers
 
     # -- dispatches and consumers ----------------------------------------------------------------
     def link_dispatches(self, by_qualname: dict[str, TaskInfo], by_name: dict[str, TaskInfo]) -> list[DispatchSite]:

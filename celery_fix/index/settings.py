@@ -80,6 +80,7 @@ class SettingsReader:
                 self.read_module(f, lambda n: config_key(n, None))
             elif self.is_django_settings(f, hints):
                 self.read_module(f, lambda n: django_key(n, django_namespaces))
+                self.read_classes(f, lambda n: django_key(n, django_namespaces))
             for assign in f.assignments:
                 if assign.how in ("conf", "conf_update", "conf_item"):
                     key = assign.name if is_celery_key(assign.name) or assign.name in OLD_NAMES.values() else None
@@ -89,13 +90,14 @@ class SettingsReader:
                     key = CELERY_KWARGS.get(assign.name) or (assign.name if is_celery_key(assign.name) else None)
                     if key is not None:
                         self.record(key, assign, f, f"Celery({assign.name}=)")
-        return self.values, self.beat_sources
+        # an entry read twice (a settings class that two settings modules load) is one entry
+        unique = {(path, entry.line, repr(entry.name)): (source, path, entry) for source, path, entry in self.beat_sources}
+        return self.values, list(unique.values())
 
     def is_django_settings(self, f, hints) -> bool:
         if f.module in hints:
             return True
-        parts = f.module.split(".")
-        if any(p == "settings" or p.startswith("settings_") for p in parts):
+        if settings_module_name(f.module):
             return True
         names = {a.name for a in f.assignments if a.how == "assign"}
         return "INSTALLED_APPS" in names or ("DATABASES" in names and any(n.startswith("CELERY") for n in names))
@@ -109,17 +111,30 @@ class SettingsReader:
                 continue
             self.record(key, assign, f, assign.name)
 
-    def record(self, key: str, assign, f, source: str) -> None:
+    def read_classes(self, f, key_for) -> None:
+        """`Settings.load_settings(__name__)`: the class's upper-case attributes (its own first,
+        then its project bases' in method resolution order) become the module's settings."""
+        for qualname, _ in f.settings_loads:
+            for owner, assign in self.linker.class_settings(qualname):
+                key = "DATABASES" if assign.name == "DATABASES" else key_for(assign.name)
+                if key is not None:
+                    self.record(key, assign, owner, assign.name, module=f.module)
+
+    def record(self, key: str, assign, f, source: str, module: str | None = None) -> None:
+        module = module or f.module
         value = assign.value
         if assign.key_path:
             value = _nested(assign.key_path, value)
             existing = self.values.get(key)
-            if existing and isinstance(existing[-1].value, dict) and existing[-1].module == f.module:
+            if existing and not existing[-1].known and existing[-1].module == module:
+                self._beat(key, assign, f, source)  # an item of an unknown value leaves it unknown
+                return
+            if existing and isinstance(existing[-1].value, dict) and existing[-1].module == module:
                 merged = _merge(existing[-1].value, value)
-                existing[-1] = SettingValue(key, merged, existing[-1].path, existing[-1].line, existing[-1].source, f.module)
+                existing[-1] = SettingValue(key, merged, existing[-1].path, existing[-1].line, existing[-1].source, module)
                 self._beat(key, assign, f, source)
                 return
-        self.values.setdefault(key, []).append(SettingValue(key, value, f.path, assign.line, source, f.module))
+        self.values.setdefault(key, []).append(SettingValue(key, value, f.path, assign.line, source, module))
         self._beat(key, assign, f, source)
 
     def _beat(self, key: str, assign, f, source: str) -> None:
@@ -164,6 +179,11 @@ def _merge(base: dict, extra: Any) -> Any:
         else:
             merged[key] = value
     return merged
+
+
+def settings_module_name(module: str) -> bool:
+    """A settings module by its name (`proj.settings`, `proj.settings.base`, `settings_prod`)."""
+    return any(part == "settings" or part.startswith("settings_") for part in module.split("."))
 
 
 def django_key(name: str, namespaces: set[Any]) -> str | None:

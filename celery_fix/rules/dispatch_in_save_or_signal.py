@@ -7,14 +7,11 @@ from celery_fix.ruleset import dispatch_base as dispatch_rule
 from celery_fix.ruleset import base as rule
 from celery_fix.constructs.dispatch import Dispatch
 from celery_fix.constructs.names import dotted_name
+from celery_fix.constructs.signals import MODEL_SIGNALS, RECEIVER
 
-SIGNALS = {
-    f"django.db.models.signals.{name}": name
-    for name in ("pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed")
-}
+SIGNALS = MODEL_SIGNALS
 SAVE_OR_SIGNAL_WORDS = (b"def save", b"def delete", b"pre_save", b"post_save", b"pre_delete", b"post_delete",
                         b"m2m_changed")
-RECEIVER = frozenset({"django.dispatch.receiver", "django.dispatch.dispatcher.receiver"})
 MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 # bases that end in "Model" but are not models
 NOT_MODEL_PREFIXES = ("django.forms", "rest_framework", "django.contrib.admin", "graphene", "pydantic")
@@ -203,9 +200,11 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
                 self._report(dispatch, statement, function, "a model signal receiver (connected with `.connect()`)")
             elif module and receivers.get(f"{module}.{name}") in SIGNALS.values():
                 signal = receivers[f"{module}.{name}"]
+                helper = (getattr(self.index, "receiver_helpers", None) or {}).get(f"{module}.{name}")
+                how = (f"registered through the project's `{helper.rsplit('.', 1)[-1]}()`" if helper
+                       else "connected with `.connect()` elsewhere in the project")
                 self._report(dispatch, statement, function,
-                             f"a `{signal}` receiver (connected with `.connect()` elsewhere in the project; it runs "
-                             "inside the caller's transaction)")
+                             f"a `{signal}` receiver ({how}; it runs inside the caller's transaction)")
 
     def _report(self, dispatch: Dispatch, statement, function: cst.FunctionDef, where: str) -> None:
         message = (
