@@ -31,7 +31,7 @@ from celery_fix.streams import tolerant_output
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --apply: exit 1 when something was fixed, even if nothing remains.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors, no diff or summary.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Read this pyproject.toml instead of the nearest one.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Read this configuration file (a pyproject.toml, or a celery-fix.toml with top-level keys) instead of the nearest one.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write .celery-fix-cache/.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--list-rules", is_flag=True, help="List the rules (code, name, fix) and exit.")
