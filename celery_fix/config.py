@@ -16,6 +16,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from celery_fix.engine.registry import SelectionError, all_rule_infos, validate_selectors
+from celery_fix.gitignore import work_tree
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".eggs", "__pycache__", "node_modules",
@@ -95,9 +96,11 @@ def load_config(paths: list[Path], explicit: Path | None = None) -> Config:
     start = paths[0] if paths else Path(".")
     path = explicit or find_config(start)
     if path is None:
-        # no settings of ours: the project root is still the nearest pyproject.toml's directory
+        # no settings of ours: the root is the nearest pyproject.toml's directory, else the git work tree's
         pyproject = find_pyproject(start)
-        return Config(root=(pyproject.parent if pyproject else Path(".")).resolve())
+        start_dir = start.resolve() if start.is_dir() else start.resolve().parent
+        root = pyproject.parent if pyproject else work_tree(str(start_dir)) or Path(".")
+        return Config(root=Path(root).resolve())
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
