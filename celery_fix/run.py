@@ -230,9 +230,11 @@ def _report(results: list[FileResult], discovery_errors: list[str], options: Run
 
 
 def rules_table() -> str:
-    rows = [("code", "name", "fix", "default")]
+    # plain fixit: what `fixit --rules celery_fix.rules lint` (one file, no ProjectIndex) does with the rule
+    rows = [("code", "name", "fix", "default", "plain fixit")]
     for rule_cls in all_rule_classes():
-        rows.append((rule_cls.CODE, rule_cls.NAME, fix_kind(rule_cls), "on" if rule_cls.ENABLED_BY_DEFAULT else "off"))
+        rows.append((rule_cls.CODE, rule_cls.NAME, fix_kind(rule_cls), "on" if rule_cls.ENABLED_BY_DEFAULT else "off",
+                     "no (needs the index)" if rule_cls.NEEDS_INDEX else "one file"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
 
