@@ -38,7 +38,13 @@ def discover(paths: list[Path], config: Config) -> Discovery:
     return Discovery(files, errors)
 
 
-def excluded_file(path: Path, config: Config) -> bool:
+def without_excluded(files: list[Path], config: Config) -> list[Path]:
+    """`files` less those `excluded_file` leaves out, reading each .gitignore once for all of them."""
+    ignore = GitIgnore(config.root) if config.respect_gitignore else None
+    return [f for f in files if not excluded_file(f, config, ignore)]
+
+
+def excluded_file(path: Path, config: Config, ignore: GitIgnore | None = None) -> bool:
     """Whether `exclude`, the default excludes or `.gitignore` leave out a file named on the
     command line (`--force-exclude`: pre-commit and editors name files one by one)."""
     relative = _relative_str(os.path.abspath(path), str(config.root))
@@ -56,7 +62,7 @@ def excluded_file(path: Path, config: Config) -> bool:
         return True
     if not config.respect_gitignore:
         return False
-    ignore = GitIgnore(config.root)
+    ignore = ignore or GitIgnore(config.root)
     absolute = Path(os.path.abspath(path))
     # its directories first, as the walk meets them: git does not look inside an ignored one
     return any(ignore.matches(str(d), is_dir=True) for d in reversed(absolute.parents)) or ignore.matches(str(absolute))

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from celery_fix.config import Config, ConfigError, load_config
-from celery_fix.discover import discover, excluded_file
+from celery_fix.discover import discover, without_excluded
 from celery_fix.engine import profile
 from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
@@ -90,7 +90,7 @@ def execute(options: RunOptions) -> int:
     discovery = discover(paths, config)
     profile.lap("discover")
     if options.force_exclude:
-        discovery = replace(discovery, files=[f for f in discovery.files if not excluded_file(f, config)])
+        discovery = replace(discovery, files=without_excluded(discovery.files, config))
     discovery.files[:] = same_file_once(discovery.files)  # a symlink to a file of the tree: checked once
     if options.list_tasks:
         from celery_fix.inventory import print_inventory

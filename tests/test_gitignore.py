@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from celery_fix.config import load_config
-from celery_fix.discover import discover, excluded_file
+from celery_fix.discover import discover, excluded_file, without_excluded
 from celery_fix.gitignore import _IgnoreFile
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -72,6 +72,8 @@ def test_named_files_are_excluded_as_git_would(repo):
     kept = git_keeps(repo, repo)
     for name in FILES:
         assert excluded_file(repo / name, config) == ((repo / name).resolve() not in kept), name
+    # --force-exclude's filter (one reading of the ignore files for the batch) agrees
+    assert {f.resolve() for f in without_excluded([repo / name for name in FILES], config)} == kept
 
 
 def test_from_a_subproject_the_repository_root_gitignore_counts(repo):
