@@ -93,11 +93,9 @@ def _walk(root: Path, config: Config, ignore, errors: list[str]):
             and not (ignore and ignore.matches(os.path.join(absolute_dir, d), is_dir=True))
         )
         for name in sorted(filenames):
-            if name.endswith((".py", ".pyi")):
-                if not _excluded(_join(relative_dir, name), name, config) and not (
-                    ignore and ignore.matches(os.path.join(absolute_dir, name))
-                ):
-                    yield Path(directory, name)
+            if (name.endswith((".py", ".pyi")) and not _excluded(_join(relative_dir, name), name, config)
+                    and not (ignore and ignore.matches(os.path.join(absolute_dir, name)))):
+                yield Path(directory, name)
 
 
 def _join(relative_dir: str, name: str) -> str:

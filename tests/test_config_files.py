@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_cli import RETRYING, run
 
 from celery_fix.config import ConfigError, load_config
 from celery_fix.project import project_root
-from test_cli import RETRYING, run
 
 # each file ignores a different rule, so the one read shows in `config.ignore`
 IGNORED = {".celery-fix.toml": "CEL101", "celery-fix.toml": "CEL102", "pyproject.toml": "CEL201"}
