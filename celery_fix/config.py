@@ -1,4 +1,5 @@
-"""`[tool.celery-fix]` in the nearest pyproject.toml, merged with the command line into a Config."""
+"""The nearest configuration (`.celery-fix.toml`, `celery-fix.toml`, or `[tool.celery-fix]` in a
+pyproject.toml), merged with the command line into a Config."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from celery_fix.engine.registry import SelectionError, all_rule_infos, validate_selectors
+from celery_fix.gitignore import work_tree
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".eggs", "__pycache__", "node_modules",
@@ -34,7 +36,7 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class Config:
     root: Path = Path(".")
-    source: Path | None = None  # the pyproject.toml read, if any
+    source: Path | None = None  # the configuration file read, if any
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -51,6 +53,11 @@ class Config:
         return {key: self.rule_options[key] for key in rule_cls.OPTIONS if key in self.rule_options}
 
 
+# in one directory, as ruff: `.celery-fix.toml` > `celery-fix.toml` > `pyproject.toml` with the table
+STANDALONE_NAMES = (".celery-fix.toml", "celery-fix.toml")
+CONFIG_NAMES = (*STANDALONE_NAMES, "pyproject.toml")
+
+
 def find_pyproject(start: Path) -> Path | None:
     start = start.resolve()
     directory = start if start.is_dir() else start.parent
@@ -61,31 +68,64 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_config(paths: list[Path], explicit: Path | None = None) -> Config:
-    pyproject = explicit or find_pyproject(paths[0] if paths else Path("."))
-    if pyproject is None:
-        return Config(root=Path(".").resolve())
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file: a standalone one, or a pyproject.toml that has
+    [tool.celery-fix] (one without the table is passed over, as ruff passes over one without [tool.ruff])."""
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        for name in STANDALONE_NAMES:
+            if (candidate / name).is_file():
+                return candidate / name
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_our_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_our_table(pyproject: Path) -> bool:
+    # an unreadable pyproject.toml counts as having the table: reading it then reports the problem
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True
+    return isinstance(tool, dict) and "celery-fix" in tool
+
+
+def load_config(paths: list[Path], explicit: Path | None = None) -> Config:
+    start = paths[0] if paths else Path(".")
+    path = explicit or find_config(start)
+    if path is None:
+        # no settings of ours: the root is the nearest pyproject.toml's directory, else the git work tree's
+        pyproject = find_pyproject(start)
+        start_dir = start.resolve() if start.is_dir() else start.resolve().parent
+        root = pyproject.parent if pyproject else work_tree(str(start_dir)) or Path(".")
+        return Config(root=Path(root).resolve())
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {pyproject}: {exc}") from None
+        raise ConfigError(f"cannot read {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML in {pyproject}: {exc}") from None
+        raise ConfigError(f"invalid TOML in {path}: {exc}") from None
+    if path.name != "pyproject.toml":  # celery-fix.toml, .celery-fix.toml or any --config FILE
+        if isinstance(data.get("tool"), dict) and "celery-fix" in data["tool"]:
+            raise ConfigError(f"{path}: keys go at the top level here, without [tool.celery-fix]")
+        return _parse_section(data, path, "")
     tool = data.get("tool", {})
     section = tool.get("celery-fix", {}) if isinstance(tool, dict) else {}  # `tool = 3`: not ours to judge
     if not isinstance(section, dict):
-        raise ConfigError(f"{pyproject}: [tool.celery-fix] must be a table")
-    return _parse_section(section, pyproject)
+        raise ConfigError(f"{path}: [tool.celery-fix] must be a table")
+    return _parse_section(section, path, " in [tool.celery-fix]")
 
 
-def _parse_section(section: dict[str, Any], pyproject: Path) -> Config:
+def _parse_section(section: dict[str, Any], pyproject: Path, where: str) -> Config:
     option_keys = {key: rule for rule in all_rule_infos() for key in rule.OPTIONS}
     unknown = [key for key in section if key not in _GENERAL_KEYS and key not in option_keys]
     if unknown:
         known = [*_GENERAL_KEYS, *option_keys]
         hints = [f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, known, n=1)) else key
                  for key in sorted(unknown)]
-        raise ConfigError(f"{pyproject}: unknown key in [tool.celery-fix]: {', '.join(hints)}")
+        raise ConfigError(f"{pyproject}: unknown key{where}: {', '.join(hints)}")
 
     def codes(key: str) -> tuple[str, ...]:
         value = section.get(key, [])

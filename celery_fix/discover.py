@@ -1,14 +1,14 @@
-"""Finding the Python files to check: paths, excludes, `.gitignore`."""
+"""Finding the Python files to check: paths, excludes, `.gitignore` (celery_fix/gitignore.py)."""
 
 from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from celery_fix.config import DEFAULT_EXCLUDES, Config
+from celery_fix.gitignore import GitIgnore
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ def discover(paths: list[Path], config: Config) -> Discovery:
     files: list[Path] = []
     errors: list[str] = []
     seen: set[str] = set()
-    ignore = _GitIgnore(config.root) if config.respect_gitignore else None
+    ignore = GitIgnore(config.root) if config.respect_gitignore else None
     for path in paths:
         if not path.exists():
             errors.append(f"{path}: no such file or directory")
@@ -38,7 +38,13 @@ def discover(paths: list[Path], config: Config) -> Discovery:
     return Discovery(files, errors)
 
 
-def excluded_file(path: Path, config: Config) -> bool:
+def without_excluded(files: list[Path], config: Config) -> list[Path]:
+    """`files` less those `excluded_file` leaves out, reading each .gitignore once for all of them."""
+    ignore = GitIgnore(config.root) if config.respect_gitignore else None
+    return [f for f in files if not excluded_file(f, config, ignore)]
+
+
+def excluded_file(path: Path, config: Config, ignore: GitIgnore | None = None) -> bool:
     """Whether `exclude`, the default excludes or `.gitignore` leave out a file named on the
     command line (`--force-exclude`: pre-commit and editors name files one by one)."""
     relative = _relative_str(os.path.abspath(path), str(config.root))
@@ -54,10 +60,12 @@ def excluded_file(path: Path, config: Config) -> bool:
             return True
     if _excluded(relative, parts[-1], config):
         return True
-    ignore = _GitIgnore(config.root) if config.respect_gitignore else None
-    if ignore is None:
+    if not config.respect_gitignore:
         return False
-    return any(ignore.matches("/".join(parts[:d]), is_dir=True) for d in range(1, len(parts))) or ignore.matches(relative)
+    ignore = ignore or GitIgnore(config.root)
+    absolute = Path(os.path.abspath(path))
+    # its directories first, as the walk meets them: git does not look inside an ignored one
+    return any(ignore.matches(str(d), is_dir=True) for d in reversed(absolute.parents)) or ignore.matches(str(absolute))
 
 
 def _add(files: list[Path], seen: set[str], path: Path) -> None:
@@ -77,15 +85,17 @@ def _walk(root: Path, config: Config, ignore, errors: list[str]):
         errors.append(f"{exc.filename}: {exc.strerror}")
 
     for directory, subdirs, filenames in os.walk(root, onerror=on_error):
-        relative_dir = _relative_str(os.path.join(root_abs, os.path.relpath(directory, root)), project_root)
+        absolute_dir = os.path.normpath(os.path.join(root_abs, os.path.relpath(directory, root)))
+        relative_dir = _relative_str(absolute_dir, project_root)
         subdirs[:] = sorted(
-            d for d in subdirs if not _skip_dir(directory, d, _join(relative_dir, d), config, ignore)
+            d for d in subdirs
+            if not _skip_dir(directory, d, _join(relative_dir, d), config)
+            and not (ignore and ignore.matches(os.path.join(absolute_dir, d), is_dir=True))
         )
         for name in sorted(filenames):
-            if name.endswith((".py", ".pyi")):
-                relative = _join(relative_dir, name)
-                if not _excluded(relative, name, config) and not (ignore and ignore.matches(relative)):
-                    yield Path(directory, name)
+            if (name.endswith((".py", ".pyi")) and not _excluded(_join(relative_dir, name), name, config)
+                    and not (ignore and ignore.matches(os.path.join(absolute_dir, name)))):
+                yield Path(directory, name)
 
 
 def _join(relative_dir: str, name: str) -> str:
@@ -102,14 +112,14 @@ def _relative_str(absolute: str, project_root: str) -> str:
     return absolute.replace(os.sep, "/")
 
 
-def _skip_dir(parent: str, name: str, relative: str, config: Config, ignore) -> bool:
+def _skip_dir(parent: str, name: str, relative: str, config: Config) -> bool:
     if name in DEFAULT_EXCLUDES:
         return True
     if name == "migrations" and not config.include_migrations:
         return True
     if os.path.exists(os.path.join(parent, name, "pyvenv.cfg")):
         return True
-    return _excluded(relative, name, config) or bool(ignore and ignore.matches(relative, is_dir=True))
+    return _excluded(relative, name, config)
 
 
 def _excluded(relative: str, name: str, config: Config) -> bool:
@@ -118,56 +128,3 @@ def _excluded(relative: str, name: str, config: Config) -> bool:
         or fnmatch.fnmatch(name, pattern)
         for pattern in config.exclude
     )
-
-
-class _GitIgnore:
-    """The root .gitignore, when there is one (pathspec comes with Fixit's trailrunner)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.spec = None
-        self.groups = None
-        gitignore = root / ".gitignore"
-        if gitignore.is_file():
-            try:
-                import pathspec
-
-                lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-                # "gitignore" is the current name; older pathspec releases only know "gitwildmatch"
-                factory = "gitignore" if "gitignore" in pathspec.util._registered_patterns else "gitwildmatch"
-                self.spec = pathspec.PathSpec.from_lines(factory, lines)
-                self.groups = _sign_groups(self.spec)
-            except (OSError, ImportError):
-                self.spec = None
-
-    def matches(self, relative: str, is_dir: bool = False) -> bool:
-        if self.spec is None or relative.startswith("/"):
-            return False  # no .gitignore, or outside the project root
-        path = relative + ("/" if is_dir else "")
-        if self.groups is None:
-            return self.spec.match_file(path)
-        for ignores, regex in reversed(self.groups):
-            if regex.match(path) is not None:
-                return ignores  # the last pattern that matches decides
-        return False
-
-
-def _sign_groups(spec):
-    """The .gitignore patterns as few regexes: each run of consecutive patterns of one sign
-    (ignore, or `!` re-include) as one alternation (pathspec tries them one by one, per file).
-    The last matching pattern decides, so the last run with a match does."""
-    groups: list[tuple[bool, list[str]]] = []
-    for pattern in getattr(spec, "patterns", ()):
-        regex = getattr(pattern, "regex", None)
-        if getattr(pattern, "include", None) is None:
-            continue  # a blank or comment line
-        if regex is None:
-            return None
-        if groups and groups[-1][0] == pattern.include:
-            groups[-1][1].append(regex.pattern)
-        else:
-            groups.append((pattern.include, [regex.pattern]))
-    try:
-        return [(ignores, re.compile("|".join(f"(?:{r})" for r in regexes))) for ignores, regexes in groups]
-    except re.error:
-        return None

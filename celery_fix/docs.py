@@ -54,7 +54,8 @@ def rules_doc() -> str:
             "",
             f"Fix: {fix_kind(rule_cls)}. Severity: {rule_cls.SEVERITY}. "
             f"On by default: {'yes' if rule_cls.ENABLED_BY_DEFAULT else 'no'}. "
-            f"Needs the whole project (the ProjectIndex): {'yes' if rule_cls.NEEDS_INDEX else 'no'}.",
+            f"Needs the whole project (the ProjectIndex): "
+            f"{'yes (plain Fixit reports nothing for it)' if rule_cls.NEEDS_INDEX else 'no (plain Fixit reports what one file shows)'}.",
             "",
             _demote(inspect.cleandoc(rule_cls.__doc__ or "")),
             "",

@@ -2,7 +2,8 @@
 
 Cross-file rules (CEL401, CEL70x, CEL80x) must see the whole project even when pre-commit or an
 editor names one file, or a one-file run and a full run disagree. The project root is the nearest
-directory above the paths with a `pyproject.toml`, `setup.cfg` or `manage.py`, else the git root.
+directory above the paths with a `pyproject.toml`, `setup.cfg`, `manage.py` or a celery-fix.toml /
+.celery-fix.toml, else the git root.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from celery_fix.config import Config
+from celery_fix.config import CONFIG_NAMES, Config
 from celery_fix.discover import discover
 
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "manage.py")
+PROJECT_MARKERS = (*CONFIG_NAMES, "setup.cfg", "manage.py")
 
 
 def _start_dir(path: Path) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from celery_fix.config import Config, ConfigError, load_config
-from celery_fix.discover import discover, excluded_file
+from celery_fix.discover import discover, without_excluded
 from celery_fix.engine import profile
 from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
@@ -91,7 +91,7 @@ def execute(options: RunOptions) -> int:
     discovery = discover(paths, config)
     profile.lap("discover")
     if options.force_exclude:
-        discovery = replace(discovery, files=[f for f in discovery.files if not excluded_file(f, config)])
+        discovery = replace(discovery, files=without_excluded(discovery.files, config))
     discovery.files[:] = same_file_once(discovery.files)  # a symlink to a file of the tree: checked once
     if options.list_tasks:
         from celery_fix.inventory import print_inventory
@@ -231,9 +231,11 @@ def _report(results: list[FileResult], discovery_errors: list[str], options: Run
 
 
 def rules_table() -> str:
-    rows = [("code", "name", "fix", "default")]
+    # plain fixit: what `fixit --rules celery_fix.rules lint` (one file, no ProjectIndex) does with the rule
+    rows = [("code", "name", "fix", "default", "plain fixit")]
     for rule_cls in all_rule_classes():
-        rows.append((rule_cls.CODE, rule_cls.NAME, fix_kind(rule_cls), "on" if rule_cls.ENABLED_BY_DEFAULT else "off"))
+        rows.append((rule_cls.CODE, rule_cls.NAME, fix_kind(rule_cls), "on" if rule_cls.ENABLED_BY_DEFAULT else "off",
+                     "no (needs the index)" if rule_cls.NEEDS_INDEX else "one file"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
 

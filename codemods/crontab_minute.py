@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from celery_fix.codemods._lazy import lazy_command
 from celery_fix.constructs.beat import CRONTAB, Resolver, crontab_fields, is_star
 from celery_fix.syntax.edit import append_kwargs, keyword_arg
 from celery_fix.constructs.names import NameTable, build_name_table
@@ -61,13 +62,4 @@ def _build_command():
     return CrontabMinuteCommand
 
 
-def __getattr__(name: str):
-    if name == "CrontabMinuteCommand":
-        command = _build_command()
-        globals()[name] = command
-        return command
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), "CrontabMinuteCommand"})
+__getattr__, __dir__ = lazy_command(globals(), "CrontabMinuteCommand", _build_command)

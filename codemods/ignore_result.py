@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from celery_fix.codemods._lazy import lazy_command
 from celery_fix.syntax.edit import append_kwargs, keyword_arg
 from celery_fix.constructs.names import NameTable, build_name_table
 from celery_fix.constructs.tasks import TaskDecorator, task_decorator
@@ -123,14 +124,4 @@ def _build_command():
     return IgnoreResultCommand
 
 
-def __getattr__(name: str):
-    # libcst.codemod costs half a second to import: built only when asked for
-    if name == "IgnoreResultCommand":
-        command = _build_command()
-        globals()[name] = command
-        return command
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), "IgnoreResultCommand"})
+__getattr__, __dir__ = lazy_command(globals(), "IgnoreResultCommand", _build_command)

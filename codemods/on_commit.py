@@ -21,6 +21,7 @@ from typing import Any, Optional
 
 import libcst as cst
 
+from celery_fix.codemods._lazy import lazy_command
 from celery_fix.syntax.edit import ONE_SPACE, keyword_arg
 from celery_fix.constructs.dispatch import Dispatch
 from celery_fix.constructs.scopes import ScopeTracker, code_after, can_raise, names_read, names_rebound
@@ -317,14 +318,4 @@ def _build_command():
     return OnCommitCommand
 
 
-def __getattr__(name: str):
-    # libcst.codemod is slow to import; the engine never needs the command
-    if name == "OnCommitCommand":
-        command = _build_command()
-        globals()[name] = command
-        return command
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), "OnCommitCommand"})
+__getattr__, __dir__ = lazy_command(globals(), "OnCommitCommand", _build_command)

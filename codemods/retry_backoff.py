@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from celery_fix.codemods._lazy import lazy_command
 from celery_fix.syntax.edit import append_kwargs, keyword_arg
 from celery_fix.constructs.names import NameTable, build_name_table, is_task_factory
 from celery_fix.constructs.tasks import TaskDecorator, is_false_literal, read_call_options
@@ -92,15 +93,4 @@ def _build_command():
     return RetryBackoffCommand
 
 
-def __getattr__(name: str):
-    # libcst.codemod imports libcst.matchers (half a second): the engine never needs the command,
-    # so it is only built when `python -m libcst.tool` (or a test) asks for it
-    if name == "RetryBackoffCommand":
-        command = _build_command()
-        globals()[name] = command
-        return command
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), "RetryBackoffCommand"})
+__getattr__, __dir__ = lazy_command(globals(), "RetryBackoffCommand", _build_command)

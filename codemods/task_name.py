@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from celery_fix.codemods._lazy import lazy_command
 from celery_fix.codemods.ignore_result import add_decorator_option, can_add_option
 from celery_fix.constructs.names import NameTable, build_name_table
 from celery_fix.constructs.tasks import task_decorator
@@ -63,13 +64,4 @@ def _build_command():
     return TaskNameCommand
 
 
-def __getattr__(name: str):
-    if name == "TaskNameCommand":
-        command = _build_command()
-        globals()[name] = command
-        return command
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), "TaskNameCommand"})
+__getattr__, __dir__ = lazy_command(globals(), "TaskNameCommand", _build_command)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pickle
 import shutil
 import subprocess
 import sys
@@ -39,6 +41,57 @@ def test_libcst_tool_runs_the_command_from_the_repo(tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert target.read_bytes() == case.fixed_path.read_bytes()
+
+
+COMMANDS = [
+    ("beat_expires", "BeatExpiresCommand"), ("crontab_minute", "CrontabMinuteCommand"),
+    ("ignore_result", "IgnoreResultCommand"), ("on_commit", "OnCommitCommand"),
+    ("retry_backoff", "RetryBackoffCommand"), ("task_name", "TaskNameCommand"),
+]
+
+
+@pytest.mark.parametrize(("module", "name"), COMMANDS)
+def test_every_command_pickles_by_name(module, name):
+    # libcst's parallel workers receive the command instance pickled: its class must be found by name
+    command_class = getattr(importlib.import_module(f"celery_fix.codemods.{module}"), name)
+    assert command_class.__qualname__ == name
+    copy = pickle.loads(pickle.dumps(command_class(CodemodContext())))
+    assert type(copy) is command_class
+
+
+def test_every_command_module_is_listed():
+    with_command = {path.stem for path in (REPO / "codemods").glob("*.py") if "_build_command" in path.read_text()}
+    assert with_command == {module for module, _ in COMMANDS}
+
+
+def _run_tool_in_parallel(tmp_path, command: list[str], cwd: Path) -> list[Path]:
+    """libcst.tool on five copies of a CEL202 case with two workers (it runs files serially when
+    -j or the file count, a quarter of it, is 1), checking that every copy got the engine's fix."""
+    case = next(c for c in COMPARABLE if c.input.stem == "multiline")
+    targets = []
+    for number in range(5):
+        target = tmp_path / "project" / f"tasks_{number}.py"
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(case.input, target)
+        targets.append(target)
+    completed = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", *command, "--no-format", "-j", "2", str(tmp_path / "project")],
+        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "Failed to codemod 0 files" in completed.stderr, completed.stderr
+    assert all(t.read_bytes() == case.fixed_path.read_bytes() for t in targets)
+    return targets
+
+
+def test_libcst_tool_with_parallel_workers_from_the_checkout(tmp_path):
+    _run_tool_in_parallel(tmp_path, ["retry_backoff.RetryBackoffCommand"], REPO)
+
+
+def test_libcst_tool_with_parallel_workers_from_any_directory(tmp_path):
+    # -x names the installed module: no .libcst.codemod.yaml needed where it runs
+    (tmp_path / "elsewhere").mkdir()
+    _run_tool_in_parallel(tmp_path, ["-x", "celery_fix.codemods.retry_backoff.RetryBackoffCommand"], tmp_path / "elsewhere")
 
 
 def test_codemods_package_is_installed_under_celery_fix():

@@ -157,26 +157,6 @@ def test_every_subpackage_is_packaged():
     assert found == listed
 
 
-@pytest.mark.parametrize(
-    "gitignore",
-    [
-        "# comment\n\nbuild/\n*.pyc\n/gen\ndocs/**\n",
-        # negations: the last pattern that matches decides
-        "build/\n!build/keep.py\n*.py\n!src/**/*.py\nsrc/gen/\n.*\n!.github\n",
-    ],
-)
-def test_grouped_gitignore_regexes_agree_with_pathspec(tmp_path, gitignore):
-    from celery_fix.discover import _GitIgnore
-
-    (tmp_path / ".gitignore").write_text(gitignore)
-    ignore = _GitIgnore(tmp_path)
-    assert ignore.groups is not None
-    paths = ["build/", "a/build/", "build/keep.py", "build/x.py", "x.py", "src/a/x.py", "src/gen/x.py", "src/gen/",
-             "gen/x.py", "deep/gen/x.py", "docs/conf.py", "docs/", "a/b.pyc", ".github/", ".github/w.py", ".venv/"]
-    for path in paths:
-        assert ignore.matches(path.rstrip("/"), is_dir=path.endswith("/")) == ignore.spec.match_file(path), path
-
-
 def test_enumerated_option_values_are_checked_with_a_suggestion(tmp_path):
     from celery_fix.config import ConfigError, load_config
 
