@@ -37,6 +37,7 @@ from celery_fix.streams import tolerant_output
 @click.option("--list-rules", is_flag=True, help="List the rules (code, name, fix) and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` and .gitignore to files named on the command line too (pre-commit, editors).")
+@click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), help="With `-` (read the module from standard input): the file it stands for; the project around it is indexed. --apply writes the fixed module to standard output.")
 @click.option("--list-tasks", is_flag=True, help="Print the inventory of Celery tasks in PATHS and exit.")
 @click.version_option(__version__, prog_name="celery-fix")
 def main(**kwargs) -> None:

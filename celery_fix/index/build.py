@@ -209,7 +209,7 @@ def build_index(
     # without a cache no key needs every file's bytes up front: the triage workers read them
     workers_read = cache is None and _workers_can_triage(read, jobs) and len(files) >= TRIAGE_THRESHOLD
     for path in files:
-        if workers_read:
+        if workers_read and not read.holds(path):  # (a file given on stdin is read here)
             sources.append((path, None))
             continue
         try:
