@@ -38,6 +38,8 @@ from celery_fix.streams import tolerant_output
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` and .gitignore to files named on the command line too (pre-commit, editors).")
 @click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), help="With `-` (read the module from standard input): the file it stands for; the project around it is indexed. --apply writes the fixed module to standard output.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved configuration for the first path (as TOML) and exit.")
+@click.option("--show-files", is_flag=True, help="Print the files that would be checked, one per line, and exit.")
 @click.option("--list-tasks", is_flag=True, help="Print the inventory of Celery tasks in PATHS and exit.")
 @click.version_option(__version__, prog_name="celery-fix")
 def main(**kwargs) -> None:

@@ -59,6 +59,8 @@ class RunOptions:
     extend_select: str | None = None
     extend_ignore: str | None = None
     stdin_filename: Path | None = None
+    show_settings: bool = False
+    show_files: bool = False
     stdin_source: bytes | None = None  # the module read from standard input (`-`), once read
 
 
@@ -104,6 +106,8 @@ def execute(options: RunOptions) -> int:
     if options.force_exclude:
         discovery = replace(discovery, files=[f for f in discovery.files if not excluded_file(f, config)])
     discovery.files[:] = same_file_once(discovery.files)  # a symlink to a file of the tree: checked once
+    if options.show_files or options.show_settings:
+        return _show(paths, discovery, options, config, rules)
     if options.list_tasks:
         from celery_fix.inventory import print_inventory
 
@@ -112,6 +116,20 @@ def execute(options: RunOptions) -> int:
         options = replace(options, jobs=worker_count(options.jobs))  # `-j 10**20`: the CPU count
 
     return _check(discovery.files, discovery.errors, paths, options, config, rules)
+
+
+def _show(paths: list[Path], discovery, options: RunOptions, config: Config, rules) -> int:
+    from celery_fix import show
+
+    for message in discovery.errors:
+        error(message)
+    if discovery.errors:
+        return EXIT_ERROR
+    if options.show_settings:
+        click.echo(show.settings_listing(paths[0], paths, discovery.files, config, rules, options.output_format), nl=False)
+    else:
+        click.echo(show.files_listing(discovery.files), nl=False)
+    return EXIT_CLEAN
 
 
 def _run_stdin(path: Path, options: RunOptions, config: Config, rules) -> int:
