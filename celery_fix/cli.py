@@ -40,6 +40,7 @@ from celery_fix.streams import tolerant_output
 @click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), help="With `-` (read the module from standard input): the file it stands for; the project around it is indexed. --apply writes the fixed module to standard output.")
 @click.option("--show-settings", is_flag=True, help="Print the resolved configuration for the first path (as TOML) and exit.")
 @click.option("--show-files", is_flag=True, help="Print the files that would be checked, one per line, and exit.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding --apply would not fix (adopting celery-fix on a legacy codebase).")
 @click.option("--list-tasks", is_flag=True, help="Print the inventory of Celery tasks in PATHS and exit.")
 @click.version_option(__version__, prog_name="celery-fix")
 def main(**kwargs) -> None:

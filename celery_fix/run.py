@@ -61,6 +61,7 @@ class RunOptions:
     stdin_filename: Path | None = None
     show_settings: bool = False
     show_files: bool = False
+    add_noqa: bool = False
     stdin_source: bytes | None = None  # the module read from standard input (`-`), once read
 
 
@@ -80,6 +81,9 @@ def execute(options: RunOptions) -> int:
         return explain(options.explain)
     profile.start()
     paths = list(options.paths) or [Path(".")]
+    if options.add_noqa and (options.apply_fixes or stdin.wants_stdin(options.paths, options.stdin_filename)):
+        error("--add-noqa cannot be combined with --apply or standard input")
+        return EXIT_ERROR
     if stdin.wants_stdin(options.paths, options.stdin_filename):
         if len(options.paths) > 1:
             error("`-` (standard input) cannot be combined with other paths")
@@ -132,6 +136,20 @@ def _show(paths: list[Path], discovery, options: RunOptions, config: Config, rul
     return EXIT_CLEAN
 
 
+def _add_noqa(results: list[FileResult], errors: list[str], options: RunOptions, config: Config) -> int:
+    from celery_fix.noqa_writer import add_noqa
+
+    run = add_noqa(results, config.unsafe_fixes)
+    for message in run.warnings:
+        warning(message)
+    if not options.quiet:
+        plural = "s" if run.directives != 1 else ""
+        click.echo(f"Added {run.directives} noqa directive{plural} to {run.files} file{'s' if run.files != 1 else ''}.", err=True)
+    for message in [*errors, *run.errors]:
+        error(message)
+    return EXIT_ERROR if errors or run.errors else EXIT_CLEAN
+
+
 def _run_stdin(path: Path, options: RunOptions, config: Config, rules) -> int:
     """The module on standard input, checked as `path` (celery_fix/stdin.py)."""
     source = options.stdin_source
@@ -178,6 +196,8 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
     if scan_cache is not None:
         scan_cache.save()
     _warn_not_indexed(index, results)
+    if options.add_noqa:
+        return _add_noqa(results, errors + _index_only_errors(index, results), options, config)
     code = _report(results, errors + _index_only_errors(index, results), options, config, index, rules)
     profile.lap("output")
     profile.write()
