@@ -41,6 +41,7 @@ from celery_fix.streams import tolerant_output
 @click.option("--show-settings", is_flag=True, help="Print the resolved configuration for the first path (as TOML) and exit.")
 @click.option("--show-files", is_flag=True, help="Print the files that would be checked, one per line, and exit.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding --apply would not fix (adopting celery-fix on a legacy codebase).")
+@click.option("--changed-since", metavar="REF", help="Report only the files changed since the git ref REF (git diff --name-only REF, and untracked files); the whole project is still indexed.")
 @click.option("--list-tasks", is_flag=True, help="Print the inventory of Celery tasks in PATHS and exit.")
 @click.version_option(__version__, prog_name="celery-fix")
 def main(**kwargs) -> None:

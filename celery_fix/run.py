@@ -62,6 +62,7 @@ class RunOptions:
     show_settings: bool = False
     show_files: bool = False
     add_noqa: bool = False
+    changed_since: str | None = None
     stdin_source: bytes | None = None  # the module read from standard input (`-`), once read
 
 
@@ -119,7 +120,17 @@ def execute(options: RunOptions) -> int:
     if options.jobs is not None:
         options = replace(options, jobs=worker_count(options.jobs))  # `-j 10**20`: the CPU count
 
-    return _check(discovery.files, discovery.errors, paths, options, config, rules)
+    checked = None
+    if options.changed_since is not None:
+        from celery_fix.changed import ChangedError, changed_files, only_changed
+
+        try:
+            since = changed_files(options.changed_since, paths[0] if paths[0].exists() else config.root)
+        except ChangedError as exc:
+            error(str(exc))
+            return EXIT_ERROR
+        checked = only_changed(discovery.files, since)
+    return _check(discovery.files, discovery.errors, paths, options, config, rules, checked=checked)
 
 
 def _show(paths: list[Path], discovery, options: RunOptions, config: Config, rules) -> int:
@@ -169,9 +180,10 @@ def _run_stdin(path: Path, options: RunOptions, config: Config, rules) -> int:
 
 
 def _check(files: list[Path], errors: list[str], paths: list[Path], options: RunOptions, config: Config, rules,
-           supplied: dict[str, bytes] | None = None, whole_project: bool = True) -> int:
-    """Index the project, run the rules on `files`, report. `supplied`: files read from elsewhere
-    than the disk (standard input); `whole_project` False indexes `files` alone."""
+           supplied: dict[str, bytes] | None = None, whole_project: bool = True, checked: list[Path] | None = None) -> int:
+    """Index the project, run the rules on `files` (or on `checked`, some of them), report.
+    `supplied`: files read from elsewhere than the disk (standard input); `whole_project` False
+    indexes `files` alone."""
     scan = _word_scan(rules, config)
     scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
     read = SourceReader(scan, scan_cache)
@@ -191,7 +203,7 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
         style=read_project_style(config.root),
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
-    results = run_files([str(p) for p in files], settings, options.jobs, cache, read)
+    results = run_files([str(p) for p in (files if checked is None else checked)], settings, options.jobs, cache, read)
     profile.lap("rules")
     if scan_cache is not None:
         scan_cache.save()
