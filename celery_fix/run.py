@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from celery_fix import stdin
+from celery_fix import progress, stdin
 from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.discover import discover, excluded_file
 from celery_fix.engine import profile
@@ -189,6 +189,20 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
     read = SourceReader(scan, scan_cache)
     for name, source in (supplied or {}).items():
         read.supply(name, source)
+    with progress.shown(options.quiet or supplied is not None, options.output_format):
+        index, results = _index_and_check(files, paths, options, config, rules, read, whole_project, checked)
+    if scan_cache is not None:
+        scan_cache.save()
+    _warn_not_indexed(index, results)
+    if options.add_noqa:
+        return _add_noqa(results, errors + _index_only_errors(index, results), options, config)
+    code = _report(results, errors + _index_only_errors(index, results), options, config, index, rules)
+    profile.lap("output")
+    profile.write()
+    return code
+
+
+def _index_and_check(files, paths, options: RunOptions, config: Config, rules, read, whole_project, checked):
     index = _build_index(files, paths, config, options, read, whole_project)
     profile.lap("index: the rest")
     settings = EngineSettings(
@@ -205,15 +219,7 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
     results = run_files([str(p) for p in (files if checked is None else checked)], settings, options.jobs, cache, read)
     profile.lap("rules")
-    if scan_cache is not None:
-        scan_cache.save()
-    _warn_not_indexed(index, results)
-    if options.add_noqa:
-        return _add_noqa(results, errors + _index_only_errors(index, results), options, config)
-    code = _report(results, errors + _index_only_errors(index, results), options, config, index, rules)
-    profile.lap("output")
-    profile.write()
-    return code
+    return index, results
 
 
 def _word_scan(rules, config: Config) -> WordScan:
