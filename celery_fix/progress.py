@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
 from celery_fix.engine import meter
