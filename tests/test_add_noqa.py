@@ -4,27 +4,17 @@ rest of the line kept byte for byte; a second run adds nothing and a check repor
 from __future__ import annotations
 
 import json
-import os
 import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import run_in as run
 
-from celery_fix.cli import main
 from celery_fix.engine.model import Finding
 from celery_fix.noqa_writer import add_directives
 
 HEADER = "from celery import shared_task\n\n\n"
 
-
-def run(cwd: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(mix_stderr=False).invoke(main, ["--no-cache", *args], catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 def findings(cwd: Path, *args: str) -> list[dict]:

@@ -10,21 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from celery_fix.cli import main
+from cli_run import run_in as run
 
 SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
-
-def run(cwd: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(mix_stderr=False).invoke(main, ["--no-cache", *args], catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 def findings(cwd: Path, *args: str) -> list[tuple]:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from celery_fix.cli import main
+from cli_run import run_in as run
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,14 +16,6 @@ else:  # pragma: no cover
 
 TASK = "from celery import shared_task\n\n\n@shared_task(autoretry_for=(IOError,))\ndef sync():\n    pass\n"
 
-
-def run(cwd: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(mix_stderr=False).invoke(main, ["--no-cache", *args], catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 @pytest.fixture

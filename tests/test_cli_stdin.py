@@ -4,25 +4,14 @@ the index of the project around it (what editors call)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from celery_fix.cli import main
+from cli_run import run_in as run
 
 SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 
-
-def run(cwd: Path, *args: str, stdin: bytes = b""):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(mix_stderr=False).invoke(main, ["--no-cache", *args], input=stdin, catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 def finding_lines(output: str) -> list[str]:
