@@ -45,7 +45,8 @@ from celery_fix.streams import tolerant_output
 @click.option("--list-tasks", is_flag=True, help="Print the inventory of Celery tasks in PATHS and exit.")
 @click.version_option(__version__, prog_name="celery-fix")
 def main(**kwargs) -> None:
-    """Find and fix unsafe Celery task design. PATHS default to the current directory.
+    """Find and fix unsafe Celery task design. PATHS default to the current directory; `-` reads
+    one module from standard input (see --stdin-filename).
 
     Without --apply this is a dry run: it prints the findings and the diff of the fixes it would
     make, and exits 1 when anything is found. Exit codes: 0 nothing found, 1 findings,

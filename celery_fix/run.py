@@ -111,15 +111,6 @@ def execute(options: RunOptions) -> int:
     if options.force_exclude:
         discovery = replace(discovery, files=[f for f in discovery.files if not excluded_file(f, config)])
     discovery.files[:] = same_file_once(discovery.files)  # a symlink to a file of the tree: checked once
-    if options.show_files or options.show_settings:
-        return _show(paths, discovery, options, config, rules)
-    if options.list_tasks:
-        from celery_fix.inventory import print_inventory
-
-        return print_inventory(discovery.files, config, options.output_format, discovery.errors)
-    if options.jobs is not None:
-        options = replace(options, jobs=worker_count(options.jobs))  # `-j 10**20`: the CPU count
-
     checked = None
     if options.changed_since is not None:
         from celery_fix.changed import ChangedError, changed_files, only_changed
@@ -130,10 +121,19 @@ def execute(options: RunOptions) -> int:
             error(str(exc))
             return EXIT_ERROR
         checked = only_changed(discovery.files, since)
+    if options.show_files or options.show_settings:
+        return _show(paths, discovery, checked, options, config, rules)
+    if options.list_tasks:
+        from celery_fix.inventory import print_inventory
+
+        return print_inventory(discovery.files, config, options.output_format, discovery.errors)
+    if options.jobs is not None:
+        options = replace(options, jobs=worker_count(options.jobs))  # `-j 10**20`: the CPU count
+
     return _check(discovery.files, discovery.errors, paths, options, config, rules, checked=checked)
 
 
-def _show(paths: list[Path], discovery, options: RunOptions, config: Config, rules) -> int:
+def _show(paths: list[Path], discovery, checked: list[Path] | None, options: RunOptions, config: Config, rules) -> int:
     from celery_fix import show
 
     for message in discovery.errors:
@@ -143,7 +143,7 @@ def _show(paths: list[Path], discovery, options: RunOptions, config: Config, rul
     if options.show_settings:
         click.echo(show.settings_listing(paths[0], paths, discovery.files, config, rules, options.output_format), nl=False)
     else:
-        click.echo(show.files_listing(discovery.files), nl=False)
+        click.echo(show.files_listing(discovery.files if checked is None else checked), nl=False)
     return EXIT_CLEAN
 
 

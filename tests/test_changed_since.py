@@ -107,3 +107,10 @@ def test_not_a_git_repository_is_one_line_exit_2(tmp_path):
             os.environ["GIT_CEILING_DIRECTORIES"] = env_ceiling
     assert result.exit_code == 2
     assert result.stderr == f"celery-fix: error: {Path('.')}: not a git repository\n"
+
+
+def test_show_files_lists_only_the_changed_files(repo):
+    with open(repo / "orders" / "views.py", "a") as handle:
+        handle.write("# touched\n")
+    (repo / "orders" / "new.py").write_text("x = 1\n")
+    assert run(repo, "--show-files", "--changed-since", "HEAD", ".").stdout == "orders/new.py\norders/views.py\n"
