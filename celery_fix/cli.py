@@ -37,10 +37,16 @@ from celery_fix.streams import tolerant_output
 @click.option("--list-rules", is_flag=True, help="List the rules (code, name, fix, default, whether plain Fixit can run them) and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` and .gitignore to files named on the command line too (pre-commit, editors).")
+@click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), help="With `-` (read the module from standard input): the file it stands for; the project around it is indexed. --apply writes the fixed module to standard output.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved configuration for the first path (as TOML) and exit.")
+@click.option("--show-files", is_flag=True, help="Print the files that would be checked, one per line, and exit.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding --apply would not fix (adopting celery-fix on a legacy codebase).")
+@click.option("--changed-since", metavar="REF", help="Report only the files changed since the git ref REF (git diff --name-only REF, and untracked files); the whole project is still indexed.")
 @click.option("--list-tasks", is_flag=True, help="Print the inventory of Celery tasks in PATHS and exit.")
 @click.version_option(__version__, prog_name="celery-fix")
 def main(**kwargs) -> None:
-    """Find and fix unsafe Celery task design. PATHS default to the current directory.
+    """Find and fix unsafe Celery task design. PATHS default to the current directory; `-` reads
+    one module from standard input (see --stdin-filename).
 
     Without --apply this is a dry run: it prints the findings and the diff of the fixes it would
     make, and exits 1 when anything is found. Exit codes: 0 nothing found, 1 findings,

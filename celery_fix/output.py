@@ -72,7 +72,9 @@ def report_run(results: list[FileResult], discovery_errors: list[str], options, 
     if stdin and options.apply_fixes:
         # an editor's format-on-save: the fixed module on stdout, the findings left on stderr
         result = results[0]
-        click.echo((result.fixed if result.fixed is not None else result.original).decode(result.encoding), nl=False)
+        out = click.get_binary_stream("stdout")
+        out.write(result.fixed if result.fixed is not None and not result.error else options.stdin_source)
+        out.flush()
         for finding in reported:
             click.echo(text.finding_line(finding, config.unsafe_fixes), err=True)
     elif options.statistics:

@@ -39,7 +39,7 @@ def project_root(paths: list[Path]) -> Path | None:
     None when some path exists outside any project: the run then indexes only what it is given."""
     roots = []
     for path in paths:
-        if not path.exists():
+        if not path.exists() and not path.parent.is_dir():  # (a new file, e.g. on stdin, has a project)
             continue
         root = root_of(path)
         if root is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from celery_fix import progress, stdin
 from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.discover import discover, without_excluded
 from celery_fix.engine import profile
@@ -27,8 +28,8 @@ from celery_fix.engine.registry import (
 )
 from celery_fix.engine.runner import run_files
 from celery_fix.engine.wordscan import ScanCache, WordScan
-from celery_fix.project_style import read_project_style
 from celery_fix.project import index_files
+from celery_fix.project_style import read_project_style
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -58,6 +59,12 @@ class RunOptions:
     exit_non_zero_on_fix: bool = False
     extend_select: str | None = None
     extend_ignore: str | None = None
+    stdin_filename: Path | None = None
+    show_settings: bool = False
+    show_files: bool = False
+    add_noqa: bool = False
+    changed_since: str | None = None
+    stdin_source: bytes | None = None  # the module read from standard input (`-`), once read
 
 
 def error(message: str) -> None:
@@ -76,6 +83,16 @@ def execute(options: RunOptions) -> int:
         return explain(options.explain)
     profile.start()
     paths = list(options.paths) or [Path(".")]
+    if options.add_noqa and (options.apply_fixes or stdin.wants_stdin(options.paths, options.stdin_filename)):
+        error("--add-noqa cannot be combined with --apply or standard input")
+        return EXIT_ERROR
+    if stdin.wants_stdin(options.paths, options.stdin_filename):
+        if len(options.paths) > 1:
+            error("`-` (standard input) cannot be combined with other paths")
+            return EXIT_ERROR
+        paths = [options.stdin_filename or Path(stdin.DEFAULT_NAME)]
+        if options.stdin_source is None:
+            options = replace(options, stdin_source=stdin.read_stdin())
     try:
         config = load_config(paths, options.config_file)
         config = _apply_command_line(config, options)
@@ -88,11 +105,25 @@ def execute(options: RunOptions) -> int:
         return EXIT_ERROR
 
     options = replace(options, output_format=options.output_format or config.output_format or "text")
+    if options.stdin_source is not None:
+        return _run_stdin(paths[0], options, config, rules)
     discovery = discover(paths, config)
     profile.lap("discover")
     if options.force_exclude:
         discovery = replace(discovery, files=without_excluded(discovery.files, config))
     discovery.files[:] = same_file_once(discovery.files)  # a symlink to a file of the tree: checked once
+    checked = None
+    if options.changed_since is not None:
+        from celery_fix.changed import ChangedError, changed_files, only_changed
+
+        try:
+            since = changed_files(options.changed_since, paths[0] if paths[0].exists() else config.root)
+        except ChangedError as exc:
+            error(str(exc))
+            return EXIT_ERROR
+        checked = only_changed(discovery.files, since)
+    if options.show_files or options.show_settings:
+        return _show(paths, discovery, checked, options, config, rules)
     if options.list_tasks:
         from celery_fix.inventory import print_inventory
 
@@ -100,10 +131,80 @@ def execute(options: RunOptions) -> int:
     if options.jobs is not None:
         options = replace(options, jobs=worker_count(options.jobs))  # `-j 10**20`: the CPU count
 
+    return _check(discovery.files, discovery.errors, paths, options, config, rules, checked=checked)
+
+
+def _show(paths: list[Path], discovery, checked: list[Path] | None, options: RunOptions, config: Config, rules) -> int:
+    from celery_fix import show
+
+    for message in discovery.errors:
+        error(message)
+    if discovery.errors:
+        return EXIT_ERROR
+    if options.show_settings:
+        click.echo(show.settings_listing(paths[0], paths, discovery.files, config, rules, options.output_format), nl=False)
+    else:
+        click.echo(show.files_listing(discovery.files if checked is None else checked), nl=False)
+    return EXIT_CLEAN
+
+
+def _add_noqa(results: list[FileResult], errors: list[str], options: RunOptions, config: Config) -> int:
+    from celery_fix.noqa_writer import add_noqa
+
+    run = add_noqa(results, config.unsafe_fixes)
+    for message in run.warnings:
+        warning(message)
+    if not options.quiet:
+        plural = "s" if run.directives != 1 else ""
+        click.echo(f"Added {run.directives} noqa directive{plural} to {run.files} file{'s' if run.files != 1 else ''}.", err=True)
+    for message in [*errors, *run.errors]:
+        error(message)
+    return EXIT_ERROR if errors or run.errors else EXIT_CLEAN
+
+
+def _run_stdin(path: Path, options: RunOptions, config: Config, rules) -> int:
+    """The module on standard input, checked as `path` (celery_fix/stdin.py)."""
+    source = options.stdin_source
+    assert source is not None
+    if options.force_exclude and excluded_file(path, config):
+        if options.apply_fixes:
+            click.echo(source.decode("utf-8", "surrogateescape"), nl=False)  # left as it is
+        return EXIT_CLEAN
+    problem = stdin.problem(str(path), source)
+    if problem is not None:
+        if options.apply_fixes:  # an editor replaces its buffer with what it gets: give it back unchanged
+            click.get_binary_stream("stdout").write(source)
+        error(problem)
+        return EXIT_ERROR
+    return _check([path], [], [path], options, config, rules, supplied={str(path): source},
+                  whole_project=options.stdin_filename is not None)
+
+
+def _check(files: list[Path], errors: list[str], paths: list[Path], options: RunOptions, config: Config, rules,
+           supplied: dict[str, bytes] | None = None, whole_project: bool = True, checked: list[Path] | None = None) -> int:
+    """Index the project, run the rules on `files` (or on `checked`, some of them), report.
+    `supplied`: files read from elsewhere than the disk (standard input); `whole_project` False
+    indexes `files` alone."""
     scan = _word_scan(rules, config)
     scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
     read = SourceReader(scan, scan_cache)
-    index = _build_index(discovery.files, paths, config, options, read)
+    for name, source in (supplied or {}).items():
+        read.supply(name, source)
+    with progress.shown(options.quiet or supplied is not None, options.output_format):
+        index, results = _index_and_check(files, paths, options, config, rules, read, whole_project, checked)
+    if scan_cache is not None:
+        scan_cache.save()
+    _warn_not_indexed(index, results)
+    if options.add_noqa:
+        return _add_noqa(results, errors + _index_only_errors(index, results), options, config)
+    code = _report(results, errors + _index_only_errors(index, results), options, config, index, rules)
+    profile.lap("output")
+    profile.write()
+    return code
+
+
+def _index_and_check(files, paths, options: RunOptions, config: Config, rules, read, whole_project, checked):
+    index = _build_index(files, paths, config, options, read, whole_project)
     profile.lap("index: the rest")
     settings = EngineSettings(
         codes=tuple(r.CODE for r in rules),
@@ -117,15 +218,9 @@ def execute(options: RunOptions) -> int:
         style=read_project_style(config.root),
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
-    results = run_files([str(p) for p in discovery.files], settings, options.jobs, cache, read)
+    results = run_files([str(p) for p in (files if checked is None else checked)], settings, options.jobs, cache, read)
     profile.lap("rules")
-    if scan_cache is not None:
-        scan_cache.save()
-    _warn_not_indexed(index, results)
-    code = _report(results, discovery.errors + _index_only_errors(index, results), options, config, index, rules)
-    profile.lap("output")
-    profile.write()
-    return code
+    return index, results
 
 
 def _word_scan(rules, config: Config) -> WordScan:
@@ -137,12 +232,13 @@ def _word_scan(rules, config: Config) -> WordScan:
     return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, NUL, *(w for r in rules for w in r.TRIGGERS)})
 
 
-def _build_index(files: list[Path], paths: list[Path], config: Config, options: RunOptions, read):
+def _build_index(files: list[Path], paths: list[Path], config: Config, options: RunOptions, read,
+                 whole_project: bool = True):
     """The cross-file facts, built once before the rules run; the rules get it as context.index.
     Built from the whole project around `paths` (celery_fix/project.py), whichever files are checked."""
     from celery_fix.index.build import build_index
 
-    project_files, complete = index_files(files, paths, config)
+    project_files, complete = index_files(files, paths, config) if whole_project else (list(files), False)
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
     index = build_index(

@@ -173,6 +173,13 @@ class SourceReader:
             source = self._sources[key] = read_source(path)
         return source
 
+    def supply(self, path: Path | str, source: bytes) -> None:
+        """`path` reads as `source` for this run (standard input stands in for the file on disk)."""
+        self._sources[str(path)] = source
+
+    def holds(self, path: Path | str) -> bool:
+        return str(path) in self._sources
+
     def digest(self, path: Path | str, source: bytes) -> bytes:
         key = str(path)
         digest = self._digests.get(key)

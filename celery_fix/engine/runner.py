@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from celery_fix.engine import profile
+from celery_fix.engine import meter, profile
 from celery_fix.engine.files import (
     NUL,
     FileError,
@@ -34,6 +34,7 @@ def run_files(
     misses: list[tuple[str, bytes, str | None, object]] = []
     reader = read if isinstance(read, SourceReader) else None
     scheduled = getattr(settings.index, "schedule_files", None) or set()  # see checker._schedule_file
+    meter.stage("checking", len(paths))
     for path in paths:
         here = [r for r in rules if not ignored_for_path(r.CODE, path, settings)] if settings.per_file_ignores else rules
         words = all_words if here is rules else trigger_words(tuple(here))
@@ -62,6 +63,7 @@ def run_files(
         else:
             misses.append((path, source, key, found))
 
+    meter.advance(len(paths) - len(misses))
     to_parse: list[tuple[str, bytes, str | None, object]] = []
     if misses:
         from celery_fix.engine import (
@@ -73,6 +75,7 @@ def run_files(
             if settings.prefilter and not engine.relevant_here(source, path, found):
                 result = results[path] = FileResult(path, original=source)
                 _store(cache, key, result, source)
+                meter.advance()
             else:
                 to_parse.append((path, source, key, read.plan(path) if isinstance(read, SourceReader) else None))
 
@@ -113,17 +116,22 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
 
     jobs = worker_count(jobs)
     if jobs <= 1 or len(items) < 2 * jobs:
-        return [engine.check_source(path, source, plan) for path, source, _, plan in items]
+        return [_counted(engine.check_source(path, source, plan)) for path, source, _, plan in items]
     # largest files first, one at a time: a few big files decide the wall time, and handing them
     # out early keeps the workers equally busy (few files reach here, so the messages are cheap)
     order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
     with WorkerPool(max_workers=jobs, initializer=engine._init_worker, initargs=(settings,)) as pool:
-        checked = list(pool.map(_check_item, [items[i] for i in order]))
+        checked = [_counted(done) for done in pool.map(_check_item, [items[i] for i in order])]
     results: list[FileResult] = [None] * len(items)  # type: ignore[list-item]
     for position, (result, work) in zip(order, checked):
         results[position] = result
         profile.merge(work)
     return results
+
+
+def _counted(done):
+    meter.advance()
+    return done
 
 
 def _check_item(item) -> tuple[FileResult, dict[str, float]]:

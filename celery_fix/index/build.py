@@ -29,6 +29,7 @@ from celery_fix.engine import profile
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, content_digest, read_source
 from celery_fix.engine.gcpause import gc_paused
+from celery_fix.engine import meter
 from celery_fix.engine.pool import WorkerPool, worker_count
 from celery_fix.engine.wordscan import Found
 from celery_fix.index.facts import FileFacts
@@ -197,6 +198,7 @@ def build_index(
     cover the tool version (the facts depend on nothing else: `atomic_functions` is applied in linking).
     `while_waiting` runs in this process while worker processes collect facts (once, if ever)."""
     started = time.perf_counter()
+    meter.stage("indexing", len(files))
     roots = source_roots(root, files, src)
     atomic_words = ATOMIC_WORDS + tuple(a.rsplit(".", 1)[-1].encode() for a in atomic_functions)
     stats = IndexStats(files=len(files))
@@ -211,13 +213,14 @@ def build_index(
     # without a cache no key needs every file's bytes up front: the triage workers read them
     workers_read = cache is None and _workers_can_triage(read, jobs) and len(files) >= TRIAGE_THRESHOLD
     for path in files:
-        if workers_read:
+        if workers_read and not read.holds(path):  # (a file given on stdin is read here)
             sources.append((path, None))
             continue
         try:
             source = read(path)
         except FileError as exc:
             errors.append(str(exc))
+            meter.advance()
             continue
         if cache is not None:
             digest = read.digest(path, source) if isinstance(read, SourceReader) else content_digest(source)
@@ -244,6 +247,7 @@ def build_index(
                 atomic_only.append((path, source))
             else:
                 skipped.append(path)
+        meter.advance(len(skipped))
         facts = _collect_cached(selected, jobs, cache, while_waiting)
         first_round = len(selected)
     # second round: atomic-only files that call a function which dispatches
@@ -254,6 +258,7 @@ def build_index(
             second.append((str(path), source, index_module_name(path, roots)))
         else:
             skipped.append(path)
+            meter.advance()
     facts += _collect_cached(second, jobs, cache)
     stats.parsed = first_round + len(second)
     stats.skipped = len(skipped)
@@ -326,7 +331,10 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
             done = pool.map(_triage_chunk, chunks)
             if while_waiting is not None:
                 while_waiting()
-            rows = [row for part in done for row in part]
+            rows = []
+            for part in done:
+                rows += part
+                meter.advance(sum(row[2] != "atomic" for row in part))  # atomic-only files: decided in round two
     finally:
         _TRIAGE = None
     facts: list[FileFacts] = []
@@ -569,6 +577,7 @@ def _collect_cached(
         results.append(found)
         if found is None:
             missing.append(position)
+    meter.advance(len(selected) - len(missing))
     if missing:
         collected = _collect_all([selected[i] for i in missing], jobs, while_waiting)
         for position, facts in zip(missing, collected):
@@ -593,10 +602,15 @@ def _collect_all(
 ) -> list[FileFacts]:
     jobs = worker_count(jobs)
     if jobs <= 1 or len(selected) < PARALLEL_THRESHOLD:
-        return [_collect_one(item) for item in selected]
+        return [_counted(_collect_one(item)) for item in selected]
     chunk = max(1, len(selected) // (jobs * 4))
     with WorkerPool(max_workers=jobs) as pool:
         collected = pool.map(_collect_one, selected, chunksize=chunk)  # submitted: the workers start
         if while_waiting is not None:
             while_waiting()
-        return list(collected)
+        return [_counted(facts) for facts in collected]
+
+
+def _counted(facts: FileFacts) -> FileFacts:
+    meter.advance()
+    return facts

@@ -27,6 +27,7 @@ UNSAFE = "unsafe"
 # Fixit's own directive, widened to accept kebab-case names (`# lint-ignore: retry-without-backoff`)
 _LINT_IGNORE = re.compile(r"#\s*(lint-(?:ignore|fixme))(?:(?::\s*|\s+)([\w-]+(?:\s*,\s*[\w-]+)*))?")
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.IGNORECASE)
+NOQA = _NOQA  # what --add-noqa merges its codes into (celery_fix/noqa_writer.py)
 
 
 @dataclass
