@@ -205,6 +205,7 @@ def build_index(
     # the linked index depends on every file (linking may load a skipped module's `**OPTIONS`):
     # an unchanged tree gets the whole index from the cache, with no linking
     tree = hashlib.blake2b(repr((_CACHE_TAG, atomic_functions, celery_apps, roots)).encode(), digest_size=20)
+    spelling = hashlib.blake2b(digest_size=20)  # how this run names the files (respell.py)
     sources: list[tuple[Path, bytes | None]] = []
     # without a cache no key needs every file's bytes up front: the triage workers read them
     workers_read = cache is None and _workers_can_triage(read, jobs) and len(files) >= TRIAGE_THRESHOLD
@@ -219,12 +220,15 @@ def build_index(
             continue
         if cache is not None:
             digest = read.digest(path, source) if isinstance(read, SourceReader) else content_digest(source)
-            tree.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
+            # absolute: a run naming the tree otherwise finds the index too, and renames its files
+            tree.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
+            spelling.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
         sources.append((path, source))
     tree_key = f"linked-index-{tree.hexdigest()}-{len(errors)}" if cache is not None else None
-    cached = cache.get(tree_key) if tree_key is not None else None
-    if isinstance(cached, ProjectIndex):
-        cached.reindex()
+    if tree_key is not None and any(not p.is_absolute() for p in files):
+        spelling.update(os.getcwd().encode("utf-8", "surrogateescape"))  # relative names depend on it
+    cached = _cached_index(cache.get(tree_key), spelling.hexdigest(), files) if tree_key is not None else None
+    if cached is not None:
         cached.stats.seconds = time.perf_counter() - started
         return cached
     if workers_read or _triage_in_workers(sources, read, jobs):
@@ -283,7 +287,28 @@ def build_index(
     index.stats = stats
     index.digest = index_digest(index)
     if tree_key is not None and not loader.errors:
-        cache.put(tree_key, index)
+        cache.put(tree_key, (os.getcwd(), spelling.hexdigest(), index))
+    return index
+
+
+def _cached_index(entry: Any, spelling: str, files: list[Path]) -> ProjectIndex | None:
+    """The linked index of a cache entry (working directory, spelling, index), its files renamed
+    to this run's names when it was built from paths spelled otherwise; None for a miss."""
+    if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[2], ProjectIndex)):
+        return None
+    built_in, built_spelling, index = entry
+    if not isinstance(built_in, str) or not isinstance(built_spelling, str):
+        return None
+    if built_spelling != spelling:
+        from celery_fix.index.respell import Unmapped, respell
+
+        try:
+            respell(index, built_in, files)
+        except Unmapped:
+            return None
+        # results depend on the names too (a finding points at another file): a digest of its own
+        index.digest = hashlib.blake2b(f"{index.digest} {spelling}".encode(), digest_size=16).hexdigest()
+    index.reindex()
     return index
 
 
