@@ -104,3 +104,22 @@ def test_typed_containers_are_checked_item_by_item():
     assert number(1) and number(1.5) and not number(True) and not number("1")
     assert plain._checker(int | None)(None) and not plain._checker(int | None)("x")
     assert plain._checker(frozenset[str])(frozenset({"a"})) and not plain._checker(frozenset[str])({"a"})
+
+
+def test_the_cache_goes_where_the_environment_says(tmp_path, monkeypatch, capsys):
+    """CELERY_FIX_CACHE_DIR (bench/run.py sets it): the project gets no `.celery-fix-cache`."""
+    from celery_fix.run import RunOptions, execute
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("")
+    (project / "tasks.py").write_text(RETRYING)
+    monkeypatch.setenv("CELERY_FIX_CACHE_DIR", str(elsewhere))
+    monkeypatch.chdir(project)
+    outputs = []
+    for _ in range(2):
+        code = execute(RunOptions(paths=(Path("."),)))
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[0] == outputs[1] and outputs[0][0] == 1
+    assert not (project / ".celery-fix-cache").exists()
+    assert any(p.name.startswith("linked-index-") for p in elsewhere.rglob("*"))
