@@ -61,7 +61,7 @@ def test_warm_build_parses_nothing_and_gives_the_same_index(root: Path, monkeypa
     plain = build_index(files, root, jobs=1)
     cache = DictCache()
     cold = build_index(files, root, jobs=1, cache=cache)
-    assert cache.puts == cold.stats.parsed + 1 > 1  # each parsed file's facts, and the linked index
+    assert cache.puts == cold.stats.parsed + 2 > 2  # each parsed file's facts, the linked index and its stat key
     with monkeypatch.context() as patch:
         forbid_parsing(patch)
         warm = build_index(files, root, jobs=1, cache=cache)
@@ -266,3 +266,25 @@ def test_respell_refuses_a_name_of_no_file(tmp_path: Path):
     respell(index, str(tmp_path), [tmp_path / "a.py"])
     assert index.dispatches[0].path == str(tmp_path / "a.py")
     assert index.errors == [f"{tmp_path / 'a.py'}:3:1: syntax error"]
+
+
+def test_unchanged_tree_reads_no_file_for_the_index(tmp_path: Path):
+    """The second build finds the index by the files' stat signatures, without reading them;
+    a file rewritten with the same size and modification time is still seen (its change time moved)."""
+    (tmp_path / "tasks.py").write_text("from celery import shared_task\n\n@shared_task\ndef a():\n    pass\n")
+    (tmp_path / "opts.py").write_text("RETRY = 1\n")
+    files = files_of(tmp_path)
+    first = build_index(files, tmp_path, jobs=1, cache=ResultCache(tmp_path / "cache", "fp"))
+
+    def refuse(path):
+        raise AssertionError(f"read {path}")
+
+    again = build_index(files, tmp_path, jobs=1, cache=ResultCache(tmp_path / "cache", "fp"), read=refuse)
+    assert comparable(again) == comparable(first)
+    tasks = tmp_path / "tasks.py"
+    info = tasks.stat()
+    tasks.write_text(tasks.read_text().replace("def a", "def b"))
+    os.utime(tasks, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert tasks.stat().st_mtime_ns == info.st_mtime_ns and tasks.stat().st_size == info.st_size
+    changed = build_index(files, tmp_path, jobs=1, cache=ResultCache(tmp_path / "cache", "fp"))
+    assert [t.name for t in changed.tasks] == ["tasks.b"]
