@@ -33,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # sibling script, not a package: hence the sys.path line
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CACHE_DIR = ".celery-fix-cache"
 RELEVANT_RE = re.compile(rb"(?i:celery)|delay\(|apply_async|shared_task|transaction")
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages", "venv", "env"}
 
@@ -170,24 +169,27 @@ def bench_celery_fix(cmd: list[str] | None, root: Path, repeat: int, one_file: P
     if cmd is None:
         missing = Measurement(error="celery-fix not found (pip install -e . or pass --celery-fix CMD)")
         return {"cold": missing, "first": missing, "warm": missing, "one-file": missing}
-    cache = root / CACHE_DIR
-    cold = []
-    for _ in range(repeat):
-        shutil.rmtree(cache, ignore_errors=True)
-        cold.append(_celery_fix(cmd, ["--no-cache", str(root)], root))
-    shutil.rmtree(cache, ignore_errors=True)  # in case --no-cache still wrote one
-    first = _celery_fix(cmd, [str(root)], root)
-    warm = best_of([_celery_fix(cmd, [str(root)], root) for _ in range(repeat)])
-    runs = {"cold": best_of(cold), "first": first, "warm": warm}
-    if one_file is not None:  # warm cache and index, one named file (pre-commit with one staged file)
-        runs["one-file"] = best_of([_celery_fix(cmd, [str(one_file)], root) for _ in range(repeat)])
+    # the cache lives in a temporary directory (CELERY_FIX_CACHE_DIR), never in the benchmarked tree;
+    # every run starts in the root and names the tree `.` and the file relative to it, as pre-commit does
+    with tempfile.TemporaryDirectory(prefix="celery-fix-bench-cache-") as cache:
+        cold = []
+        for _ in range(repeat):
+            shutil.rmtree(cache, ignore_errors=True)
+            cold.append(_celery_fix(cmd, ["--no-cache", "."], root, cache))
+        shutil.rmtree(cache, ignore_errors=True)  # in case --no-cache still wrote one
+        first = _celery_fix(cmd, ["."], root, cache)
+        warm = best_of([_celery_fix(cmd, ["."], root, cache) for _ in range(repeat)])
+        runs = {"cold": best_of(cold), "first": first, "warm": warm}
+        if one_file is not None:  # warm cache and index, one named file (pre-commit with one staged file)
+            runs["one-file"] = best_of([_celery_fix(cmd, [str(one_file)], root, cache) for _ in range(repeat)])
     return runs
 
 
-def _celery_fix(cmd: list[str], args: list[str], root: Path) -> Measurement:
+def _celery_fix(cmd: list[str], args: list[str], root: Path, cache: str) -> Measurement:
     with tempfile.TemporaryDirectory() as scratch:
         target = Path(scratch) / "profile.json"
-        m = measure([*cmd, *args], root, ok_codes=(0, 1), env={**os.environ, "CELERY_FIX_PROFILE": str(target)})
+        env = {**os.environ, "CELERY_FIX_PROFILE": str(target), "CELERY_FIX_CACHE_DIR": cache}
+        m = measure([*cmd, *args], root, ok_codes=(0, 1), env=env)
         try:
             m.profile = json.loads(target.read_text())
         except (OSError, ValueError):
@@ -463,8 +465,9 @@ def parse_args(argv: list[str] | None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--apps", type=int, help="one generated project with N apps (~2,000 lines each)")
-    what.add_argument("--sizes", default="50,150,425", help="comma-separated app counts (default: %(default)s)")
-    what.add_argument("--path", type=Path, help="benchmark an existing project instead of generating one")
+    what.add_argument("--sizes", help="comma-separated app counts (default: 50,150,425 unless --path is given)")
+    parser.add_argument("--path", type=Path, action="append", default=[],
+                        help="benchmark an existing project (repeatable; with --sizes/--apps, both are run)")
     parser.add_argument("--seed", type=int, default=0, help="generator and Fixit-sample seed")
     parser.add_argument("--unrelated-scale", type=float, default=1.0,
                         help="generator: multiply the non-Celery helper code by this factor")
@@ -496,22 +499,22 @@ def main(argv: list[str] | None = None) -> int:
         log(f"warning: load average {load:.1f}; other work on this machine will skew the timings")
     celery_fix = resolve_celery_fix(args.celery_fix)
     results = []
-    if args.path:
-        root = args.path.resolve()
+    for path in args.path:
+        root = path.resolve()
         results.append(bench_project(root.name, root, None, args, celery_fix))
-    else:
-        sizes = [args.apps] if args.apps else [int(s) for s in args.sizes.split(",")]
-        for apps in sizes:
-            root = Path(tempfile.mkdtemp(prefix=f"celery-fix-bench-{apps}-"))
-            try:
-                log(f"[{apps} apps] generating into {root}")
-                generate.generate(root, apps, args.seed, args.unrelated_scale)
-                results.append(bench_project(f"{apps} apps", root, apps, args, celery_fix))
-            finally:
-                if args.keep:
-                    log(f"[{apps} apps] kept {root}")
-                else:
-                    shutil.rmtree(root, ignore_errors=True)
+    default_sizes = "" if args.path else "50,150,425"  # --path alone: only the real projects
+    sizes = [args.apps] if args.apps else [int(n) for n in (args.sizes or default_sizes).split(",") if n]
+    for apps in sizes:
+        root = Path(tempfile.mkdtemp(prefix=f"celery-fix-bench-{apps}-"))
+        try:
+            log(f"[{apps} apps] generating into {root}")
+            generate.generate(root, apps, args.seed, args.unrelated_scale)
+            results.append(bench_project(f"{apps} apps", root, apps, args, celery_fix))
+        finally:
+            if args.keep:
+                log(f"[{apps} apps] kept {root}")
+            else:
+                shutil.rmtree(root, ignore_errors=True)
     print_report(results)
     if args.json:
         write_json(args.json, results, celery_fix, args)

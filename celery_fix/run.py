@@ -17,7 +17,7 @@ from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import NUL, SourceReader, same_file_once
 from celery_fix.engine.model import EngineSettings, FileResult
-from celery_fix.engine.pool import worker_count
+from celery_fix.engine.jobs import worker_count
 from celery_fix.engine.registry import (
     SelectionError,
     all_rule_classes,

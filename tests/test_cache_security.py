@@ -52,3 +52,74 @@ def test_a_run_over_a_planted_cache_runs_no_code(tmp_path):
     second = subprocess.run(cli, capture_output=True, text=True)
     assert not bomb.marker.exists()
     assert second.returncode == first.returncode == 1 and second.stdout == first.stdout
+
+
+def _entry_with(field: str, value) -> bytes:
+    """A FileResult entry holding one finding, its `field` set to the JSON `value`."""
+    import json
+
+    from celery_fix.engine import plain
+    from celery_fix.engine.model import FileResult, Finding
+
+    finding = Finding("a.py", 3, 1, "CEL101", "name", "message", "warning", None)
+    data = json.loads(plain.dumps(FileResult("a.py", findings=[finding], fixed=b"x")))
+    target = data["v"]["findings"][0]["v"] if field in target_fields(Finding) else data["v"]
+    target[field] = value
+    return json.dumps(data).encode()
+
+
+def target_fields(cls) -> set[str]:
+    import dataclasses
+
+    return {f.name for f in dataclasses.fields(cls)}
+
+
+def test_an_entry_of_the_wrong_types_is_refused():
+    import pytest
+
+    from celery_fix.engine import plain
+    from celery_fix.engine.model import FileResult
+
+    assert plain.loads(_entry_with("line", 7), FileResult).findings[0].line == 7
+    assert plain.loads(_entry_with("fix", None), FileResult).findings[0].fix is None  # `str | None`
+    assert plain.loads(_entry_with("fixed", None), FileResult).fixed is None
+    for field, value in [
+        ("line", "7"), ("line", 7.5), ("line", None), ("fix", 3), ("path", {"b": "a.py"}),
+        ("fixed", "text"), ("findings", {"t": []}), ("findings", [1]), ("internal_error", 0),
+        ("encoding", None),
+    ]:
+        with pytest.raises(plain.PlainError):
+            plain.loads(_entry_with(field, value), FileResult)
+
+
+def test_typed_containers_are_checked_item_by_item():
+    from celery_fix.engine import plain
+
+    check = plain._checker(dict[str, tuple[int, ...]])
+    assert check({"a": (1, 2)}) and check({})
+    assert not check({"a": (1, "2")}) and not check({1: (1,)}) and not check([("a", (1,))])
+    pair = plain._checker(tuple[str, int])
+    assert pair(("a", 1)) and not pair(("a", 1, 2)) and not pair(("a", "1"))
+    number = plain._checker(float)
+    assert number(1) and number(1.5) and not number(True) and not number("1")
+    assert plain._checker(int | None)(None) and not plain._checker(int | None)("x")
+    assert plain._checker(frozenset[str])(frozenset({"a"})) and not plain._checker(frozenset[str])({"a"})
+
+
+def test_the_cache_goes_where_the_environment_says(tmp_path, monkeypatch, capsys):
+    """CELERY_FIX_CACHE_DIR (bench/run.py sets it): the project gets no `.celery-fix-cache`."""
+    from celery_fix.run import RunOptions, execute
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("")
+    (project / "tasks.py").write_text(RETRYING)
+    monkeypatch.setenv("CELERY_FIX_CACHE_DIR", str(elsewhere))
+    monkeypatch.chdir(project)
+    outputs = []
+    for _ in range(2):
+        code = execute(RunOptions(paths=(Path("."),)))
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[0] == outputs[1] and outputs[0][0] == 1
+    assert not (project / ".celery-fix-cache").exists()
+    assert any(p.name.startswith("linked-index-") for p in elsewhere.rglob("*"))

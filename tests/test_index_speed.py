@@ -3,6 +3,7 @@ and with a cache a build on an unchanged tree parses nothing, yet gives the same
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def test_warm_build_parses_nothing_and_gives_the_same_index(root: Path, monkeypa
     plain = build_index(files, root, jobs=1)
     cache = DictCache()
     cold = build_index(files, root, jobs=1, cache=cache)
-    assert cache.puts == cold.stats.parsed + 1 > 1  # each parsed file's facts, and the linked index
+    assert cache.puts == cold.stats.parsed + 2 > 2  # each parsed file's facts, the linked index and its stat key
     with monkeypatch.context() as patch:
         forbid_parsing(patch)
         warm = build_index(files, root, jobs=1, cache=cache)
@@ -190,3 +191,100 @@ def test_triage_workers_that_read_files_report_an_unreadable_one_once(tmp_path, 
         outputs.append((code, captured.out, captured.err))
     assert outputs[0] == outputs[1]
     assert outputs[0][0] == 2 and outputs[0][2].count("broken.py") == 1
+
+
+def _without_digest(index) -> dict:
+    data = comparable(index)
+    data.pop("digest")
+    return data
+
+
+def _copy_of_shop(tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "shop"
+    shutil.copytree(EXAMPLE, target)
+    (target / "orders" / "broken.py").write_text("from celery import shared_task\ndef f(:\n")  # an error message names a file too
+    return target
+
+
+def test_index_cached_from_absolute_paths_serves_a_relative_run(tmp_path: Path, monkeypatch):
+    """A full run names the tree absolutely, pre-commit names files relative to the project: the
+    second run takes the cached index with its files renamed, and it is the index it would build."""
+    shop = _copy_of_shop(tmp_path)
+    cache_root = tmp_path / "cache"
+    absolute = build_index(files_of(shop), shop, jobs=1, cache=ResultCache(cache_root, "fingerprint"))
+    assert absolute.warnings and all(w.startswith(str(shop)) for w in absolute.warnings)
+    monkeypatch.chdir(shop)
+    relative_files = files_of(Path("."))
+    assert all(not p.is_absolute() for p in relative_files)
+    built = build_index(relative_files, Path("."), jobs=1)
+    with monkeypatch.context() as patch:
+        forbid_parsing(patch)
+        warm = build_index(relative_files, Path("."), jobs=1, cache=ResultCache(cache_root, "fingerprint"))
+    assert _without_digest(warm) == _without_digest(built) != _without_digest(absolute)
+    assert warm.digest != absolute.digest  # results naming other files differ with the names
+    assert warm.tasks and warm.task_by_qualname(warm.tasks[0].qualname) is warm.tasks[0]  # lookups rebuilt
+    monkeypatch.chdir(shop / "orders")  # relative again, from elsewhere: renamed once more
+    from_below = [Path(os.path.relpath(p, shop / "orders")) for p in files_of(shop)]
+    with monkeypatch.context() as patch:
+        forbid_parsing(patch)
+        again = build_index(from_below, Path(".."), jobs=1, cache=ResultCache(cache_root, "fingerprint"))
+    assert _without_digest(again) == _without_digest(build_index(from_below, Path(".."), jobs=1))
+
+
+def test_one_file_run_after_an_absolute_full_run_builds_no_index(tmp_path: Path, monkeypatch):
+    """The bug of issue 18: `celery-fix /abs/proj` then `celery-fix orders/tasks.py` rebuilt the
+    index (the cached one was keyed by the file names as spelled)."""
+    from click.testing import CliRunner
+
+    from celery_fix.cli import main
+
+    shop = _copy_of_shop(tmp_path)
+    (shop / "orders" / "broken.py").unlink()
+    (shop / "pyproject.toml").write_text("[tool.celery-fix]\n")  # the cache's place, wherever the run starts
+    runner = CliRunner(mix_stderr=False)
+    runner.invoke(main, ["-q", str(shop)], catch_exceptions=False)
+    monkeypatch.chdir(shop)
+    expected = runner.invoke(main, ["--no-cache", "--format", "json", "orders/tasks.py"], catch_exceptions=False)
+    with monkeypatch.context() as patch:
+        forbid_parsing(patch)
+        one = runner.invoke(main, ["--format", "json", "orders/tasks.py"], catch_exceptions=False)
+    assert one.exit_code == expected.exit_code == 1, one.stderr
+    assert one.output == expected.output
+
+
+def test_respell_refuses_a_name_of_no_file(tmp_path: Path):
+    from celery_fix.index.build import ProjectIndex
+    from celery_fix.index.model import DispatchSite
+    from celery_fix.index.respell import Unmapped, respell
+
+    index = ProjectIndex(dispatches=[DispatchSite("gone.py", 1, "delay", None)], indexed_files={"a.py"})
+    with pytest.raises(Unmapped):
+        respell(index, str(tmp_path), [tmp_path / "a.py"])
+    index = ProjectIndex(dispatches=[DispatchSite("a.py", 1, "delay", None)], errors=["a.py:3:1: syntax error"])
+    respell(index, str(tmp_path), [tmp_path / "a.py"])
+    assert index.dispatches[0].path == str(tmp_path / "a.py")
+    assert index.errors == [f"{tmp_path / 'a.py'}:3:1: syntax error"]
+
+
+def test_unchanged_tree_reads_no_file_for_the_index(tmp_path: Path):
+    """The second build finds the index by the files' stat signatures, without reading them;
+    a file rewritten with the same size and modification time is still seen (its change time moved)."""
+    (tmp_path / "tasks.py").write_text("from celery import shared_task\n\n@shared_task\ndef a():\n    pass\n")
+    (tmp_path / "opts.py").write_text("RETRY = 1\n")
+    files = files_of(tmp_path)
+    first = build_index(files, tmp_path, jobs=1, cache=ResultCache(tmp_path / "cache", "fp"))
+
+    def refuse(path):
+        raise AssertionError(f"read {path}")
+
+    again = build_index(files, tmp_path, jobs=1, cache=ResultCache(tmp_path / "cache", "fp"), read=refuse)
+    assert comparable(again) == comparable(first)
+    tasks = tmp_path / "tasks.py"
+    info = tasks.stat()
+    tasks.write_text(tasks.read_text().replace("def a", "def b"))
+    os.utime(tasks, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert tasks.stat().st_mtime_ns == info.st_mtime_ns and tasks.stat().st_size == info.st_size
+    changed = build_index(files, tmp_path, jobs=1, cache=ResultCache(tmp_path / "cache", "fp"))
+    assert [t.name for t in changed.tasks] == ["tasks.b"]

@@ -24,9 +24,19 @@ CACHE_DIR = ".celery-fix-cache"
 _README = "Cache of celery-fix results; safe to delete. https://pypi.org/project/celery-fix/\n"
 
 
+# where the cache goes instead of `<project>/.celery-fix-cache` (like ruff's RUFF_CACHE_DIR): a
+# benchmark or a read-only checkout keeps the project untouched
+CACHE_DIR_VARIABLE = "CELERY_FIX_CACHE_DIR"
+
+
+def cache_top(root: Path) -> Path:
+    chosen = os.environ.get(CACHE_DIR_VARIABLE)
+    return Path(chosen) if chosen else root / CACHE_DIR
+
+
 class ResultCache:
     def __init__(self, root: Path, fingerprint: str) -> None:
-        self.directory = root / CACHE_DIR / __version__
+        self.directory = cache_top(root) / __version__
         self.fingerprint = fingerprint
         self.writable = True
         self._made: set[str] = set()  # entry directories known to exist (one mkdir each per run)

@@ -114,11 +114,10 @@ def _decode_dataclass(data: dict) -> Any:
     fields = _fields(cls)
     if set(values) != {f.name for f in fields}:
         raise PlainError(f"{cls.__name__}: fields do not match")
-    hints = _hints(cls)
     kwargs = {}
-    for field in fields:
+    for field, check in zip(fields, _checks(cls)):
         value = _decode(values[field.name])
-        if not _conforms(value, hints.get(field.name, Any)):
+        if check is not None and not check(value):
             raise PlainError(f"{cls.__name__}.{field.name}: wrong type")
         kwargs[field.name] = value
     return cls(**kwargs)
@@ -151,39 +150,70 @@ def _fields(cls: type) -> tuple:
     return found
 
 
-_HINTS: dict[type, dict] = {}
+_CHECKS: dict[type, tuple] = {}
 
 
-def _hints(cls: type) -> dict:
-    found = _HINTS.get(cls)
+def _checks(cls: type) -> tuple:
+    """One type check per stored field of `cls` (None: any value), built once per class."""
+    found = _CHECKS.get(cls)
     if found is None:
-        found = _HINTS[cls] = typing.get_type_hints(cls)
+        hints = typing.get_type_hints(cls)
+        found = _CHECKS[cls] = tuple(_checker(hints.get(f.name, Any)) for f in _fields(cls))
     return found
 
 
-def _conforms(value: Any, hint: Any) -> bool:
+_CHECKERS: dict[Any, Any] = {}
+
+
+def _checker(hint: Any):
+    """A function telling whether a value fits `hint` (None: any value fits). Decoding checks
+    every field of every entry, so each hint is turned into its test once, not read per value."""
+    try:
+        return _CHECKERS[hint]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable hint: build it each time
+        return _build_checker(hint)
+    found = _CHECKERS[hint] = _build_checker(hint)
+    return found
+
+
+def _build_checker(hint: Any):
     if hint is Any:
-        return True
+        return None
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        return any(_conforms(value, option) for option in typing.get_args(hint))
+        options = [_checker(option) for option in typing.get_args(hint)]
+        if any(option is None for option in options):
+            return None
+        return lambda value: any(option(value) for option in options)
     if hint is None or hint is type(None):
-        return value is None
+        return lambda value: value is None
     if origin is None:
         if hint is float:
-            return isinstance(value, (int, float)) and not isinstance(value, bool)
-        return isinstance(hint, type) and isinstance(value, hint)
-    if not isinstance(value, origin):
-        return False
+            return lambda value: isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not isinstance(hint, type):
+            return lambda value: False
+        return lambda value: isinstance(value, hint)
     args = typing.get_args(hint)
     if not args:
-        return True
+        return lambda value: isinstance(value, origin)
     if origin is dict:
-        return all(_conforms(k, args[0]) and _conforms(v, args[1]) for k, v in value.items())
+        key, item = _checker(args[0]) or _anything, _checker(args[1]) or _anything
+        return lambda value: isinstance(value, dict) and all(key(k) and item(v) for k, v in value.items())
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return all(_conforms(v, args[0]) for v in value)
-        return len(args) == len(value) and all(_conforms(v, a) for v, a in zip(value, args))
+            each = _checker(args[0]) or _anything
+            return lambda value: isinstance(value, tuple) and all(each(v) for v in value)
+        parts = [_checker(a) or _anything for a in args]
+        return lambda value: isinstance(value, tuple) and len(value) == len(parts) and all(
+            part(v) for v, part in zip(value, parts)
+        )
     if origin in (list, set, frozenset):
-        return all(_conforms(v, args[0]) for v in value)
+        each = _checker(args[0]) or _anything
+        return lambda value: isinstance(value, origin) and all(each(v) for v in value)
+    return lambda value: isinstance(value, origin)
+
+
+def _anything(value: Any) -> bool:
     return True

@@ -12,15 +12,9 @@ from multiprocessing import get_all_start_methods, get_context
 from typing import Any, Callable
 
 from celery_fix.engine import tempfiles
+from celery_fix.engine.jobs import worker_count
 
 _PR_SET_PDEATHSIG = 1
-
-
-def worker_count(jobs: int | None) -> int:
-    """`-j N` capped at the CPU count: more processes than cores only adds start-up and switching
-    (and `-j 10**20` must not reach the pool)."""
-    cpus = os.cpu_count() or 1
-    return max(1, min(jobs or cpus, cpus))
 
 
 class WorkerPool(ProcessPoolExecutor):

@@ -17,7 +17,7 @@ from celery_fix.engine.files import (
     refuse_unsupported,
 )
 from celery_fix.engine.model import EngineSettings, FileResult
-from celery_fix.engine.pool import WorkerPool, worker_count
+from celery_fix.engine.jobs import worker_count
 from celery_fix.engine.registry import all_rule_infos
 from celery_fix.engine.selection import ignored_for_path, trigger_words
 
@@ -120,6 +120,8 @@ def _check_many(items, settings: EngineSettings, jobs: int | None) -> list[FileR
     # largest files first, one at a time: a few big files decide the wall time, and handing them
     # out early keeps the workers equally busy (few files reach here, so the messages are cheap)
     order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
+    from celery_fix.engine.pool import WorkerPool  # multiprocessing: only a run that needs it loads it
+
     with WorkerPool(max_workers=jobs, initializer=engine._init_worker, initargs=(settings,)) as pool:
         checked = [_counted(done) for done in pool.map(_check_item, [items[i] for i in order])]
     results: list[FileResult] = [None] * len(items)  # type: ignore[list-item]

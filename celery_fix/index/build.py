@@ -20,17 +20,15 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from multiprocessing import get_all_start_methods
 from pathlib import Path
 from typing import Any, Callable
 
 from celery_fix.constructs.modules import module_name_for, source_roots
-from celery_fix.engine import profile
+from celery_fix.engine import meter, profile
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import FileError, SourceReader, content_digest, read_source
 from celery_fix.engine.gcpause import gc_paused
-from celery_fix.engine import meter
-from celery_fix.engine.pool import WorkerPool, worker_count
+from celery_fix.engine.jobs import worker_count
 from celery_fix.engine.wordscan import Found
 from celery_fix.index.facts import FileFacts
 from celery_fix.index.model import (
@@ -208,7 +206,17 @@ def build_index(
     skipped: list[Path] = []
     # the linked index depends on every file (linking may load a skipped module's `**OPTIONS`):
     # an unchanged tree gets the whole index from the cache, with no linking
-    tree = hashlib.blake2b(repr((_CACHE_TAG, atomic_functions, celery_apps, roots)).encode(), digest_size=20)
+    settings_part = repr((_CACHE_TAG, atomic_functions, celery_apps, roots)).encode()
+    tree = hashlib.blake2b(settings_part, digest_size=20)
+    spelling = _spelling(files) if cache is not None else ""
+    # files unchanged since a run that stored their stat signature: the index's key without reading them
+    by_stat = _stat_key(files, settings_part) if cache is not None else None
+    known_key = cache.get(by_stat) if by_stat is not None else None
+    if isinstance(known_key, str) and known_key.startswith("linked-index-"):
+        cached = _cached_index(cache.get(known_key), spelling, files)
+        if cached is not None:
+            cached.stats.seconds = time.perf_counter() - started
+            return cached
     sources: list[tuple[Path, bytes | None]] = []
     # without a cache no key needs every file's bytes up front: the triage workers read them
     workers_read = cache is None and _workers_can_triage(read, jobs) and len(files) >= TRIAGE_THRESHOLD
@@ -224,12 +232,14 @@ def build_index(
             continue
         if cache is not None:
             digest = read.digest(path, source) if isinstance(read, SourceReader) else content_digest(source)
-            tree.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
+            # absolute: a run naming the tree otherwise finds the index too, and renames its files
+            tree.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
         sources.append((path, source))
     tree_key = f"linked-index-{tree.hexdigest()}-{len(errors)}" if cache is not None else None
-    cached = cache.get(tree_key) if tree_key is not None else None
-    if isinstance(cached, ProjectIndex):
-        cached.reindex()
+    cached = _cached_index(cache.get(tree_key), spelling, files) if tree_key is not None else None
+    if cached is not None:
+        if by_stat is not None:
+            cache.put(by_stat, tree_key)
         cached.stats.seconds = time.perf_counter() - started
         return cached
     if workers_read or _triage_in_workers(sources, read, jobs):
@@ -290,7 +300,58 @@ def build_index(
     index.stats = stats
     index.digest = index_digest(index)
     if tree_key is not None and not loader.errors:
-        cache.put(tree_key, index)
+        cache.put(tree_key, (os.getcwd(), spelling, index))
+        if by_stat is not None:
+            cache.put(by_stat, tree_key)
+    return index
+
+
+def _spelling(files: list[Path]) -> str:
+    """How this run names the files (respell.py): their names, and the directory relative ones start from."""
+    spelling = hashlib.blake2b(digest_size=20)
+    for path in files:
+        spelling.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+    if any(not p.is_absolute() for p in files):
+        spelling.update(os.getcwd().encode("utf-8", "surrogateescape"))
+    return spelling.hexdigest()
+
+
+def _stat_key(files: list[Path], settings_part: bytes) -> str | None:
+    """A key from every file's absolute path and stat signature, taken before any is read (a
+    file written meanwhile then has a new signature next time). The change time is in it: a write
+    always sets it, `touch -d` or a checkout keeping the modification time cannot set it back.
+    None when a file cannot be stat'ed (that run reads them all)."""
+    digest = hashlib.blake2b(settings_part, digest_size=20)
+    for path in files:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        digest.update(
+            f"{os.path.abspath(path)}\0{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}\0"
+            .encode("utf-8", "surrogateescape")
+        )
+    return f"stat-index-{digest.hexdigest()}"
+
+
+def _cached_index(entry: Any, spelling: str, files: list[Path]) -> ProjectIndex | None:
+    """The linked index of a cache entry (working directory, spelling, index), its files renamed
+    to this run's names when it was built from paths spelled otherwise; None for a miss."""
+    if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[2], ProjectIndex)):
+        return None
+    built_in, built_spelling, index = entry
+    if not isinstance(built_in, str) or not isinstance(built_spelling, str):
+        return None
+    if built_spelling != spelling:
+        from celery_fix.index.respell import Unmapped, respell
+
+        try:
+            respell(index, built_in, files)
+        except Unmapped:
+            return None
+        # results depend on the names too (a finding points at another file): a digest of its own
+        index.digest = hashlib.blake2b(f"{index.digest} {spelling}".encode(), digest_size=16).hexdigest()
+    index.reindex()
     return index
 
 
@@ -302,6 +363,8 @@ _TRIAGE: tuple | None = None
 
 
 def _workers_can_triage(read: Any, jobs: int | None) -> bool:
+    from multiprocessing import get_all_start_methods  # loaded only by a run that may need workers
+
     if (jobs or os.cpu_count() or 1) <= 1 or "fork" not in get_all_start_methods():
         return False
     return isinstance(read, SourceReader) and read.scan is not None
@@ -327,6 +390,8 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     _TRIAGE = (sources, read.scan, atomic_words, cache, keep_words, roots)
     try:
         chunks = [(start, min(start + TRIAGE_CHUNK, len(sources))) for start in range(0, len(sources), TRIAGE_CHUNK)]
+        from celery_fix.engine.pool import WorkerPool
+
         with WorkerPool(max_workers=jobs or os.cpu_count()) as pool:
             done = pool.map(_triage_chunk, chunks)
             if while_waiting is not None:
@@ -604,6 +669,8 @@ def _collect_all(
     if jobs <= 1 or len(selected) < PARALLEL_THRESHOLD:
         return [_counted(_collect_one(item)) for item in selected]
     chunk = max(1, len(selected) // (jobs * 4))
+    from celery_fix.engine.pool import WorkerPool
+
     with WorkerPool(max_workers=jobs) as pool:
         collected = pool.map(_collect_one, selected, chunksize=chunk)  # submitted: the workers start
         if while_waiting is not None:
