@@ -166,7 +166,7 @@ def _run_stdin(path: Path, options: RunOptions, config: Config, rules) -> int:
     """The module on standard input, checked as `path` (celery_fix/stdin.py)."""
     source = options.stdin_source
     assert source is not None
-    if options.force_exclude and excluded_file(path, config):
+    if options.force_exclude and not without_excluded([path], config):
         if options.apply_fixes:
             click.echo(source.decode("utf-8", "surrogateescape"), nl=False)  # left as it is
         return EXIT_CLEAN
