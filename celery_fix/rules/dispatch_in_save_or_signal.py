@@ -63,10 +63,8 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
 
     CODE = "CEL704"
     NAME = "dispatch-in-save-or-signal"
-    MESSAGE = (
-        "task sent from a model's save()/delete() or a model signal receiver, which run inside the "
-        "caller's transaction; send it from `transaction.on_commit()`"
-    )
+    MESSAGE = "task sent from a model's `save()`/`delete()` or a model signal receiver"
+    HELP = "send it from `transaction.on_commit()`"
     FIX_TITLE = "Send the task from `transaction.on_commit(partial(...))`"
     FIX_KIND = "safe/unsafe"
     SEVERITY = "error"
@@ -208,10 +206,7 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
                              "inside the caller's transaction)")
 
     def _report(self, dispatch: Dispatch, statement, function: cst.FunctionDef, where: str) -> None:
-        message = (
-            f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in {where}: the task can run before the "
-            "commit (no row yet) or despite a rollback; send it from `transaction.on_commit()`"
-        )
+        message = f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in {where}"
         self.report_dispatch(dispatch, statement, message, function)
 
     def _receiver_signals(self, function: cst.FunctionDef) -> list[str]:

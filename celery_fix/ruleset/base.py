@@ -49,6 +49,8 @@ class RawReport:
     unsafe: bool
     # (module, name) pairs the fix needs bound: `from module import name` is added when missing
     imports: tuple[tuple[str, str], ...] = ()
+    help: str | None = None  # how to fix it
+    note: str | None = None  # on the fix: why it is unsafe, or why there is none here
     span: Any = None  # filled in by the engine for reports that survive suppression
 
 
@@ -71,7 +73,10 @@ def holds_no_task_result(index: Any, path: str | None) -> bool:
 class CeleryRule(LintRule):
     CODE: ClassVar[str] = ""
     NAME: ClassVar[str] = ""  # kebab-case, e.g. "retry-without-backoff"
+    # the short message (one clause: what is wrong) and the help (how to fix it); the why is the
+    # class docstring (`--explain`). report() takes either per case.
     MESSAGE: ClassVar[str] = ""
+    HELP: ClassVar[str] = ""
     FIX_TITLE: ClassVar[Optional[str]] = None  # None: the rule only reports
     SEVERITY: ClassVar[str] = "warning"
     ENABLED_BY_DEFAULT: ClassVar[bool] = True
@@ -136,12 +141,17 @@ class CeleryRule(LintRule):
         replacement=None,
         unsafe: bool = False,
         imports: tuple[tuple[str, str], ...] = (),
+        help: Optional[str] = None,
+        note: Optional[str] = None,
     ) -> None:
-        """Report a finding on `node`; `replacement` is the fixed node (None: report only),
-        `unsafe` marks a fix that can change behaviour, `imports` the names the fix uses."""
+        """Report a finding on `node`: `message` says what is wrong, `help` how to fix it (default
+        MESSAGE and HELP), `note` qualifies the fix; `replacement` is the fixed node (None: report
+        only), `unsafe` marks a fix that can change behaviour, `imports` the names the fix uses."""
         message = message or self.MESSAGE
+        help = help or self.HELP or None
+        note = note or None
         if self._sink is not None:
-            self._sink.append(RawReport(self, node, message, replacement, unsafe, tuple(imports)))
+            self._sink.append(RawReport(self, node, message, replacement, unsafe, tuple(imports), help, note))
             return
         if replacement is not None and any(
             self.names.resolve(cst.Name(name)) != f"{source}.{name}" for source, name in imports
@@ -150,7 +160,7 @@ class CeleryRule(LintRule):
         # Fixit has no notion of fix safety: an unsafe fix is reported, never applied there
         super().report(
             node,
-            f"{self.CODE} {message}",
+            f"{self.CODE} {full_message(message, help, note)}",
             position=position,
             replacement=None if unsafe else replacement,
         )
@@ -165,6 +175,11 @@ class CeleryRule(LintRule):
 
     def ignore_lint(self, node: cst.CSTNode) -> bool:
         return any(suppresses(comment, self) for comment in self.node_comments(node))
+
+
+def full_message(message: str, help: str | None, note: str | None = None) -> str:
+    """The message, help and note as one sentence (plain Fixit's message, JSON `full_message`)."""
+    return "; ".join(part for part in (message, help, note) if part)
 
 
 def suppresses(comment: str, rule: CeleryRule | type[CeleryRule]) -> bool:
