@@ -25,6 +25,7 @@ def finding_dict(f: Finding, report) -> dict[str, Any]:
         "name": f.name,
         "message": short,
         "help": help_text,
+        "note": note,  # on the fix: why it is unsafe, or why there is none here (also in fix.note)
         "full_message": f.full_message,
         "severity": f.severity,
         "url": anchor(f),
