@@ -87,8 +87,8 @@ def test_full_message_joins_message_help_and_note():
 def test_findings_end_where_the_reported_node_ends():
     rule_cls = next(r for r in all_rule_classes() if r.CODE == "CEL701")
     source = (
-        "from django.db import transaction\n\nfrom shop.tasks import send_receipt\n\n\n"
-        "def place(order):\n    with transaction.atomic():\n        send_receipt.delay(\n            order.pk,\n        )\n"
-    ).encode()
+        b"from django.db import transaction\n\nfrom shop.tasks import send_receipt\n\n\n"
+        b"def place(order):\n    with transaction.atomic():\n        send_receipt.delay(\n            order.pk,\n        )\n"
+    )
     (finding,) = check_one("orders.py", source, settings_for(rule_cls.CODE)).findings
     assert (finding.line, finding.column, finding.end_line, finding.end_column) == (8, 9, 10, 10)

@@ -7,7 +7,14 @@ import json
 from typing import Any
 
 from celery_fix.engine.model import Finding
-from celery_fix.report.model import SCHEMA_VERSION, anchor, edits, end_location, file_diff, parts
+from celery_fix.report.model import (
+    SCHEMA_VERSION,
+    anchor,
+    edits,
+    end_location,
+    file_diff,
+    parts,
+)
 
 
 def finding_dict(f: Finding, report) -> dict[str, Any]:

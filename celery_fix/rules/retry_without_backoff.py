@@ -161,7 +161,6 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
-        self._decorators: dict[int, cst.Decorator] = {}
         context = self.context
         index = context.index if context else None
         if index is not None and context.path:
@@ -192,26 +191,16 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
         source = task.source("autoretry_for")
         message = self.MESSAGE if not source else self.MESSAGE.replace(
             "task retries on `autoretry_for`", f"task retries on `autoretry_for` (from `{source.rsplit('.', 1)[-1]}`)")
-        fixed = add_backoff(call, self.option("retry-backoff-max"), self.option("explicit-backoff-defaults"))
-        self._report_task(call, message, fixed, task.decorator.decorator)
-
-    def _report_task(self, call: cst.Call, message: str | None, fixed: cst.Call, decorator) -> None:
-        # a task's finding points at its decorator's `@`, as every rule's task findings do
-        if isinstance(decorator, cst.Decorator) and decorator.decorator is call:
-            self.report(decorator, message, replacement=decorator.with_changes(decorator=fixed))
-        else:
-            self.report(call, message, replacement=fixed)
-
-    def visit_Decorator(self, node: cst.Decorator) -> None:
-        self._decorators[id(node.decorator)] = node
+        self.report(call, message, replacement=add_backoff(call, self.option("retry-backoff-max"),
+                                                           self.option("explicit-backoff-defaults")))
 
     def visit_Call(self, node: cst.Call) -> None:
         plan = plan_backoff(self.names, node)
         if plan is None:
             return
         if not plan.fixable:
-            self.report(self._decorators.get(id(node), node), "`retry_backoff=False` with `autoretry_for`: every retry waits the same 180 s",
+            self.report(node, "`retry_backoff=False` with `autoretry_for`: every retry waits the same 180 s",
                         help="consider `retry_backoff=True`")
             return
         fixed = add_backoff(node, self.option("retry-backoff-max"), self.option("explicit-backoff-defaults"))
-        self._report_task(node, None, fixed, self._decorators.get(id(node)))
+        self.report(node, replacement=fixed)

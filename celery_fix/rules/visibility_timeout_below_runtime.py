@@ -110,7 +110,7 @@ class VisibilityTimeoutBelowRuntimeRule(rule.CeleryRule):
         if nodes:
             self.report(nodes[-1][0], problem[0], help=problem[1])
 
-    def _problem(self, index: Any, timeout: float, where: str) -> Optional[tuple[str, str]]:
+    def _problem(self, index: Any, timeout: float, where: str) -> tuple[str, str] | None:
         """The message and its help, when some task may outlive the visibility timeout."""
         longest: tuple[float, str] | None = None
         unlimited_late: list[str] = []
@@ -127,8 +127,8 @@ class VisibilityTimeoutBelowRuntimeRule(rule.CeleryRule):
             if longest is None or limit > longest[0]:
                 longest = (limit, task.name or task.qualname)
         if longest is not None and longest[0] > timeout:
-            return (f"the broker's visibility timeout ({timeout:g} s) is shorter than task `{longest[1]}` may run "
-                    f"({longest[0]:g} s)", f"raise `visibility_timeout` ({where}) above the longest time limit")
+            message = f"the broker's visibility timeout ({timeout:g} s) is shorter than task `{longest[1]}` may run ({longest[0]:g} s)"
+            return message, f"raise `visibility_timeout` ({where}) above the longest time limit"
         if unlimited_late:
             return (f"`acks_late` task `{unlimited_late[0]}` has no time limit under a {timeout:g} s visibility timeout",
                     f"give it a `time_limit` below the timeout ({where})")

@@ -22,11 +22,6 @@ def by_fixit_name():
     pass
 
 
-@shared_task(
-    autoretry_for=(IOError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-)  # noqa: CEL201
+@shared_task(autoretry_for=(IOError,), retry_backoff=True, retry_backoff_max=600, retry_jitter=True)  # noqa: CEL201
 def other_code_still_reported():
     pass
