@@ -92,3 +92,20 @@ def test_findings_end_where_the_reported_node_ends():
     )
     (finding,) = check_one("orders.py", source, settings_for(rule_cls.CODE)).findings
     assert (finding.line, finding.column, finding.end_line, finding.end_column) == (8, 9, 10, 10)
+
+
+def test_task_findings_point_at_the_decorator(findings):
+    """One column convention: a finding about a task (one that starts at its decorator, not at
+    one of the decorator's arguments) starts at the `@`; CEL202 reports the decorator's call,
+    which its fix replaces, and points at the `@` all the same."""
+    checked = set()
+    for f in findings:
+        path = Path(f.path) if os.path.isabs(f.path) else SHOP / f.path
+        if not path.is_file() or path.suffix != ".py":
+            continue
+        line = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()[f.line - 1]
+        at = len(line) - len(line.lstrip()) + 1
+        if line.lstrip().startswith("@") and f.column in (at, at + 1):
+            assert f.column == at, (f.code, f.path, f.line, f.column)
+            checked.add(f.code)
+    assert {"CEL202", "CEL401", "CEL903", "CEL504"} <= checked

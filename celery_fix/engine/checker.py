@@ -315,13 +315,15 @@ def _run_rules(
 def _drop_suppressed(module: cst.Module, source: bytes, reports: list[rule_base.RawReport]) -> list[rule_base.RawReport]:
     if not reports:
         return reports
-    spans = spans_of(module, [r.node for r in reports])
+    spans = spans_of(module, [r.node for r in reports] + [r.at for r in reports if r.at is not None])
     lines = LINE_BREAK.split(source.decode(module.encoding, errors="replace"))
     kept = []
     for report in reports:
         span = spans[id(report.node)]
-        if not any(rule_base.suppresses(c, report.rule) for c in _comments_around(lines, span)):
-            report.span = span
+        shown = spans[id(report.at)] if report.at is not None else span
+        comments = _comments_around(lines, span) + (_comments_around(lines, shown) if shown is not span else [])
+        if not any(rule_base.suppresses(c, report.rule) for c in comments):
+            report.span, report.position_span = span, shown
             kept.append(report)
     return kept
 
@@ -348,7 +350,7 @@ def _comments_around(lines: list[str], span) -> list[str]:
 def _to_findings(path: str, module: cst.Module, source: bytes, reports) -> list[Finding]:
     findings = []
     for report in reports:
-        findings.append(_finding(path, report, report.span))
+        findings.append(_finding(path, report, report.position_span or report.span))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return findings
 

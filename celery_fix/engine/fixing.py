@@ -195,7 +195,7 @@ def shifted_positions(
     old_lines, new_lines = _line_starts(old_code), _line_starts(new_code)
     moved = []
     for report in reports:
-        span = report.span
+        span = report.position_span or report.span  # where the finding points
         start = old_lines[span.line - 1] + span.column
         end = old_lines[span.end_line - 1] + span.end_column
         survives = report.rule.survives_fixes(report)

@@ -161,6 +161,7 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
+        self._decorators: dict[int, cst.Decorator] = {}
         context = self.context
         index = context.index if context else None
         if index is not None and context.path:
@@ -192,15 +193,26 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
         message = self.MESSAGE if not source else self.MESSAGE.replace(
             "task retries on `autoretry_for`", f"task retries on `autoretry_for` (from `{source.rsplit('.', 1)[-1]}`)")
         self.report(call, message, replacement=add_backoff(call, self.option("retry-backoff-max"),
-                                                           self.option("explicit-backoff-defaults")))
+                                                           self.option("explicit-backoff-defaults")),
+                    at=self._decorator_of(task.decorator.decorator, call))
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._decorators[id(node.decorator)] = node
+
+    def _decorator_of(self, decorator, call: cst.Call) -> cst.Decorator | None:
+        # a task's finding points at its decorator's `@`, as every rule's task findings do; the fix
+        # still replaces the call alone
+        if isinstance(decorator, cst.Decorator) and decorator.decorator is call:
+            return decorator
+        return self._decorators.get(id(call))
 
     def visit_Call(self, node: cst.Call) -> None:
         plan = plan_backoff(self.names, node)
         if plan is None:
             return
         if not plan.fixable:
-            self.report(node, "`retry_backoff=False` with `autoretry_for`: every retry waits the same 180 s",
+            self.report(node, at=self._decorators.get(id(node)), message="`retry_backoff=False` with `autoretry_for`: every retry waits the same 180 s",
                         help="consider `retry_backoff=True`")
             return
         fixed = add_backoff(node, self.option("retry-backoff-max"), self.option("explicit-backoff-defaults"))
-        self.report(node, replacement=fixed)
+        self.report(node, replacement=fixed, at=self._decorators.get(id(node)))

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Optional
 
 import libcst as cst
 from fixit import LintRule
+from libcst.metadata import PositionProvider
 
 from celery_fix.constructs.names import NameTable, build_name_table
 
@@ -51,6 +52,8 @@ class RawReport:
     imports: tuple[tuple[str, str], ...] = ()
     help: str | None = None  # how to fix it
     note: str | None = None  # on the fix: why it is unsafe, or why there is none here
+    at: Any = None  # the node the finding points at, when not `node` (which the fix replaces)
+    position_span: Any = None  # the span of `at`, filled in with `span`
     span: Any = None  # filled in by the engine for reports that survive suppression
 
 
@@ -143,16 +146,20 @@ class CeleryRule(LintRule):
         imports: tuple[tuple[str, str], ...] = (),
         help: Optional[str] = None,
         note: Optional[str] = None,
+        at: Optional[cst.CSTNode] = None,
     ) -> None:
         """Report a finding on `node`: `message` says what is wrong, `help` how to fix it (default
         MESSAGE and HELP), `note` qualifies the fix; `replacement` is the fixed node (None: report
-        only), `unsafe` marks a fix that can change behaviour, `imports` the names the fix uses."""
+        only), `unsafe` marks a fix that can change behaviour, `imports` the names the fix uses; `at`
+        is where the finding points when that is not `node` (a task's decorator, `@` included)."""
         message = message or self.MESSAGE
         help = help or self.HELP or None
         note = note or None
         if self._sink is not None:
-            self._sink.append(RawReport(self, node, message, replacement, unsafe, tuple(imports), help, note))
+            self._sink.append(RawReport(self, node, message, replacement, unsafe, tuple(imports), help, note, at))
             return
+        if at is not None and position is None:
+            position = self.get_metadata(PositionProvider, at)
         if replacement is not None and any(
             self.names.resolve(cst.Name(name)) != f"{source}.{name}" for source, name in imports
         ):
