@@ -182,11 +182,11 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
         where = None
         klass = self.tracker.enclosing_class_of(function)
         if klass is not None and node.name.value in ("save", "delete") and self._is_model(klass):
-            where = f"`{klass.name.value}.{node.name.value}()` (it runs inside the caller's transaction)"
+            where = f"`{klass.name.value}.{node.name.value}()` (inside the caller's transaction)"
         elif klass is None:
             signals = self._receiver_signals(node)
             if signals:
-                where = f"a `{'`/`'.join(signals)}` receiver (it runs inside the caller's transaction)"
+                where = f"a `{'`/`'.join(signals)}` receiver (inside the caller's transaction)"
             elif self.tracker.frames and self.tracker.frames[0] is function:
                 self._pending.append((node.name.value, dispatch, statement, node))
                 return
@@ -202,8 +202,8 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
             elif module and receivers.get(f"{module}.{name}") in SIGNALS.values():
                 signal = receivers[f"{module}.{name}"]
                 self._report(dispatch, statement, function,
-                             f"a `{signal}` receiver (connected with `.connect()` elsewhere in the project; it runs "
-                             "inside the caller's transaction)")
+                             f"a `{signal}` receiver (connected with `.connect()` elsewhere, inside the caller's "
+                             "transaction)")
 
     def _report(self, dispatch: Dispatch, statement, function: cst.FunctionDef, where: str) -> None:
         message = f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in {where}"
