@@ -182,8 +182,8 @@ def test_cel805_reports_scheduled_tasks_without_docstring_at_their_decorator(pro
     assert result.error is None
     # sync_stock (2 entries), send_digest, based, locked; reindex is documented, not_scheduled is not run by beat
     assert [f.line for f in result.findings] == [7, 17, 22, 27]
-    first = result.findings[0].message
-    assert "`shop.stock.tasks.sync_stock`" in first and "`sync-stock`, `sync-stock-short`" in first
+    first = result.findings[0]
+    assert "`sync_stock`" in first.message and "`sync-stock`, `sync-stock-short`" in first.help
 
 
 def test_cel805_without_the_index_does_not_see_schedules_elsewhere(project):

@@ -105,11 +105,8 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
         where = f"line {line}" if here else f"{path}:{line}"  # the same file: no path to repeat
         if len(chain) > 1:
             where += ", through " + " -> ".join(f"`{q.rsplit('.', 1)[-1]}()`" for q in chain[:-1])
-        message = (
-            f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in `{function.node.name.value}()`, which "
-            f"`{caller.rsplit('.', 1)[-1]}()` calls inside an atomic block"
-        )
-        help = f"{self.HELP} (called from `{caller}` at {where})"
+        message = f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` runs inside `{caller.rsplit('.', 1)[-1]}()`'s atomic block"
+        help = f"{self.HELP} (`{function.node.name.value}()` is called from `{caller}` at {where})"
         self.report_dispatch(dispatch, statement, message, function.node, help=help)
 
 

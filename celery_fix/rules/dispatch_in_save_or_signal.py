@@ -202,8 +202,7 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
             elif module and receivers.get(f"{module}.{name}") in SIGNALS.values():
                 signal = receivers[f"{module}.{name}"]
                 self._report(dispatch, statement, function,
-                             f"a `{signal}` receiver (connected with `.connect()` elsewhere, inside the caller's "
-                             "transaction)")
+                             f"a `{signal}` receiver connected elsewhere (inside the caller's transaction)")
 
     def _report(self, dispatch: Dispatch, statement, function: cst.FunctionDef, where: str) -> None:
         message = f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in {where}"

@@ -134,5 +134,5 @@ class SideEffectWithoutGuardRule(rule.CeleryRule):
                     continue
                 self.report(
                     effect.call,
-                    f"task `{task.tail}` {_KIND[effect.kind]} `{effect.label}(...)` with no idempotency guard before it",
+                    f"task `{task.tail}` {_KIND[effect.kind]} `{effect.label}(...)` with no idempotency guard",
                 )

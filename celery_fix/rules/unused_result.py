@@ -129,10 +129,10 @@ class UnusedResultRule(rule.CeleryRule):
             fixable = can_add_option(self.names, definition.task) and "ignore_result" not in definition.task.options
             replacement = add_ignore_result(definition.decorator) if fixable else None
             if returns:
-                message = f"task `{name}` returns a value no code in the project reads, yet its result is stored"
+                message = f"task `{name}` stores a result that no code in the project reads"
                 help = "add `ignore_result=True` unless code outside this project reads it" + stored
             else:
-                message = f"task `{name}`: its result is stored, but no code in the project reads it"
+                message = f"task `{name}` stores a result (`None`) that no code in the project reads"
                 help = self.HELP + stored
             note = None if replacement is not None else \
                 "no automatic fix: the decorator is a preset or its options are built by code"
