@@ -25,7 +25,7 @@ END = "<!-- rules-table:end -->"
 def rules_markdown() -> str:
     lines = ["| code | name | fix | on by default | what it finds |", "|---|---|---|---|---|"]
     for rule_cls in all_rule_classes():
-        summary = " ".join(rule_cls.MESSAGE.split())
+        summary = _one_line(rule_cls.MESSAGE)
         lines.append(
             f"| {rule_cls.CODE} | `{rule_cls.NAME}` | {fix_kind(rule_cls)} | "
             f"{'yes' if rule_cls.ENABLED_BY_DEFAULT else 'no'} | {summary} |"
@@ -57,6 +57,8 @@ def rules_doc() -> str:
             f"Needs the whole project (the ProjectIndex): "
             f"{'yes (plain Fixit reports nothing for it)' if rule_cls.NEEDS_INDEX else 'no (plain Fixit reports what one file shows)'}.",
             "",
+            f"Message: {_one_line(rule_cls.MESSAGE)}. Help: {_one_line(rule_cls.HELP)}.",
+            "",
             _demote(inspect.cleandoc(rule_cls.__doc__ or "")),
             "",
         ]
@@ -65,6 +67,10 @@ def rules_doc() -> str:
             out += [f"| `{key}` | `{value!r}` |" for key, value in rule_cls.OPTIONS.items()]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _demote(text: str) -> str:

@@ -1,5 +1,5 @@
 """Loads snapshot cases: snapshots/<CODE>-<name>/<case>.py (input), <case>.fixed.py (expected
-output; absent = the fix must change nothing), <case>.findings (expected findings) and, optionally,
+output; absent = the fix must change nothing), <case>.findings (expected findings: start-end position, code, fix, message, then help/note lines) and, optionally,
 <case>.toml: rule options for this case, written as in [tool.celery-fix] (`on-commit-style = "lambda"`),
 and in its [snapshot.style] table the project style (`line-length`, `first-party`, `force-single-line`),
 <case>.index: run the case with a ProjectIndex built over the case file alone (the file's text is
@@ -111,6 +111,9 @@ def run(case: Case, source: bytes | None = None, prefilter: bool = True) -> File
 
 
 def findings_text(result: FileResult) -> str:
-    return "".join(
-        f"{f.line}:{f.column}: {f.code} [{f.fix or 'no fix'}] {f.message}\n" for f in result.findings
-    )
+    """Each finding on a line (position, code, fix safety, message), then its help and note indented."""
+    out = []
+    for f in result.findings:
+        out.append(f"{f.line}:{f.column}-{f.end_line}:{f.end_column}: {f.code} [{f.fix or 'no fix'}] {f.message}\n")
+        out += [f"    {label}: {text}\n" for label, text in (("help", f.help), ("note", f.note)) if text]
+    return "".join(out)

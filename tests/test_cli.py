@@ -53,7 +53,7 @@ def test_dry_run_reports_diffs_and_exits_1_without_writing(project):
     before = (project / "app" / "tasks.py").read_bytes()
     result = run(str(project))
     assert result.exit_code == 1
-    assert f"{project}/app/tasks.py:4:2: CEL202 [*] task retries" in result.output
+    assert f"{project}/app/tasks.py:4:1: CEL202 [*] task retries" in result.output  # at the decorator's @
     assert "+@shared_task(autoretry_for=(IOError,), ignore_result=True, retry_backoff=True, retry_backoff_max=600, retry_jitter=True)" in result.output
     assert "3 files checked, 1 finding, 1 fixable" in result.output
     assert (project / "app" / "tasks.py").read_bytes() == before
@@ -131,7 +131,7 @@ def test_syntax_error_is_one_line_and_others_still_checked(project):
     (project / "app" / "broken.py").write_text("from celery import shared_task\n@shared_task(autoretry_for=(\n")
     result = run("--no-diff", str(project))
     assert result.exit_code == 2
-    assert "app/tasks.py:4:2: CEL202" in result.output
+    assert "app/tasks.py:4:1: CEL202" in result.output
     errors = [line for line in result.output.splitlines() if line.startswith("celery-fix: error:")]
     assert len(errors) == 1 and "broken.py" in errors[0] and "syntax error" in errors[0]
     assert "Traceback" not in result.output

@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 from celery_fix.cli import main
-from celery_fix.report.message import split_message
 
 SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 HERE = Path(__file__).resolve().parent
@@ -56,11 +55,6 @@ def test_text_show_source_and_color(shop):
     assert "\033[" not in run(shop, "--color", "auto", "orders/services.py", env={"NO_COLOR": "1"}).stdout
 
 
-def test_messages_are_short():
-    assert split_message("`x` inside `atomic()`: runs early; send it from `on_commit()`; unsafe fix: a; b") == (
-        "`x` inside `atomic()`: runs early", "send it from `on_commit()`", "unsafe fix: a; b")
-
-
 def all_findings(shop) -> list[dict]:
     return json.loads(run(shop, "--format", "json", ".").stdout)["findings"]
 
@@ -78,6 +72,9 @@ def test_json_schema_field_by_field(shop, concise):
     assert f["filename"] == "orders/services.py" and f["location"] == {"line": 42, "column": 5}
     assert f["name"] == "dispatch-in-atomic" and f["severity"] == "error" and f["url"] == "docs/rules.md#cel701"
     assert f["help"] == "send it from `transaction.on_commit()`"
+    # the reported statement `refund_payment.delay(order.pk)`: its end column is exclusive
+    assert f["end_location"] == {"line": 42, "column": 5 + len("refund_payment.delay(order.pk)")}
+    assert f["full_message"] == f"{f['message']}; {f['help']}"
     assert f["fix"]["applicability"] == "safe" and f["fix"]["available"] is True and f["fix"]["title"]
     fixes = {x["filename"]: x for x in data["fixes"]}
     assert "orders/services.py" in fixes and fixes["orders/services.py"]["diff"].startswith("--- a/orders/services.py")
@@ -85,6 +82,11 @@ def test_json_schema_field_by_field(shop, concise):
     assert edit and "transaction.on_commit(partial(refund_payment.delay, order.pk))" in edit[0]["content"]
     unsafe = next(f for f in data["findings"] if f["code"] == "CEL701" and f["location"]["line"] == 57)
     assert unsafe["fix"]["applicability"] == "unsafe" and unsafe["fix"]["available"] is False
+    assert unsafe["fix"]["note"] == unsafe["note"] and unsafe["note"].startswith("unsafe fix: ")
+    assert unsafe["full_message"].endswith(unsafe["note"])
+    for finding in data["findings"]:  # every range ends after it starts
+        start, end = finding["location"], finding["end_location"]
+        assert (end["line"], end["column"]) > (start["line"], start["column"]), finding
 
 
 def test_json_on_apply_says_what_was_fixed(tmp_path):
@@ -113,15 +115,24 @@ def test_sarif_validates_against_the_schema(shop):
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in run_["results"])
     assert len(run_["results"]) == len(all_findings(shop))
     assert any("fixes" in r for r in run_["results"])
+    by_place = {(f["filename"], f["location"]["line"], f["location"]["column"], f["code"]): f["end_location"]
+                for f in all_findings(shop)}
+    for result in run_["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        region = location["region"]
+        key = (location["artifactLocation"]["uri"], region["startLine"], region["startColumn"], result["ruleId"])
+        assert (region["endLine"], region["endColumn"]) == (by_place[key]["line"], by_place[key]["column"])
     assert all(r["help"]["text"] for r in run_["tool"]["driver"]["rules"])
 
 
 def test_github_workflow_commands(shop, concise):
     lines = run(shop, "--format", "github", ".").stdout.splitlines()
-    pattern = re.compile(r"^::(error|warning) file=([^,]+),line=(\d+),col=(\d+),title=(CEL\d{3}) [\w-]+::(CEL\d{3}) .+$")
+    pattern = re.compile(r"^::(error|warning) file=([^,]+),line=(\d+),col=(\d+),endLine=(\d+),endColumn=(\d+),"
+                         r"title=(CEL\d{3}) [\w-]+::(CEL\d{3}) .+$")
     parsed = [pattern.match(line) for line in lines]
     assert len(lines) == len(concise) and all(parsed)
-    assert {(m[2], int(m[3]), m[5]) for m in parsed} == {
+    assert all(int(m[5]) >= int(m[3]) for m in parsed)
+    assert {(m[2], int(m[3]), m[7]) for m in parsed} == {
         (line.split(":")[0], int(line.split(":")[1]), line.split()[1]) for line in concise
     }
 
@@ -131,6 +142,8 @@ def test_gitlab_code_quality(shop, concise):
     assert len(issues) == len(concise)
     assert len({i["fingerprint"] for i in issues}) == len(issues)
     assert all(i["severity"] in ("major", "minor") and i["location"]["lines"]["begin"] >= 1 for i in issues)
+    ends = sorted((f["filename"], f["location"]["line"], f["end_location"]["line"]) for f in all_findings(shop))
+    assert sorted((i["location"]["path"], i["location"]["lines"]["begin"], i["location"]["lines"]["end"]) for i in issues) == ends
 
 
 def test_junit_xml(shop, concise):
@@ -150,6 +163,14 @@ def test_review_has_every_area_and_the_scorecard(shop):
     assert "## Idempotency — not checked" in only_routing
     assert "- **Tasks reviewed:** 21 in 13 files" in out
     assert "```diff" in out and "+    transaction.on_commit(partial(refund_payment.delay, order.pk))" in out
+    # next to each finding only its own fix: the line-42 finding's diff does not hold the line-48 fix
+    section = out.split("### FAIL CEL701 `orders/services.py:42`", 1)[1].split("\n### ", 1)[0]
+    assert "+    transaction.on_commit(partial(refund_payment.delay, order.pk))" in section
+    assert "record_shipment" not in section and section.count("@@ -") == 1
+    # findings of no task (CEL501 at the app, CEL806 at a crontab) fail the project row
+    project = next(line for line in out.splitlines() if line.startswith("| *project* |"))
+    project_cells = [c.strip() for c in project.strip("|").split("|")]
+    assert project_cells[5] == "FAIL" and project_cells[8] == "FAIL" and project_cells[7] == "PASS"
     row = next(line for line in out.splitlines() if line.startswith("| `orders.tasks.refund_payment`"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     # its planted problems: a broad autoretry_for, an unread result, a dispatch inside atomic()

@@ -320,7 +320,7 @@ def test_cel401_wording_when_the_settings_set_a_backend(tmp_path, monkeypatch):
     )
     written = full_messages()
     assert "CEL401" in written and "cannot tell" not in written
-    assert "the settings choose at run time (`CELERY_RESULT_BACKEND`)" in written
+    assert "the result backend `CELERY_RESULT_BACKEND` chooses at run time" in written
 
 
 # -- pattern 6: forwarded **options are no routing ---------------------------------------------------

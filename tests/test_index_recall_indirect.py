@@ -116,7 +116,7 @@ def test_cel704_covers_handlers_registered_through_helpers(tmp_path, monkeypatch
         "def item_deleted(sender, instance, **kwargs):", "def connected_by_call(sender, instance, **kwargs):",
     }
     saved = next(m for m in functions.values() if "post_save" in m)
-    assert "registered through the project's `on_save()`" in saved
+    assert "receiver registered through `on_save()`" in saved
 
 
 def test_handler_imported_in_a_function_and_given_to_a_helper(tmp_path):

@@ -113,7 +113,8 @@ def test_cel702_follows_the_call_graph_to_the_dispatch(project):
     root, index = project
     result = run(root / "shop/services.py", "CEL702", index)
     assert lines(result) == [(5, "safe")]
-    assert "shop.orders.place_order" in result.findings[0].message
+    assert "runs inside `place_order()`'s atomic block" in result.findings[0].message
+    assert "called from `shop.orders.place_order`" in result.findings[0].help
     # with its trailing comment the line is too long: wrapped as black wraps it
     assert (
         b"    transaction.on_commit(\n        partial(send_receipt.delay, order.id)\n"

@@ -28,7 +28,7 @@ from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_pos
 from celery_fix.engine.formfeed import without_indent_form_feeds
 from celery_fix.engine.gcpause import gc_paused
 from celery_fix.engine.model import EngineSettings, FileResult, Finding
-from celery_fix.engine.positions import LINE_BREAK, spans_of
+from celery_fix.engine.positions import LINE_BREAK, Span, spans_of
 from celery_fix.engine.registry import all_rule_classes
 from celery_fix.engine.selection import ignored_for_path, minimal_words, trigger_words
 from celery_fix.ruleset import base as rule_base
@@ -270,8 +270,8 @@ def _settled(path: str, module: cst.Module, source: bytes, reports, applied: App
     if moved is None:
         return None
     findings = []
-    for report, (line, column) in zip(left, moved):
-        findings.append(_finding(path, report, line, column))
+    for report, (line, column, end_line, end_column) in zip(left, moved):
+        findings.append(_finding(path, report, Span(line, column, end_line, end_column)))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return findings
 
@@ -315,13 +315,15 @@ def _run_rules(
 def _drop_suppressed(module: cst.Module, source: bytes, reports: list[rule_base.RawReport]) -> list[rule_base.RawReport]:
     if not reports:
         return reports
-    spans = spans_of(module, [r.node for r in reports])
+    spans = spans_of(module, [r.node for r in reports] + [r.at for r in reports if r.at is not None])
     lines = LINE_BREAK.split(source.decode(module.encoding, errors="replace"))
     kept = []
     for report in reports:
         span = spans[id(report.node)]
-        if not any(rule_base.suppresses(c, report.rule) for c in _comments_around(lines, span)):
-            report.span = span
+        shown = spans[id(report.at)] if report.at is not None else span
+        comments = _comments_around(lines, span) + (_comments_around(lines, shown) if shown is not span else [])
+        if not any(rule_base.suppresses(c, report.rule) for c in comments):
+            report.span, report.position_span = span, shown
             kept.append(report)
     return kept
 
@@ -348,18 +350,19 @@ def _comments_around(lines: list[str], span) -> list[str]:
 def _to_findings(path: str, module: cst.Module, source: bytes, reports) -> list[Finding]:
     findings = []
     for report in reports:
-        findings.append(_finding(path, report, report.span.line, report.span.column))
+        findings.append(_finding(path, report, report.position_span or report.span))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return findings
 
 
-def _finding(path: str, report: rule_base.RawReport, line: int, column: int) -> Finding:
+def _finding(path: str, report: rule_base.RawReport, span) -> Finding:
     fix = None
     if report.replacement is not None:
         fix = "unsafe" if report.unsafe else "safe"
     return Finding(
-        path=path, line=line, column=column + 1, code=report.rule.CODE, name=report.rule.NAME,
-        message=report.message, severity=report.rule.SEVERITY, fix=fix,
+        path=path, line=span.line, column=span.column + 1, code=report.rule.CODE, name=report.rule.NAME,
+        message=report.message, severity=report.rule.SEVERITY, fix=fix, help=report.help, note=report.note,
+        end_line=span.end_line, end_column=span.end_column + 1,
     )
 
 

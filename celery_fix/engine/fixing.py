@@ -187,20 +187,25 @@ def _transform(module: cst.Module, replacements: dict[int, object]) -> cst.Modul
 
 def shifted_positions(
     reports: list[rule_base.RawReport], edits: list[tuple[int, int, str]], old_code: str, new_code: str
-) -> list[tuple[int, int]] | None:
-    """Where each report's (line, column) is after the edits; None when that is not known
+) -> list[tuple[int, int, int, int]] | None:
+    """Where each report's (line, column, end line, end column) is after the edits; None when that is not known
     without parsing again: an edit covers where a report starts (and does not keep the code
     before it), or touches a report that may read what the edit changed (only reports that
     survive fixes, CeleryRule.survives_fixes, are taken to stay the same)."""
     old_lines, new_lines = _line_starts(old_code), _line_starts(new_code)
     moved = []
     for report in reports:
-        span = report.span
+        span = report.position_span or report.span  # where the finding points
         start = old_lines[span.line - 1] + span.column
         end = old_lines[span.end_line - 1] + span.end_column
         survives = report.rule.survives_fixes(report)
         offset = start
+        end_offset = end
         for edit_start, edit_end, text in edits:
+            if edit_end <= end:
+                end_offset += len(text) - (edit_end - edit_start)  # before the report's end
+            elif edit_start < end:
+                end_offset = max(end_offset + edit_start - end + len(text), offset)  # across its end
             if edit_end <= start and (edit_start < start or edit_end == start):
                 offset += len(text) - (edit_end - edit_start)  # before the report (or inserted at its start)
             elif edit_start >= end:
@@ -212,7 +217,8 @@ def shifted_positions(
                 if old_code[edit_start:start] != text[:kept]:
                     return None
         line = bisect.bisect_right(new_lines, offset)
-        moved.append((line, offset - new_lines[line - 1]))
+        end_line = bisect.bisect_right(new_lines, end_offset)
+        moved.append((line, offset - new_lines[line - 1], end_line, end_offset - new_lines[end_line - 1]))
     return moved
 
 

@@ -19,6 +19,15 @@ class Finding:
     message: str
     severity: str
     fix: str | None  # "safe", "unsafe" or None (report only)
+    help: str | None = None  # how to fix it
+    note: str | None = None  # on the fix: why it is unsafe, or why there is none here
+    # where the reported node ends (line 1-based, column 1-based and exclusive, as LSP/SARIF count)
+    end_line: int = 0
+    end_column: int = 0
+
+    @property
+    def full_message(self) -> str:
+        return "; ".join(part for part in (self.message, self.help, self.note) if part)
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from celery_fix.report.model import parts
+from celery_fix.report.model import end_location, parts
 
 
 def _escape_data(text: str) -> str:
@@ -17,10 +17,12 @@ def render(report) -> str:
     lines = []
     for f in report.findings:
         short, help_text, _ = parts(f)
+        end = end_location(f)
         level = "error" if f.severity == "error" else "warning"
         body = f"{f.code} {short}" + (f" (help: {help_text})" if help_text else "")
         lines.append(
             f"::{level} file={_escape_property(f.path)},line={f.line},col={f.column},"
+            f"endLine={end['line']},endColumn={end['column']},"
             f"title={_escape_property(f'{f.code} {f.name}')}::{_escape_data(body)}"
         )
     lines += [f"::error title=celery-fix::{_escape_data(e)}" for e in report.errors]

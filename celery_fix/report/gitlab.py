@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from celery_fix.report.model import parts
+from celery_fix.report.model import end_location, parts
 
 _SEVERITY = {"error": "major", "warning": "minor"}
 
@@ -23,6 +23,6 @@ def render(report) -> str:
             "check_name": f.code,
             "fingerprint": fingerprint,
             "severity": _SEVERITY.get(f.severity, "minor"),
-            "location": {"path": f.path, "lines": {"begin": f.line}},
+            "location": {"path": f.path, "lines": {"begin": f.line, "end": end_location(f)["line"]}},
         })
     return json.dumps(issues, indent=2) + "\n"

@@ -7,7 +7,14 @@ import json
 from typing import Any
 
 from celery_fix.engine.model import Finding
-from celery_fix.report.model import SCHEMA_VERSION, anchor, edits, file_diff, parts
+from celery_fix.report.model import (
+    SCHEMA_VERSION,
+    anchor,
+    edits,
+    end_location,
+    file_diff,
+    parts,
+)
 
 
 def finding_dict(f: Finding, report) -> dict[str, Any]:
@@ -25,12 +32,13 @@ def finding_dict(f: Finding, report) -> dict[str, Any]:
         "name": f.name,
         "message": short,
         "help": help_text,
-        "full_message": f.message,
+        "note": note,  # on the fix: why it is unsafe, or why there is none here (also in fix.note)
+        "full_message": f.full_message,
         "severity": f.severity,
         "url": anchor(f),
         "filename": f.path,
         "location": {"line": f.line, "column": f.column},
-        "end_location": {"line": f.line, "column": f.column},  # findings are points today
+        "end_location": end_location(f),
         "fix": fix,
     }
 

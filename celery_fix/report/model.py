@@ -11,7 +11,6 @@ from typing import Any
 
 from celery_fix.engine.model import FileResult, Finding
 from celery_fix.report.diff import unified_diff
-from celery_fix.report.message import split_message
 
 SCHEMA_VERSION = 1
 DOCS = "docs/rules.md"
@@ -50,7 +49,15 @@ def anchor(finding_or_code) -> str:
 
 def parts(finding: Finding) -> tuple[str, str | None, str | None]:
     """The finding's short message, its `help:` (how to fix) and a note (fix safety)."""
-    return split_message(finding.message)
+    return finding.message, finding.help, finding.note
+
+
+def end_location(finding: Finding) -> dict[str, int]:
+    """Where the reported node ends (column exclusive); the start for a finding without an end
+    (one read from an older cache entry has none: entries of another shape are misses)."""
+    if finding.end_line < finding.line:
+        return {"line": finding.line, "column": finding.column}
+    return {"line": finding.end_line, "column": finding.end_column}
 
 
 def file_diff(result: FileResult) -> str:
@@ -73,27 +80,34 @@ def edits(result: FileResult) -> list[dict[str, Any]]:
     return out
 
 
-def hunks_for(result: FileResult | None, line: int) -> str:
-    """The hunks of the file's diff that touch `line` (of the original file)."""
-    if result is None:
+def finding_diff(result: FileResult | None, finding: Finding, context: int = 1) -> str:
+    """The part of the file's diff that is this finding's fix: the hunks (with `context` lines)
+    whose changes touch the finding's lines of the original file, not the whole file's diff."""
+    if result is None or result.fixed is None or result.fixed == result.original:
         return ""
-    text = file_diff(result)
-    if not text:
-        return ""
-    header, _, body = text.partition("@@")
-    chunks = ["@@" + c for c in body.split("\n@@") if c]
-    picked = []
-    for chunk in chunks:
-        chunk = chunk if chunk.startswith("@@") else "@@" + chunk
-        try:
-            old = chunk.split()[1]  # -start,count
-            start, _, count = old[1:].partition(",")
-            first, length = int(start), int(count or 1)
-        except (IndexError, ValueError):
+    old = result.original.decode(result.encoding, errors="replace").splitlines(keepends=True)
+    new = result.fixed.decode(result.encoding, errors="replace").splitlines(keepends=True)
+    first, last = finding.line, max(finding.end_line, finding.line)
+    hunks = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        # a change touches the finding when it replaces one of its lines or inserts inside or right after it
+        if not any(tag != "equal" and i1 + 1 <= last + (i1 == i2) and max(i2, i1 + 1) >= first
+                   for tag, i1, i2, _, _ in group):
             continue
-        if first - 3 <= line < first + max(length, 1) + 3:  # the change, or its context, at the line
-            picked.append(chunk.rstrip("\n") + "\n")
-    return header + "".join(picked) if picked else ""
+        i_start, j_start = group[0][1], group[0][3]
+        i_end, j_end = group[-1][2], group[-1][4]
+        lines = [f"@@ -{i_start + 1},{i_end - i_start} +{j_start + 1},{j_end - j_start} @@\n"]
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [" " + line for line in old[i1:i2]]
+            else:
+                lines += ["-" + line for line in old[i1:i2]]
+                lines += ["+" + line for line in new[j1:j2]]
+        hunks.append("".join(line if line.endswith("\n") else line + "\n" for line in lines))
+    if not hunks:
+        return ""
+    return f"--- a/{result.path}\n+++ b/{result.path}\n" + "".join(hunks)
 
 
 def excerpt(result: FileResult | None, line: int, context: int = 2) -> list[tuple[int, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from celery_fix.report.model import excerpt, hunks_for, parts
+from celery_fix.report.model import excerpt, finding_diff, parts
 
 # the rule families of RULES.md, by the code's hundreds digit
 AREAS = (
@@ -110,7 +110,7 @@ def render(report) -> str:
                 out.append("")
             if help_text:
                 out.append(f"**Suggested fix:** {help_text}.")
-            diff = hunks_for(result, f.line) if f.fix else ""
+            diff = finding_diff(result, f) if f.fix else ""
             if diff and report.fixable(f):
                 out.append("")
                 out.append("```diff")
@@ -128,6 +128,7 @@ def render(report) -> str:
     out.append("")
     if not tasks:
         out.append("No tasks in the reviewed files.")
+        out.append("")
     else:
         out.append("| task | " + " | ".join(name for _, name in AREAS) + " |")
         out.append("|---|" + "---|" * len(AREAS))
@@ -141,10 +142,21 @@ def render(report) -> str:
                 else:
                     cells.append("n.a.")
             out.append(f"| `{task.qualname}` | " + " | ".join(cells) + " |")
-        out.append("")
-        out.append("n.a.: the area does not apply to the task (not on a beat schedule, never sent) or no rule of it ran.")
-    unowned = [f for f in findings if owners[id(f)] is None]
-    if unowned:
-        out.append("")
-        out.append(f"Project-level findings (settings, routes, not one task's): {len(unowned)} — see the sections above.")
+    out += _project_row(findings, owners, areas_checked, bool(tasks))
+    out.append("")
+    out.append("n.a.: the area does not apply to the task (not on a beat schedule, never sent) or no rule of it ran. "
+               "*project*: the findings that are no one task's (settings, routes, schedules).")
     return "\n".join(out) + "\n"
+
+
+def _project_row(findings, owners: dict, areas_checked: set[str], have_table: bool) -> list[str]:
+    """The scorecard's last row: each area's findings that belong to no task (settings, routes,
+    schedules naming unknown tasks, crontabs): FAIL, else PASS where a rule of the area ran."""
+    cells = []
+    for key, _ in AREAS:
+        if any(owners[id(f)] is None and area_of(f.code) == key for f in findings):
+            cells.append("FAIL")
+        else:
+            cells.append("PASS" if key in areas_checked else "n.a.")
+    rows = [] if have_table else ["| task | " + " | ".join(name for _, name in AREAS) + " |", "|---|" + "---|" * len(AREAS)]
+    return rows + ["| *project* | " + " | ".join(cells) + " |"]

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from celery_fix import __version__
-from celery_fix.report.model import edits, parts
+from celery_fix.report.model import edits, end_location, parts
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning"}
@@ -60,6 +60,7 @@ def document(report) -> dict[str, Any]:
     results = []
     for f in report.findings:
         short, help_text, _ = parts(f)
+        end = end_location(f)
         entry = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
@@ -67,7 +68,8 @@ def document(report) -> dict[str, Any]:
             "message": {"text": short + (f" (help: {help_text})" if help_text else "")},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": f.path},
-                "region": {"startLine": f.line, "startColumn": f.column},
+                "region": {"startLine": f.line, "startColumn": f.column,
+                           "endLine": end["line"], "endColumn": end["column"]},
             }}],
         }
         fixes = _fixes(report, f)

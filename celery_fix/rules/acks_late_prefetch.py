@@ -41,11 +41,8 @@ class AcksLatePrefetchRule(rule.CeleryRule):
 
     CODE = "CEL905"
     NAME = "acks-late-prefetch"
-    MESSAGE = (
-        "`acks_late` task while `worker_prefetch_multiplier` is {value}: each worker process holds {value} "
-        "unacknowledged messages behind a long task; set `worker_prefetch_multiplier = 1` (or start the "
-        "worker with `--prefetch-multiplier=1`)"
-    )
+    MESSAGE = "`acks_late` task while `worker_prefetch_multiplier` is {value}"
+    HELP = "set `worker_prefetch_multiplier = 1` (or start the worker with `--prefetch-multiplier=1`)"
     NEEDS_INDEX = True
     TRIGGERS = (b"acks_late", b"base=")
 
@@ -81,5 +78,5 @@ class AcksLatePrefetchRule(rule.CeleryRule):
                 source = task.source("acks_late")
                 message = self.MESSAGE.format(value=value)
                 if source:
-                    message += f" (`acks_late` comes from {source.rsplit('.', 1)[-1]})"
+                    message += f" (`acks_late` from `{source.rsplit('.', 1)[-1]}`)"
                 self.report(task.report_node, message)

@@ -55,11 +55,8 @@ class AcksLateWithoutRejectRule(rule.CeleryRule):
 
     CODE = "CEL903"
     NAME = "acks-late-without-reject"
-    MESSAGE = (
-        "`acks_late` without `reject_on_worker_lost`: when the worker process dies mid-task the message is "
-        "still acked and the task is lost, the crash `acks_late` is meant to survive; add "
-        "`reject_on_worker_lost=True` (and make the task safe to run twice)"
-    )
+    MESSAGE = "`acks_late` without `reject_on_worker_lost`: a task whose worker process dies is lost"
+    HELP = "add `reject_on_worker_lost=True` (and make the task safe to run twice)"
     FIX_TITLE = "Add `reject_on_worker_lost=True` (unsafe)"
     TRIGGERS = (b"acks_late", b"ACKS_LATE")
 
@@ -148,9 +145,8 @@ class AcksLateWithoutRejectRule(rule.CeleryRule):
                 for small in statement.body:
                     if isinstance(small, cst.Assign) and any(
                             isinstance(t.target, cst.Name) and t.target.value == found.source for t in small.targets):
-                        self.report(small, f"`{found.source} = True` without `task_reject_on_worker_lost`: when a "
-                                    "worker process dies mid-task the message is still acked and the task is lost; "
-                                    "set the `task_reject_on_worker_lost` setting too (and make tasks safe to run twice)")
+                        self.report(small, f"`{found.source} = True` without `task_reject_on_worker_lost`",
+                                    help="set `task_reject_on_worker_lost = True` too (and make tasks safe to run twice)")
 
 
 def _same(a: str, b: str) -> bool:

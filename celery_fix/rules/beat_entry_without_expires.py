@@ -2,6 +2,7 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
+from celery_fix.constructs.beat_label import entry_label
 from celery_fix.constructs.beat import (
     PERIODIC_TASK_MODEL, UNKNOWN, Resolver, module_setting, entry_task, expires_seconds, index_setting, is_unknown, local_bindings,
     module_entries, module_scheduler, names_database_scheduler, seconds_source,
@@ -54,10 +55,8 @@ class BeatEntryWithoutExpiresRule(rule.CeleryRule):
 
     CODE = "CEL801"
     NAME = "beat-entry-without-expires"
-    MESSAGE = (
-        "beat entry without `expires`: while workers are down or busy its runs pile up and all execute "
-        "when they come back; add `\"options\": {\"expires\": <period in seconds>}`"
-    )
+    MESSAGE = "beat entry without `expires`: its runs pile up while workers are down"
+    HELP = "add `\"options\": {\"expires\": <period in seconds>}`"
     FIX_TITLE = 'Add `"options": {"expires": N}`'
     FIX_KIND = "safe"
     TRIGGERS = (b"BEAT_SCHEDULE", b"beat_schedule", b"add_periodic_task", b"PeriodicTask")
@@ -160,21 +159,20 @@ class BeatEntryWithoutExpiresRule(rule.CeleryRule):
             task = entry_task(node, self.names, index, entry)
             if task is not None and task.options.get("expires") is not None:
                 continue  # the task's own `expires=` applies to beat's messages too
-            label = f"beat entry {entry.name!r}" if entry.name else "beat entry"
+            label = entry_label(entry)
             seconds = expires_seconds(entry, default)
             if seconds is None or not plan_expiry(entry) or ambiguous:
                 why = self._why_no_fix(entry, seconds)
-                self.report(entry.report_node, f"{label} has no `{key}`: while workers are down or busy its runs "
-                            f"pile up and all execute when they come back; set `{key}` to its period in "
-                            f"seconds ({why})")
+                self.report(entry.report_node, f"{label} has no `{key}`: its runs pile up while workers are down",
+                            help=f"set `{key}` to its period in seconds", note=f"no automatic fix: {why}")
                 continue
             where = f"`{key}={seconds_source(seconds)}`" if entry.form == "add_periodic_task" else \
                 f'`"options": {{"{key}": {seconds_source(seconds)}}}`'
             note = " (django-celery-beat's DatabaseScheduler drops `expires`)" if database else ""
             self.report(
                 entry.report_node,
-                f"{label} has no `{key}`: while workers are down or busy its runs pile up and all execute "
-                f"when they come back; add {where}{note}",
+                f"{label} has no `{key}`: its runs pile up while workers are down",
+                help=f"add {where}{note}",
                 replacement=add_expiry(entry, seconds, key),
             )
 
@@ -182,11 +180,10 @@ class BeatEntryWithoutExpiresRule(rule.CeleryRule):
         value = Resolver(self.names, entry.local_names).value(entry.options["expires"])
         integral = isinstance(value, int) and not isinstance(value, bool) and value > 0
         replacement = rename_key(entry, "expires", "expire_seconds") if integral else None
-        label = f"beat entry {entry.name!r}" if entry.name else "beat entry"
         self.report(
             entry.report_node,
-            f"{label} sets `options[\"expires\"]`, which django-celery-beat's DatabaseScheduler silently drops: "
-            "use `expire_seconds` (a number of seconds)",
+            f"{entry_label(entry)} sets `options[\"expires\"]`, which django-celery-beat's DatabaseScheduler drops",
+            help="use `expire_seconds` (a number of seconds)",
             replacement=replacement,
         )
 
@@ -274,8 +271,8 @@ class BeatEntryWithoutExpiresRule(rule.CeleryRule):
             return
         self.report(
             node,
-            "django-celery-beat `PeriodicTask` without `expire_seconds`: while workers are down or busy its "
-            "runs pile up and all execute when they come back; set `expire_seconds=<period in seconds>`",
+            "django-celery-beat `PeriodicTask` without `expire_seconds`: its runs pile up while workers are down",
+            help="set `expire_seconds=<period in seconds>`",
         )
 
 

@@ -6,6 +6,7 @@ from fixit import Valid
 
 from celery_fix.ruleset import base as rule
 from celery_fix.constructs.beat import index_task_by_name, index_tasks, module_entries
+from celery_fix.constructs.beat_label import entry_label
 
 
 class BeatUnknownTaskRule(rule.CeleryRule):
@@ -48,10 +49,8 @@ class BeatUnknownTaskRule(rule.CeleryRule):
 
     CODE = "CEL804"
     NAME = "beat-unknown-task"
-    MESSAGE = (
-        "beat entry names a task that does not exist in the project: the worker drops every run as an "
-        "unregistered task"
-    )
+    MESSAGE = "beat entry names a task that does not exist in the project"
+    HELP = "name a task the project defines (a typo, or a renamed module?)"
     FIX_KIND = "lint"
     NEEDS_INDEX = True
     TRIGGERS = (b"BEAT_SCHEDULE", b"beat_schedule", b"add_periodic_task")
@@ -97,17 +96,16 @@ class BeatUnknownTaskRule(rule.CeleryRule):
                 pass  # a near-miss of one of our task names
             elif not (complete and module_part and module_part.split(".", 1)[0] in roots):
                 continue  # a library's or another code base's task, or a module outside this run
-            label = f"beat entry {entry.name!r}" if entry.name else "beat entry"
-            hint = _module_hint(name, tasks) or (f"; did you mean {close[0]!r}?" if close else "")
+            hint = _module_hint(name, tasks) or (f"did you mean `{close[0]}`?" if close else None)
             self.report(
                 entry.report_node,
-                f"{label} schedules task {name!r}, but no task in the project has that name (typo, or a renamed "
-                f"module?): the worker drops every run as an unregistered task{hint}",
+                f"{entry_label(entry)} schedules `{name}`, which no task in the project is named",
+                help=hint,
             )
 
 
-def _module_hint(name: str, tasks: list[Any]) -> str:
+def _module_hint(name: str, tasks: list[Any]) -> str | None:
     """Where a task with the same function name lives, when exactly one does."""
     function = name.rsplit(".", 1)[-1]
     same = [t.name for t in tasks if getattr(t, "function", None) == function]
-    return f"; a task {function!r} is named {same[0]!r}" if len(same) == 1 else ""
+    return f"a task `{function}` is named `{same[0]}`: schedule that name" if len(same) == 1 else None

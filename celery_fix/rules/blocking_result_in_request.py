@@ -82,7 +82,8 @@ class BlockingResultInRequestRule(rule.CeleryRule):
 
     CODE = "CEL403"
     NAME = "blocking-result-in-request"
-    MESSAGE = "a view waits for a Celery task result; return the task id and poll a status endpoint instead"
+    MESSAGE = "a view waits for a Celery task result"
+    HELP = "return the task id and let the client poll a status endpoint (or push the result over a websocket)"
     FIX_TITLE = None
     FIX_KIND = "lint"
     # waits on results in views: no fix touches a dispatch whose result is used
@@ -165,15 +166,15 @@ class BlockingResultInRequestRule(rule.CeleryRule):
         callers: dict[str, list[str]] = {}
         for function, where in views:
             for waited in _Scanner(self.names, function).run():
-                self._report(waited, f"in {where}")
+                self._report(waited, where)
             for name in self._called_helpers(function, helpers):
                 callers.setdefault(name, []).append(where)
         for name, wheres in callers.items():
             helper = helpers[name]
             more = len(wheres) - 1
-            via = wheres[0] + (f" (and {more} more view{'s' if more > 1 else ''})" if more else "")
+            via = wheres[0] + (f" and {more} more" if more else "")
             for waited in _Scanner(self.names, helper).run():
-                self._report(waited, f"in `{name}()`, called from {via},")
+                self._report(waited, f"{via} (in `{name}()`)")
 
     # -- which code is view code ------------------------------------------------------------------
     def _is_task(self, function: cst.FunctionDef) -> bool:
@@ -229,16 +230,11 @@ class BlockingResultInRequestRule(rule.CeleryRule):
         call = waited.call
         method = call.func.attr.value  # type: ignore[attr-defined]
         timeout = _timeout(call, method)
+        help = self.HELP
         if timeout is None:
-            how = "with no `timeout=`: forever if the queue is backed up or no worker runs"
-        else:
-            how = f"up to `timeout={_snippet(timeout, 20)}`"
-        message = (
-            f"`.{method}()` on {waited.what} {where} holds the request and its web worker until the task "
-            f"finishes ({how}); return the task id and let the client poll a status endpoint (or push the "
-            "result over a websocket)"
-        )
-        self.report(waited.statement if waited.statement is not None else call, message)
+            help += "; until then pass `timeout=`: with none it waits forever when no worker runs"
+        message = f"`.{method}()` on {waited.what} blocks {where}"
+        self.report(waited.statement if waited.statement is not None else call, message, help=help)
 
 
 def _timeout(call: cst.Call, method: str) -> Optional[cst.BaseExpression]:

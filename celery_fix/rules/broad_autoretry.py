@@ -42,11 +42,8 @@ class BroadAutoretryRule(rule.CeleryRule):
 
     CODE = "CEL201"
     NAME = "broad-autoretry"
-    MESSAGE = (
-        "`autoretry_for` names `{name}`: every error retries, bugs and bad input included, up to "
-        "`max_retries` times (3 unless set) before it surfaces; name the transient errors instead "
-        "(e.g. `ConnectionError`, `requests.RequestException`)"
-    )
+    MESSAGE = "`autoretry_for` names `{name}`: every error retries, bugs and bad input included"
+    HELP = "name the transient errors instead (e.g. `ConnectionError`, `requests.RequestException`)"
     TRIGGERS = (b"autoretry_for",)
 
     VALID = [

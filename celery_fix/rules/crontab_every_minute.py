@@ -35,10 +35,8 @@ class CrontabEveryMinuteRule(rule.CeleryRule):
 
     CODE = "CEL806"
     NAME = "crontab-every-minute"
-    MESSAGE = (
-        "`crontab(...)` sets hour/day/month but no `minute`: it fires every minute of that hour "
-        "(60 runs instead of one); add `minute=0`"
-    )
+    MESSAGE = "`crontab(...)` sets hour/day/month but no `minute`: it fires every minute of that hour"
+    HELP = "add `minute=0`"
     FIX_TITLE = "Add `minute=0`"
     FIX_KIND = "unsafe"
     TRIGGERS = (b"crontab",)

@@ -60,10 +60,8 @@ class DispatchInAtomicRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
 
     CODE = "CEL701"
     NAME = "dispatch-in-atomic"
-    MESSAGE = (
-        "task sent inside an atomic block: the worker can run it before the commit (and see no row) "
-        "or although the transaction rolls back; send it from `transaction.on_commit()`"
-    )
+    MESSAGE = "task sent inside an atomic block"
+    HELP = "send it from `transaction.on_commit()`"
     FIX_TITLE = "Send the task from `transaction.on_commit(partial(...))`"
     FIX_KIND = "safe/unsafe"
     SEVERITY = "error"
@@ -193,8 +191,5 @@ class DispatchInAtomicRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
             return
         via = context.innermost.atomic_via
         where = "`transaction.atomic()`" if via == "transaction.atomic" else f"`{via}` (an atomic block)"
-        message = (
-            f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` inside {where}: the task can run before the "
-            "commit (no row yet) or despite a rollback; send it from `transaction.on_commit()`"
-        )
+        message = f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` inside {where}"
         self.report_dispatch(dispatch, statement, message, context.outermost.node, using=context.using)

@@ -53,7 +53,8 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
 
     CODE = "CEL702"
     NAME = "dispatch-in-atomic-caller"
-    MESSAGE = "task sent from a function that is called inside an atomic block; send it from `transaction.on_commit()`"
+    MESSAGE = "task sent from a function that is called inside an atomic block"
+    HELP = "send it from `transaction.on_commit()`"
     FIX_TITLE = "Send the task from `transaction.on_commit(partial(...))`"
     FIX_KIND = "safe/unsafe"
     SEVERITY = "error"
@@ -104,12 +105,9 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
         where = f"line {line}" if here else f"{path}:{line}"  # the same file: no path to repeat
         if len(chain) > 1:
             where += ", through " + " -> ".join(f"`{q.rsplit('.', 1)[-1]}()`" for q in chain[:-1])
-        message = (
-            f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in `{function.node.name.value}()`, which runs inside "
-            f"an atomic block (called from `{caller}` at {where}): the task can run before the commit "
-            "or despite a rollback; send it from `transaction.on_commit()`"
-        )
-        self.report_dispatch(dispatch, statement, message, function.node)
+        message = f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` runs inside `{caller.rsplit('.', 1)[-1]}()`'s atomic block"
+        help = f"{self.HELP} (`{function.node.name.value}()` is called from `{caller}` at {where})"
+        self.report_dispatch(dispatch, statement, message, function.node, help=help)
 
 
 _CACHE: dict[int, tuple[Any, dict[str, tuple[str, str, int]]]] = {}

@@ -53,7 +53,8 @@ class DispatchInAtomicRequestRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRu
 
     CODE = "CEL703"
     NAME = "dispatch-in-atomic-request"
-    MESSAGE = "task sent from a view while ATOMIC_REQUESTS is on; send it from `transaction.on_commit()`"
+    MESSAGE = "task sent from a view while `ATOMIC_REQUESTS` is on"
+    HELP = "send it from `transaction.on_commit()`"
     FIX_TITLE = "Send the task from `transaction.on_commit(partial(...))`"
     FIX_KIND = "safe/unsafe"
     SEVERITY = "error"
@@ -101,11 +102,7 @@ class DispatchInAtomicRequestRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRu
             if not params or params[0] != "request" or outer[0] is not function:
                 return
             where = f"the view `{node.name.value}()`"
-        message = (
-            f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in {where} while `ATOMIC_REQUESTS` is on: the "
-            "task can run before the request's transaction commits, or despite a rollback; send it from "
-            "`transaction.on_commit()`"
-        )
+        message = f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in {where} while `ATOMIC_REQUESTS` is on"
         self.report_dispatch(dispatch, statement, message, node)
 
     def _non_atomic(self, decorators) -> bool:

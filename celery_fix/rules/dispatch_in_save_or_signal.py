@@ -60,10 +60,8 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
 
     CODE = "CEL704"
     NAME = "dispatch-in-save-or-signal"
-    MESSAGE = (
-        "task sent from a model's save()/delete() or a model signal receiver, which run inside the "
-        "caller's transaction; send it from `transaction.on_commit()`"
-    )
+    MESSAGE = "task sent from a model's `save()`/`delete()` or a model signal receiver"
+    HELP = "send it from `transaction.on_commit()`"
     FIX_TITLE = "Send the task from `transaction.on_commit(partial(...))`"
     FIX_KIND = "safe/unsafe"
     SEVERITY = "error"
@@ -181,11 +179,11 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
         where = None
         klass = self.tracker.enclosing_class_of(function)
         if klass is not None and node.name.value in ("save", "delete") and self._is_model(klass):
-            where = f"`{klass.name.value}.{node.name.value}()` (it runs inside the caller's transaction)"
+            where = f"`{klass.name.value}.{node.name.value}()` (inside the caller's transaction)"
         elif klass is None:
             signals = self._receiver_signals(node)
             if signals:
-                where = f"a `{'`/`'.join(signals)}` receiver (it runs inside the caller's transaction)"
+                where = f"a `{'`/`'.join(signals)}` receiver (inside the caller's transaction)"
             elif self.tracker.frames and self.tracker.frames[0] is function:
                 self._pending.append((node.name.value, dispatch, statement, node))
                 return
@@ -201,17 +199,15 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
             elif module and receivers.get(f"{module}.{name}") in SIGNALS.values():
                 signal = receivers[f"{module}.{name}"]
                 helper = (getattr(self.index, "receiver_helpers", None) or {}).get(f"{module}.{name}")
-                how = (f"registered through the project's `{helper.rsplit('.', 1)[-1]}()`" if helper
-                       else "connected with `.connect()` elsewhere in the project")
-                self._report(dispatch, statement, function,
-                             f"a `{signal}` receiver ({how}; it runs inside the caller's transaction)")
+                how = f"registered through `{helper.rsplit('.', 1)[-1]}()`" if helper else "connected elsewhere"
+                self._report(dispatch, statement, function, f"a `{signal}` receiver {how}",
+                             help="send it from `transaction.on_commit()`: the receiver runs inside the caller's "
+                                  "transaction")
 
-    def _report(self, dispatch: Dispatch, statement, function: cst.FunctionDef, where: str) -> None:
-        message = (
-            f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in {where}: the task can run before the "
-            "commit (no row yet) or despite a rollback; send it from `transaction.on_commit()`"
-        )
-        self.report_dispatch(dispatch, statement, message, function)
+    def _report(self, dispatch: Dispatch, statement, function: cst.FunctionDef, where: str,
+                help: Optional[str] = None) -> None:
+        message = f"`{dispatch_rule.snippet(dispatch.call.func)}(...)` in {where}"
+        self.report_dispatch(dispatch, statement, message, function, help=help)
 
     def _receiver_signals(self, function: cst.FunctionDef) -> list[str]:
         found: list[str] = []

@@ -40,6 +40,7 @@ class EagerOutsideTestsRule(rule.CeleryRule):
     CODE = "CEL306"
     NAME = "eager-outside-tests"
     MESSAGE = "`task_always_eager = True` outside test settings: tasks run inline, without a queue"
+    HELP = "set it only in test settings"
     FIX_KIND = "lint"
     TRIGGERS = (b"ALWAYS_EAGER", b"always_eager")
 
@@ -58,6 +59,4 @@ class EagerOutsideTestsRule(rule.CeleryRule):
             return
         for where, value in setting_nodes(node, self.names, "task_always_eager"):
             if evaluate(value, self.names.resolve) is True:
-                self.report(where, "`task_always_eager = True` outside test settings: every `.delay()` runs the "
-                            "task inline in the caller (no queue, no retries, no time limits); set it only in "
-                            "test settings")
+                self.report(where)

@@ -52,7 +52,8 @@ class FanOutInLoopRule(rule.CeleryRule):
 
     CODE = "CEL302"
     NAME = "fan-out-in-loop"
-    MESSAGE = "task does one unit of work per loop item; dispatch a subtask per item (`group`)"
+    MESSAGE = "task does one unit of work per loop item"
+    HELP = "dispatch one subtask per item (`group(task.s(item_id) for ...)`)"
     FIX_KIND = "lint"
     ENABLED_BY_DEFAULT = False
     TRIGGERS = (b"task", b"Task")
@@ -121,7 +122,5 @@ class FanOutInLoopRule(rule.CeleryRule):
                 if not found or id(loop) in scan.dispatch_loops or _small_range(loop):
                     continue
                 what = ", ".join(dict.fromkeys(found))
-                self.report(loop, f"task `{task.tail}` does {what} once per loop item: one failure retries the "
-                            "whole batch and the run time grows with the data; dispatch one subtask per item "
-                            "(`group(task.s(item_id) for ...)`)")
+                self.report(loop, f"task `{task.tail}` does {what} once per loop item")
 

@@ -63,6 +63,7 @@ class HardCodedBrokerCredentialsRule(rule.CeleryRule):
     CODE = "CEL604"
     NAME = "hard-coded-broker-credentials"
     MESSAGE = "password in a literal broker/backend URL"
+    HELP = "read the URL (or the password) from the environment"
     FIX_KIND = "lint"
     SEVERITY = "error"
     TRIGGERS = (b"BROKER", b"broker", b"BACKEND", b"backend")
@@ -102,5 +103,4 @@ class HardCodedBrokerCredentialsRule(rule.CeleryRule):
             return
         scheme = password_in(evaluate(value, self.names.resolve))
         if scheme is not None:
-            self.report(value, f"`{where}` holds a `{scheme}://` URL with a password written in the code: it is in "
-                        "every clone and in the history; read the URL (or the password) from the environment")
+            self.report(value, f"`{where}` holds a `{scheme}://` URL with a password written in the code")

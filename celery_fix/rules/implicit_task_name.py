@@ -44,7 +44,8 @@ class ImplicitTaskNameRule(rule.CeleryRule):
 
     CODE = "CEL504"
     NAME = "implicit-task-name"
-    MESSAGE = "task without `name=`: its name changes when the module moves; pin it with `name=\"...\"`"
+    MESSAGE = "task without `name=`: its name changes when the module moves"
+    HELP = "pin it with `name=\"...\"`"
     FIX_TITLE = "Add `name=\"<current task name>\"`"
     FIX_KIND = "safe"
     ENABLED_BY_DEFAULT = False
@@ -104,7 +105,7 @@ class ImplicitTaskNameRule(rule.CeleryRule):
                 continue
             self.report(
                 definition.decorator,
-                f"task without `name=`: Celery calls it `{name}`, and the name changes when the module or "
-                f"function is renamed; pin it with `name=\"{name}\"`",
+                f"task without `name=`: Celery calls it `{name}` until the module or function is renamed",
+                help=f"pin it with `name=\"{name}\"`",
                 replacement=add_task_name(definition.decorator, name),
             )

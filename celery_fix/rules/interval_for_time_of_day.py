@@ -2,6 +2,7 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
+from celery_fix.constructs.beat_label import entry_label
 from celery_fix.constructs.beat import module_entries
 
 DAY = 86400
@@ -39,10 +40,8 @@ class IntervalForTimeOfDayRule(rule.CeleryRule):
 
     CODE = "CEL802"
     NAME = "interval-for-time-of-day"
-    MESSAGE = (
-        "daily/weekly beat interval: it drifts to whenever beat last started (every deploy or restart "
-        "moves it); use `crontab(hour=..., minute=...)`"
-    )
+    MESSAGE = "daily/weekly beat interval: it drifts with every restart of beat"
+    HELP = "use `crontab(hour=..., minute=...)`"
     FIX_KIND = "lint"
     TRIGGERS = (b"BEAT_SCHEDULE", b"beat_schedule", b"add_periodic_task")
     READS_SCHEDULES = True
@@ -95,9 +94,4 @@ class IntervalForTimeOfDayRule(rule.CeleryRule):
                 continue
             days = int(schedule.period // DAY)
             every = "day" if days == 1 else "week" if days == 7 else f"{days} days"
-            label = f"beat entry {entry.name!r}" if entry.name else "beat entry"
-            self.report(
-                entry.report_node,
-                f"{label} runs every {every} on a fixed interval: it drifts to whenever beat last started "
-                "(every deploy or restart moves it); use `crontab(hour=..., minute=...)`",
-            )
+            self.report(entry.report_node, f"{entry_label(entry)} runs every {every} on an interval, which drifts with every restart")

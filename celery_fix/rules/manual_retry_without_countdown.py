@@ -48,11 +48,8 @@ class ManualRetryWithoutCountdownRule(rule.CeleryRule):
 
     CODE = "CEL206"
     NAME = "manual-retry-without-countdown"
-    MESSAGE = (
-        "`self.retry()` without `countdown`/`eta` waits the fixed `default_retry_delay` (180 s) on every "
-        "try, in lockstep with every other failing task (`retry_backoff` applies only to `autoretry_for`); "
-        "pass a growing `countdown`, e.g. `2 ** self.request.retries` with jitter"
-    )
+    MESSAGE = "`self.retry()` without `countdown`/`eta` waits the fixed `default_retry_delay` (180 s) every try"
+    HELP = "pass a growing `countdown`, e.g. `2 ** self.request.retries` with jitter"
     TRIGGERS = (b"retry",)
 
     VALID = [

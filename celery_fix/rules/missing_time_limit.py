@@ -47,6 +47,7 @@ class MissingTimeLimitRule(rule.CeleryRule):
     CODE = "CEL301"
     NAME = "missing-time-limit"
     MESSAGE = "task has no time limit"
+    HELP = "set `soft_time_limit`/`time_limit` on the task, or `task_time_limit` for the project"
     FIX_TITLE = "Add `soft_time_limit`/`time_limit`"
     FIX_KIND = "unsafe"
     NEEDS_INDEX = True
@@ -85,10 +86,7 @@ class MissingTimeLimitRule(rule.CeleryRule):
         for task in module_tasks(node, self.names, index, context.path):
             if any(task_limit(task, key, self.names) not in (ABSENT, None) for key in LIMITS):
                 continue
-            message = (
-                f"task `{task.tail}` has no `time_limit`/`soft_time_limit` and the project sets no "
-                "`task_time_limit`: a hung run holds its worker process forever"
-            )
+            message = f"task `{task.tail}` has no time limit (nor does the project): a hung run holds its worker forever"
             replacement = None
             decorator = task.decorator.decorator if task.decorator is not None else None
             explicit_none = any(task.written(key) is not None for key in LIMITS)  # `time_limit=None`: a choice

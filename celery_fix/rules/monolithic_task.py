@@ -41,7 +41,8 @@ class MonolithicTaskRule(rule.CeleryRule):
 
     CODE = "CEL303"
     NAME = "monolithic-task"
-    MESSAGE = "task does several stages in one body; split it into a `chain`"
+    MESSAGE = "task does several stages in one body"
+    HELP = "split it into tasks joined by a `chain`"
     FIX_KIND = "lint"
     ENABLED_BY_DEFAULT = False
     TRIGGERS = (b"task", b"Task")
@@ -98,5 +99,4 @@ class MonolithicTaskRule(rule.CeleryRule):
                 stages.append(f"writes to {', '.join(f'`{m}`' for m in models)}" if models else "database writes")
             if len(stages) < min_stages and not (len(models) >= min_models and len(stages) >= 2):
                 continue
-            self.report(task.report_node, f"task `{task.tail}` does {', '.join(stages)} in one body: each stage "
-                        "fails, retries and takes time differently; split it into tasks joined by a `chain`")
+            self.report(task.report_node, f"task `{task.tail}` does {', '.join(stages)} in one body")

@@ -42,7 +42,8 @@ class NoQueueRoutingRule(rule.CeleryRule):
 
     CODE = "CEL501"
     NAME = "no-queue-routing"
-    MESSAGE = "the project's tasks all share the default queue: route them with `task_routes` or `queue=`"
+    MESSAGE = "the project's tasks all share the default queue"
+    HELP = "route them with `task_routes` or `queue=`"
     NEEDS_INDEX = True
     TRIGGERS = (b"Celery",)
 
@@ -84,8 +85,7 @@ class NoQueueRoutingRule(rule.CeleryRule):
             return
         self.report(
             statement,
-            f"{len(tasks)} tasks and no routing (no `task_routes`, no `queue=`): they all share the default "
-            "queue, so a flood of slow tasks delays the urgent ones; route them with `task_routes`",
+            f"{len(tasks)} tasks and no routing (no `task_routes`, no `queue=`): they all share the default queue",
         )
 
 

@@ -73,6 +73,7 @@ class NonIdempotentCreateRule(rule.CeleryRule):
     CODE = "CEL102"
     NAME = "non-idempotent-create"
     MESSAGE = "task that retries creates rows unguarded"
+    HELP = "use `get_or_create`/`update_or_create` (with a unique constraint) or guard the write"
     FIX_KIND = "lint"
     TRIGGERS = (b"task", b"Task")
     @classmethod
@@ -142,7 +143,5 @@ class NonIdempotentCreateRule(rule.CeleryRule):
                 label = f"{write.model}.objects.{write.method}()" if write.model != "?" else f"{write.method}()"
                 self.report(
                     write.call,
-                    f"`{label}` in task `{task.tail}`, which runs again on failure "
-                    f"({reason}): every attempt adds rows; use `get_or_create`/`update_or_create` (with a unique "
-                    "constraint) or guard the write",
+                    f"`{label}` in task `{task.tail}`, which runs again on failure ({reason})",
                 )

@@ -47,7 +47,8 @@ class OrmObjectArgumentRule(ArgumentScan, rule.CeleryRule):
 
     CODE = "CEL601"
     NAME = "orm-object-argument"
-    MESSAGE = "dispatch passes a model instance; pass its id and re-fetch it in the task"
+    MESSAGE = "dispatch passes a model instance"
+    HELP = "pass its id and re-fetch the object in the task"
     FIX_TITLE = "Pass `obj.pk`"
     FIX_KIND = "unsafe"
     SEVERITY = "error"
@@ -105,11 +106,10 @@ class OrmObjectArgumentRule(ArgumentScan, rule.CeleryRule):
                 param = params[argument.position]
         fixable = param is not None and is_id_param(param) and isinstance(
             argument.value, (cst.Name, cst.Attribute, cst.Call))
-        message = (f"dispatch passes {kind.what}: JSON cannot encode it (`EncodeError`) and pickle sends a "
-                   "stale snapshot; ")
+        message = f"dispatch passes {kind.what}"
         if fixable:
-            message += f"the task takes `{param}`: pass `.pk`"
             replacement = cst.Attribute(value=argument.value, attr=cst.Name("pk"))
-            self.report(argument.value, message, replacement=replacement, unsafe=True)
+            self.report(argument.value, message, help=f"the task takes `{param}`: pass `.pk`",
+                        replacement=replacement, unsafe=True)
         else:
-            self.report(argument.value, message + "pass its id and re-fetch the object in the task")
+            self.report(argument.value, message)

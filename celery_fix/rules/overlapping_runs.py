@@ -4,6 +4,7 @@ import libcst as cst
 from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
+from celery_fix.constructs.beat_label import entry_label
 from celery_fix.constructs.beat import UNKNOWN, Resolver, index_setting, module_entries
 from celery_fix.constructs.beat_tasks import (
     ScheduledTask,
@@ -65,10 +66,8 @@ class OverlappingRunsRule(rule.CeleryRule):
 
     CODE = "CEL803"
     NAME = "overlapping-runs"
-    MESSAGE = (
-        "the task's time limit is at or above the beat interval: a new run can start while the last is still "
-        "working; shorten the limit or lock the task"
-    )
+    MESSAGE = "the task's time limit is at or above the beat interval: runs can overlap"
+    HELP = "shorten the limit or lock the task"
     FIX_KIND = "lint"
     TRIGGERS = (b"BEAT_SCHEDULE", b"beat_schedule", b"add_periodic_task")
     READS_SCHEDULES = True
@@ -159,15 +158,14 @@ class OverlappingRunsRule(rule.CeleryRule):
             _, seconds, where = found
             if seconds < period:
                 continue
-            label = f"beat entry {entry.name!r}" if entry.name else "beat entry"
+            label = entry_label(entry)
             every = human_seconds(period)
             often = "as often as every" if entry.schedule.kind == "crontab" else "every"
             self.report(
                 entry.report_node,
-                f"{label} runs {often} {every}, but its task {task.label!r} may run for {human_seconds(seconds)} "
-                f"({where}): a new run can start while the last is still working; keep the limit "
-                "below the interval, or make the task take a lock (e.g. `cache.add(key, ...)`, celery-once) "
-                "so an overlapping run skips",
+                f"{label} runs {often} {every}, but its task `{task.label}` may run for {human_seconds(seconds)}",
+                help=f"keep the limit ({where}) below the interval, or make the task take a lock "
+                "(`cache.add(key, ...)`, celery-once) so an overlapping run skips",
             )
 
 

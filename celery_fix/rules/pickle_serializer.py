@@ -10,6 +10,7 @@ from celery_fix.constructs.test_code import is_test_path
 
 SERIALIZER_SETTINGS = ("task_serializer", "result_serializer", "event_serializer")
 _WHY = "anyone who can write to the broker can run code on the workers"
+_JSON = "use `json`"
 
 
 class PickleSerializerRule(rule.CeleryRule):
@@ -49,6 +50,7 @@ class PickleSerializerRule(rule.CeleryRule):
     CODE = "CEL603"
     NAME = "pickle-serializer"
     MESSAGE = "`pickle` serializer: " + _WHY
+    HELP = _JSON
     FIX_TITLE = "Switch to `json`"
     FIX_KIND = "unsafe"
     SEVERITY = "error"
@@ -72,18 +74,18 @@ class PickleSerializerRule(rule.CeleryRule):
             for key in SERIALIZER_SETTINGS:
                 for _, value in setting_nodes(node, self.names, key):
                     if string_of(value) in PICKLE:
-                        self.report(value, f"`{key}` is `pickle`: {_WHY}; use `json`",
+                        self.report(value, f"`{key}` is `pickle`: {_WHY}",
                                     replacement=json_instead(value), unsafe=True)  # type: ignore[arg-type]
             for _, value in setting_nodes(node, self.names, "accept_content"):
                 if isinstance(value, (cst.List, cst.Tuple, cst.Set)) and any(
                     isinstance(e, cst.Element) and string_of(e.value) in PICKLE for e in value.elements
                 ):
-                    self.report(value, f"`accept_content` accepts `pickle`: {_WHY}; accept only `json`",
+                    self.report(value, f"`accept_content` accepts `pickle`: {_WHY}", help="accept only `json`",
                                 replacement=drop_pickle(value), unsafe=True)
         for task in module_tasks(node, self.names, context.index if context else None, path):
             written = task.written("serializer")
             if written is not None and string_of(written) in PICKLE:
-                self.report(written, f"task `{task.tail}` uses the `pickle` serializer: {_WHY}; use `json`",
+                self.report(written, f"task `{task.tail}` uses the `pickle` serializer: {_WHY}",
                             replacement=json_instead(written), unsafe=True)  # type: ignore[arg-type]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -94,5 +96,5 @@ class PickleSerializerRule(rule.CeleryRule):
             return
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value == "serializer" and string_of(arg.value) in PICKLE:
-                self.report(arg.value, f"`{func.attr.value}(serializer=\"pickle\")`: {_WHY}; use `json`",
+                self.report(arg.value, f"`{func.attr.value}(serializer=\"pickle\")`: {_WHY}",
                             replacement=json_instead(arg.value), unsafe=True)  # type: ignore[arg-type]

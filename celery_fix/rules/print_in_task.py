@@ -41,7 +41,8 @@ class PrintInTaskRule(rule.CeleryRule):
 
     CODE = "CEL904"
     NAME = "print-in-task"
-    MESSAGE = "`print()` in a task: the worker's stdout carries no task name, id or level; use a logger (`get_task_logger(__name__)`)"
+    MESSAGE = "`print()` in a task: the worker's stdout carries no task name, id or level"
+    HELP = "use a logger (`get_task_logger(__name__)`)"
     TRIGGERS = (b"print",)
 
     VALID = [

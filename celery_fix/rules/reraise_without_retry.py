@@ -43,10 +43,8 @@ class ReraiseWithoutRetryRule(rule.CeleryRule):
 
     CODE = "CEL207"
     NAME = "reraise-without-retry"
-    MESSAGE = (
-        "broad `except` that only re-raises, in a task with no `autoretry_for` and no `self.retry`: "
-        "a transient failure (connection, timeout) ends the task for good; retry the transient errors"
-    )
+    MESSAGE = "broad `except` that only re-raises, in a task that never retries"
+    HELP = "retry the transient errors (`autoretry_for` or `self.retry()`)"
     TRIGGERS = (b"except",)
 
     VALID = [

@@ -51,10 +51,8 @@ class RetryNotRaisedRule(rule.CeleryRule):
 
     CODE = "CEL205"
     NAME = "retry-not-raised"
-    MESSAGE = (
-        "`self.retry(...)` raises `Retry` itself, so nothing after this line runs; write "
-        "`raise self.retry(...)` to make that visible"
-    )
+    MESSAGE = "`self.retry(...)` raises `Retry` itself, so nothing after this line runs"
+    HELP = "write `raise self.retry(...)` to make that visible"
     FIX_TITLE = "Write `raise self.retry(...)`"
     TRIGGERS = (b"retry",)
 
@@ -158,7 +156,7 @@ class RetryNotRaisedRule(rule.CeleryRule):
                 call = node.value
                 if keyword(call, "throw") is not None or any(arg.star == "**" for arg in call.args):
                     if keyword(call, "throw") is None:
-                        self.report(node, self.MESSAGE + " (not fixed: `**kwargs` may hold `throw=False`)")
+                        self.report(node, note="no automatic fix: `**kwargs` may hold `throw=False`")
                     return False
                 self.report(node, replacement=raise_retry(node))
                 return False
@@ -177,8 +175,8 @@ class RetryNotRaisedRule(rule.CeleryRule):
             if isinstance(node, cst.Call) and is_task_retry(node, "self"):
                 self.report(
                     node,
-                    "`self.retry` in a task without `bind=True`: the function gets no `self`, so this fails "
-                    "the first time it runs; add `bind=True` and a first `self` parameter",
+                    "`self.retry` in a task without `bind=True`: it fails the first time it runs",
+                    help="add `bind=True` and a first `self` parameter",
                 )
             return True
 

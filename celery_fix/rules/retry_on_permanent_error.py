@@ -52,10 +52,8 @@ class RetryOnPermanentErrorRule(rule.CeleryRule):
 
     CODE = "CEL204"
     NAME = "retry-on-permanent-error"
-    MESSAGE = (
-        "`autoretry_for` includes `{name}` ({what}): retrying cannot cure it, so the task fails the "
-        "same way `max_retries` more times (3 unless set) before it surfaces; retry only transient errors"
-    )
+    MESSAGE = "`autoretry_for` includes `{name}` ({what}), which retrying cannot cure"
+    HELP = "retry only transient errors"
     TRIGGERS = (b"autoretry_for",)
 
     VALID = [

@@ -53,10 +53,8 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
 
     CODE = "CEL202"
     NAME = "retry-without-backoff"
-    MESSAGE = (
-        "task retries on `autoretry_for` without `retry_backoff`: every retry waits the fixed "
-        "`default_retry_delay` (180 s); add `retry_backoff=True`"
-    )
+    MESSAGE = "task retries on `autoretry_for` without `retry_backoff`: every retry waits the same 180 s"
+    HELP = "add `retry_backoff=True`"
     FIX_TITLE = "Add `retry_backoff=True`"
     SEVERITY = "error"
     TRIGGERS = (b"autoretry_for", b"base=")  # a task inheriting autoretry_for writes only `base=`
@@ -163,6 +161,7 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
+        self._decorators: dict[int, cst.Decorator] = {}
         context = self.context
         index = context.index if context else None
         if index is not None and context.path:
@@ -178,8 +177,8 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
                 continue
             if not all(self.names.resolve(b.value) in CELERY_TASK_CLASSES for b in cls.bases):
                 continue  # a project base may set retry_backoff
-            self.report(retry_on, "task class sets `autoretry_for` without `retry_backoff`: every retry waits "
-                        "the fixed `default_retry_delay` (180 s); add `retry_backoff = True`")
+            self.report(retry_on, "task class sets `autoretry_for` without `retry_backoff`: every retry waits the same 180 s",
+                        help="add `retry_backoff = True`")
 
     def _inherited(self, task) -> None:
         """A task with a project `base=` class: its effective options, from the index."""
@@ -192,17 +191,28 @@ class RetryWithoutBackoffRule(rule.CeleryRule):
             return
         source = task.source("autoretry_for")
         message = self.MESSAGE if not source else self.MESSAGE.replace(
-            "task retries on `autoretry_for`", f"task retries on `autoretry_for` (from {source.rsplit('.', 1)[-1]})")
+            "task retries on `autoretry_for`", f"task retries on `autoretry_for` (from `{source.rsplit('.', 1)[-1]}`)")
         self.report(call, message, replacement=add_backoff(call, self.option("retry-backoff-max"),
-                                                           self.option("explicit-backoff-defaults")))
+                                                           self.option("explicit-backoff-defaults")),
+                    at=self._decorator_of(task.decorator.decorator, call))
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._decorators[id(node.decorator)] = node
+
+    def _decorator_of(self, decorator, call: cst.Call) -> cst.Decorator | None:
+        # a task's finding points at its decorator's `@`, as every rule's task findings do; the fix
+        # still replaces the call alone
+        if isinstance(decorator, cst.Decorator) and decorator.decorator is call:
+            return decorator
+        return self._decorators.get(id(call))
 
     def visit_Call(self, node: cst.Call) -> None:
         plan = plan_backoff(self.names, node)
         if plan is None:
             return
         if not plan.fixable:
-            self.report(node, "`retry_backoff=False` with `autoretry_for`: every retry waits the fixed "
-                        "`default_retry_delay` (180 s); consider `retry_backoff=True`")
+            self.report(node, at=self._decorators.get(id(node)), message="`retry_backoff=False` with `autoretry_for`: every retry waits the same 180 s",
+                        help="consider `retry_backoff=True`")
             return
         fixed = add_backoff(node, self.option("retry-backoff-max"), self.option("explicit-backoff-defaults"))
-        self.report(node, replacement=fixed)
+        self.report(node, replacement=fixed, at=self._decorators.get(id(node)))

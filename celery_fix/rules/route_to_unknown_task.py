@@ -43,6 +43,7 @@ class RouteToUnknownTaskRule(rule.CeleryRule):
     CODE = "CEL502"
     NAME = "route-to-unknown-task"
     MESSAGE = "`task_routes` key matches no task in the project"
+    HELP = "name a task the project defines (a typo, or a renamed module?)"
     NEEDS_INDEX = True
     TRIGGERS = (b"ROUTES", b"task_routes")
 
@@ -77,7 +78,8 @@ class RouteToUnknownTaskRule(rule.CeleryRule):
                         continue
                     if any(route_matches(key, name) for name in names):
                         continue
-                    self.report(element.key, _message(key, names))
+                    message, help = _message(key, names)
+                    self.report(element.key, message, help=help)
 
 
 def _checkable(key: str, roots: set[str]) -> bool:
@@ -93,11 +95,8 @@ def _checkable(key: str, roots: set[str]) -> bool:
     return fixed.split(".", 1)[0] in roots
 
 
-def _message(key: str, names: set[str]) -> str:
+def _message(key: str, names: set[str]) -> tuple[str, str | None]:
+    """The message and, for a near-miss of a task name, the help naming it."""
     kind = "glob" if any(c in key for c in _GLOB) else "route"
     close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.75) if kind == "route" else []
-    hint = f" (did you mean `{close[0]}`?)" if close else ""
-    return (
-        f"`task_routes` {kind} `{key}` matches no task in the project{hint}: a typo or a renamed module "
-        "sends the task it meant to route to the default queue"
-    )
+    return f"`task_routes` {kind} `{key}` matches no task in the project", (f"did you mean `{close[0]}`?" if close else None)

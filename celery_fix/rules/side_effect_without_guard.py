@@ -57,6 +57,7 @@ class SideEffectWithoutGuardRule(rule.CeleryRule):
     CODE = "CEL101"
     NAME = "side-effect-without-guard"
     MESSAGE = "task has a side effect with no idempotency guard before it"
+    HELP = "check that it was not done yet (an early `return`, `get_or_create`, a lock or `cache.add`, an idempotency key)"
     FIX_KIND = "lint"
     TRIGGERS = (b"task", b"Task")
     @classmethod
@@ -133,7 +134,5 @@ class SideEffectWithoutGuardRule(rule.CeleryRule):
                     continue
                 self.report(
                     effect.call,
-                    f"task `{task.tail}` {_KIND[effect.kind]} `{effect.label}(...)` with no idempotency guard before "
-                    "it: a redelivered or retried message does it again; check that it was not done yet (an early "
-                    "`return`, `get_or_create`, a lock or `cache.add`, an idempotency key)",
+                    f"task `{task.tail}` {_KIND[effect.kind]} `{effect.label}(...)` with no idempotency guard",
                 )

@@ -48,6 +48,7 @@ class SoftLimitNotBelowHardRule(rule.CeleryRule):
     CODE = "CEL305"
     NAME = "soft-limit-not-below-hard"
     MESSAGE = "`soft_time_limit` is not below `time_limit`: the soft limit never fires"
+    HELP = "keep the soft limit below the hard one"
     FIX_KIND = "lint"
     TRIGGERS = (b"time_limit", b"TIME_LIMIT")
 
@@ -90,8 +91,8 @@ class SoftLimitNotBelowHardRule(rule.CeleryRule):
         for task in module_tasks(node, self.names, index, path):
             zero = [key for key in ("soft_time_limit", "time_limit") if task_limit(task, key, self.names) == 0]
             if zero:
-                self.report(task.report_node, f"task `{task.tail}` sets `{zero[0]}=0`, which is no limit at all "
-                            "(Celery treats 0 as unset); use a positive number of seconds or leave it out")
+                self.report(task.report_node, f"task `{task.tail}` sets `{zero[0]}=0`, which is no limit at all",
+                            help="use a positive number of seconds or leave it out")
                 continue
             soft, soft_where = effective_limit(task, "soft_time_limit", self.names, index)
             hard, hard_where = effective_limit(task, "time_limit", self.names, index)
@@ -99,12 +100,10 @@ class SoftLimitNotBelowHardRule(rule.CeleryRule):
                 continue
             if soft_where == hard_where == "setting":
                 continue  # reported at the settings
-            where = "" if soft_where == hard_where else (
-                " (`time_limit` from the `task_time_limit` setting)" if hard_where == "setting"
-                else " (`soft_time_limit` from the `task_soft_time_limit` setting)")
-            self.report(task.report_node, f"task `{task.tail}`: `soft_time_limit` ({soft:g} s) is not below "
-                        f"`time_limit` ({hard:g} s){where}: the soft limit never fires, the process is killed "
-                        "without a chance to clean up; keep the soft limit below the hard one")
+            soft_from = ", from `task_soft_time_limit`" if soft_where == "setting" else ""
+            hard_from = ", from `task_time_limit`" if hard_where == "setting" else ""
+            self.report(task.report_node, f"task `{task.tail}`: `soft_time_limit` ({soft:g} s{soft_from}) is not below "
+                        f"`time_limit` ({hard:g} s{hard_from})")
         if is_test_path(path):
             return
         soft_nodes = setting_nodes(node, self.names, "task_soft_time_limit")
@@ -112,7 +111,7 @@ class SoftLimitNotBelowHardRule(rule.CeleryRule):
         for key, nodes in (("task_soft_time_limit", soft_nodes), ("task_time_limit", hard_nodes)):
             for where, value in nodes:
                 if number(evaluate(value, self.names.resolve), self.names) == 0:
-                    self.report(where, f"`{key} = 0` is no limit at all (Celery treats 0 as unset)")
+                    self.report(where, f"`{key} = 0` is no limit at all", help="use a positive number of seconds or leave it out")
         if soft_nodes and hard_nodes:
             soft = number(evaluate(soft_nodes[-1][1], self.names.resolve), self.names)
             hard = number(evaluate(hard_nodes[-1][1], self.names.resolve), self.names)

@@ -54,10 +54,8 @@ class SwallowedExceptionRule(rule.CeleryRule):
 
     CODE = "CEL902"
     NAME = "swallowed-exception"
-    MESSAGE = (
-        "broad `except` in a task that neither re-raises, retries nor logs: the task ends in SUCCESS "
-        "whatever went wrong, and nothing records it; log it (`logger.exception(...)`), retry, or re-raise"
-    )
+    MESSAGE = "broad `except` in a task that neither re-raises, retries nor logs: failures end in SUCCESS"
+    HELP = "log it (`logger.exception(...)`), retry, or re-raise"
     TRIGGERS = (b"except",)
 
     VALID = [

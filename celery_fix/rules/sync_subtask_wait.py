@@ -49,6 +49,7 @@ class SyncSubtaskWaitRule(rule.CeleryRule):
     CODE = "CEL304"
     NAME = "sync-subtask-wait"
     MESSAGE = "task waits for another task's result"
+    HELP = "use a `chain`/`chord` callback instead"
     FIX_KIND = "lint"
     TRIGGERS = (b"task", b"Task")
     @classmethod
@@ -104,7 +105,5 @@ class SyncSubtaskWaitRule(rule.CeleryRule):
         for task in module_tasks(node, self.names, context.index if context else None, context.path if context else ""):
             for call in scan_body(task.function, self.names, ()).waits:
                 method = call.func.attr.value  # type: ignore[attr-defined]
-                note = " (`disable_sync_subtasks=False` only silences Celery's check)" if _disables_check(call) else ""
-                self.report(call, f"task `{task.tail}` blocks on another task's result with `.{method}()`{note}: its "
-                            "worker process waits while the subtask needs a free one (deadlock when all wait); "
-                            "use a `chain`/`chord` callback instead")
+                help = self.HELP + ("; `disable_sync_subtasks=False` only silences Celery's check" if _disables_check(call) else "")
+                self.report(call, f"task `{task.tail}` blocks on another task's result with `.{method}()`", help=help)

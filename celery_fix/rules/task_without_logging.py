@@ -48,7 +48,8 @@ class TaskWithoutLoggingRule(rule.CeleryRule):
 
     CODE = "CEL901"
     NAME = "task-without-logging"
-    MESSAGE = "task never logs (nor the functions of this module it calls): when it misbehaves nothing records what it did; log its decisions"
+    MESSAGE = "task never logs (nor the functions of this module it calls)"
+    HELP = "log its decisions (`logger = get_task_logger(__name__)`)"
     ENABLED_BY_DEFAULT = False
     OPTIONS = {"min-statements": 3}
     TRIGGERS = (b"task", b"Task")

@@ -44,6 +44,7 @@ class UnboundedResultExpiryRule(rule.CeleryRule):
     CODE = "CEL402"
     NAME = "unbounded-result-expiry"
     MESSAGE = "`result_expires` lets task results pile up in the result backend"
+    HELP = "keep results a day (Celery's default, 86400) or less"
     TRIGGERS = (b"RESULT_EXPIRES", b"result_expires")
     OPTIONS = {"max-result-expires": DEFAULT_BOUND, "result-backend": "auto"}
 
@@ -71,11 +72,7 @@ class UnboundedResultExpiryRule(rule.CeleryRule):
 
 def _problem(value, bound: float) -> Optional[str]:
     if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0):
-        return (
-            f"`result_expires = {value!r}`: task results never expire (Redis/cache keys get no TTL and beat "
-            "stops running `celery.backend_cleanup`), so the result backend grows forever; Celery's default "
-            "is one day (86400)"
-        )
+        return f"`result_expires = {value!r}`: task results never expire, so the result backend grows forever"
     seconds = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = float(value)
@@ -83,10 +80,7 @@ def _problem(value, bound: float) -> Optional[str]:
         seconds = timedelta_seconds(value)
     if seconds is None or seconds <= bound:
         return None
-    return (
-        f"`result_expires` keeps every task result for {_human(seconds)} (more than {_human(bound)}): the result "
-        "backend holds that many days of results; Celery's default is one day"
-    )
+    return f"`result_expires` keeps every task result for {_human(seconds)} (more than {_human(bound)})"
 
 
 def _human(seconds: float) -> str:

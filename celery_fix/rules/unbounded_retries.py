@@ -42,7 +42,8 @@ class UnboundedRetriesRule(rule.CeleryRule):
 
     CODE = "CEL203"
     NAME = "unbounded-retries"
-    MESSAGE = "`max_retries=None` retries forever: a permanent failure never surfaces; set a bound"
+    MESSAGE = "`max_retries=None` retries forever: a permanent failure never surfaces"
+    HELP = "set a bound"
     TRIGGERS = (b"max_retries",)
     OPTIONS = {"max-retries": 10}
 
@@ -121,8 +122,8 @@ class UnboundedRetriesRule(rule.CeleryRule):
             elif isinstance(value, int) and not isinstance(value, bool) and value > self.option("max-retries"):
                 self.report(
                     expr,
-                    f"`max_retries={value}` is above {self.option('max-retries')}: a permanent failure keeps "
-                    "coming back for that many tries before it surfaces; lower it (option `max-retries`)",
+                    f"`max_retries={value}` is above {self.option('max-retries')}: a permanent failure takes that many tries to surface",
+                    help="lower it (the limit is option `max-retries`)",
                 )
 
     def _sites(self, node: cst.Module) -> Iterator[Any]:

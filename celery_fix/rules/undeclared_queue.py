@@ -50,6 +50,7 @@ class UndeclaredQueueRule(rule.CeleryRule):
     CODE = "CEL503"
     NAME = "undeclared-queue"
     MESSAGE = "queue missing from `task_queues` while `task_create_missing_queues` is off"
+    HELP = "declare the queue (and give it a worker)"
     NEEDS_INDEX = True
     TRIGGERS = (b"queue", b"ROUTES", b"task_routes", b"QUEUES")
 
@@ -78,7 +79,8 @@ class UndeclaredQueueRule(rule.CeleryRule):
             queue = info.options.get("queue") if info is not None else None
             queue = queue_name(queue) if queue is not None else None
             if queue is not None and queue not in declared:
-                self.report(definition.decorator, _message(f"task `{info.name}` uses queue", queue, declared))
+                message, help = _message(f"task `{info.name}` uses queue", queue, declared)
+                self.report(definition.decorator, message, help=help)
         for _, value in setting_nodes(node, self.names, "task_routes"):
             for literal in dict_literals(value):
                 for element in literal.elements:
@@ -86,7 +88,8 @@ class UndeclaredQueueRule(rule.CeleryRule):
                         continue
                     queue = route_queue(evaluate(element.value, self.names.resolve))
                     if queue is not None and queue not in declared:
-                        self.report(element.value, _message("this route sends to queue", queue, declared))
+                        message, help = _message("this route sends to queue", queue, declared)
+                        self.report(element.value, message, help=help)
 
 
 def declared_queues(index: Any) -> Optional[set[str]]:
@@ -114,9 +117,8 @@ def declared_queues(index: Any) -> Optional[set[str]]:
     return names
 
 
-def _message(what: str, queue: str, declared: set[str]) -> str:
+def _message(what: str, queue: str, declared: set[str]) -> tuple[str, str]:
+    """The message and the help (which lists the declared queues)."""
     listed = ", ".join(f"`{q}`" for q in sorted(declared))
-    return (
-        f"{what} `{queue}`, which `task_queues` does not declare ({listed}) while `task_create_missing_queues` "
-        "is off: sending fails with `QueueNotFound`; declare the queue (and give it a worker)"
-    )
+    return (f"{what} `{queue}`, not declared in `task_queues`: sending raises `QueueNotFound`",
+            f"declare the queue (and give it a worker), or use one of {listed}")

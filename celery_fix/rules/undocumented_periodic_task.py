@@ -46,10 +46,8 @@ class UndocumentedPeriodicTaskRule(rule.CeleryRule):
 
     CODE = "CEL805"
     NAME = "undocumented-periodic-task"
-    MESSAGE = (
-        "task run by beat has no docstring: say what it does, how long a run takes and whether a skipped or "
-        "doubled run is harmless"
-    )
+    MESSAGE = "task run by beat has no docstring"
+    HELP = "say what it does, how long a run takes and whether a skipped or doubled run is harmless"
     FIX_KIND = "lint"
     # docstrings, task names and which entries run a task: no fix changes them
     SURVIVES_FIXES = True
@@ -135,7 +133,7 @@ class UndocumentedPeriodicTaskRule(rule.CeleryRule):
             if node is None or node.get_docstring() is not None:
                 continue
             where = _report_node(self.names, node, getattr(info, "decorator", ""))
-            self._report(where, info.name or info.qualname, [e.name for e in entries])
+            self._report(where, node.name.value, [e.name for e in entries])
 
     def _single_file(self, module: cst.Module) -> None:
         scheduled: dict[str, list[str | None]] = {}
@@ -155,12 +153,8 @@ class UndocumentedPeriodicTaskRule(rule.CeleryRule):
 
     def _report(self, node: cst.CSTNode, task: str, entries: list[str | None]) -> None:
         named = sorted({e for e in entries if e})
-        via = f" (beat entr{'ies' if len(named) > 1 else 'y'} {', '.join(repr(e) for e in named)})" if named else ""
-        self.report(
-            node,
-            f"task {task!r} runs on a beat schedule{via} but has no docstring: say what it does, how long a run "
-            "takes and whether a skipped or doubled run is harmless",
-        )
+        via = f" (beat entr{'ies' if len(named) > 1 else 'y'} {', '.join(f'`{e}`' for e in named)})" if named else ""
+        self.report(node, f"task `{task}` runs on a beat schedule but has no docstring", help=self.HELP + via)
 
 
 def _definitions(module: cst.Module) -> dict[str, cst.FunctionDef | cst.ClassDef]:

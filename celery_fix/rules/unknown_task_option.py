@@ -54,6 +54,7 @@ class UnknownTaskOptionRule(rule.CeleryRule):
     CODE = "CEL308"
     NAME = "unknown-task-option"
     MESSAGE = "task option that Celery does not know"
+    HELP = "check the spelling"
     FIX_TITLE = "Rename to the known option"
     FIX_KIND = "unsafe"
     TRIGGERS = (b"task", b"apply_async")
@@ -117,7 +118,7 @@ class UnknownTaskOptionRule(rule.CeleryRule):
                 if arg.keyword is None or arg.keyword.value in known or arg.keyword.value in defined:
                     continue
                 self._report(arg, known, f"task `{task.tail}`: Celery does not know the option "
-                             f"`{arg.keyword.value}=`; it is stored on the task class and silently ignored")
+                             f"`{arg.keyword.value}=` and silently ignores it")
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -138,7 +139,7 @@ class UnknownTaskOptionRule(rule.CeleryRule):
         assert keyword is not None
         match = close_match(keyword.value, known)
         if match is None:
-            self.report(arg, f"{message}; check the spelling")
+            self.report(arg, message, help="check the spelling")
             return
-        self.report(arg, f"{message}; did you mean `{match}=`?", replacement=arg.with_changes(
+        self.report(arg, message, help=f"did you mean `{match}=`?", replacement=arg.with_changes(
             keyword=keyword.with_changes(value=match)), unsafe=True)

@@ -40,6 +40,7 @@ class UnserializableArgumentRule(ArgumentScan, rule.CeleryRule):
     CODE = "CEL602"
     NAME = "unserializable-argument"
     MESSAGE = "dispatch passes a value the serializer cannot encode"
+    HELP = "pass plain data instead (ids, a path, a name)"
     FIX_KIND = "lint"
     SEVERITY = "error"
     TRIGGERS = TRIGGERS
@@ -86,5 +87,4 @@ class UnserializableArgumentRule(ArgumentScan, rule.CeleryRule):
 
     def check_argument(self, call: cst.Call, argument: Argument, kind: Kind) -> None:
         if not kind.model:
-            self.report(argument.value, f"dispatch passes {kind.what}: the JSON serializer cannot encode it "
-                        "(`EncodeError` at dispatch); pass plain data instead (ids, a path, a name)")
+            self.report(argument.value, f"dispatch passes {kind.what}, which JSON cannot encode (`EncodeError`)")

@@ -69,7 +69,8 @@ class UnusedResultRule(rule.CeleryRule):
 
     CODE = "CEL401"
     NAME = "unused-result"
-    MESSAGE = "task result is stored but no code in the project reads it; add `ignore_result=True`"
+    MESSAGE = "task result is stored but no code in the project reads it"
+    HELP = "add `ignore_result=True`"
     FIX_TITLE = "Add `ignore_result=True`"
     FIX_KIND = "safe/unsafe"
     # whether anyone reads a task's result, and what it returns: no other fix changes either
@@ -108,13 +109,13 @@ class UnusedResultRule(rule.CeleryRule):
             return
         state = backend_state(index, backend)
         written = setting(index, "result_backend")
+        # how sure "Celery stores it" is: said after the help when the backend is not known here
         if state == "configured":
-            stored = "Celery stores it in the result backend"
+            stored = ""
         elif written is not None:  # the settings set one from the environment (or other run-time code)
-            stored = (f"Celery stores it in the result backend the settings choose at run time "
-                      f"(`{written.source or 'result_backend'}`)")
+            stored = f"; Celery stores it in the result backend `{written.source or 'result_backend'}` chooses at run time"
         else:
-            stored = "Celery stores it whenever a result backend is configured (this scan cannot tell whether one is)"
+            stored = "; Celery stores it whenever a result backend is configured (this scan cannot tell whether one is)"
         for definition in module_task_defs(node, self.names):
             info = find_task(index, self.context.path, definition.tail)
             if info is None or not results_stored(index, info) or consumed(index, info):
@@ -123,24 +124,19 @@ class UnusedResultRule(rule.CeleryRule):
                 continue  # what this file says wins over the index (built before a fix)
             if _updates_state(definition.node):
                 continue
-            name = info.name or definition.node.name.value
+            name = definition.tail
             returns = info.returns_value or returns_value(definition.node)
             fixable = can_add_option(self.names, definition.task) and "ignore_result" not in definition.task.options
             replacement = add_ignore_result(definition.decorator) if fixable else None
             if returns:
-                message = (
-                    f"task `{name}` returns a value that no code in this project reads (no `.get()`, "
-                    f"`AsyncResult`, chord or callback), yet {stored}; add "
-                    "`ignore_result=True` unless code outside this project reads it"
-                )
+                message = f"task `{name}` stores a result that no code in the project reads"
+                help = "add `ignore_result=True` unless code outside this project reads it" + stored
             else:
-                message = (
-                    f"task `{name}` returns nothing and no code in this project reads its result, yet {stored}; "
-                    "add `ignore_result=True`"
-                )
-            if replacement is None:
-                message += " (not fixed automatically: the decorator is a preset or its options are built by code)"
-            self.report(definition.decorator, message, replacement=replacement, unsafe=returns)
+                message = f"task `{name}` stores a result (`None`) that no code in the project reads"
+                help = self.HELP + stored
+            note = None if replacement is not None else \
+                "no automatic fix: the decorator is a preset or its options are built by code"
+            self.report(definition.decorator, message, help=help, note=note, replacement=replacement, unsafe=returns)
 
 
 def project_blocker(index: Any, backend_option: str) -> Optional[str]:

@@ -66,6 +66,7 @@ class VisibilityTimeoutBelowRuntimeRule(rule.CeleryRule):
     CODE = "CEL307"
     NAME = "visibility-timeout-below-runtime"
     MESSAGE = "the broker's visibility timeout is shorter than a task may run"
+    HELP = "raise `visibility_timeout` above the longest time limit"
     FIX_KIND = "lint"
     NEEDS_INDEX = True
     TRIGGERS = (b"BROKER", b"broker")
@@ -107,9 +108,10 @@ class VisibilityTimeoutBelowRuntimeRule(rule.CeleryRule):
             return
         nodes = setting_nodes(node, self.names, anchor_key)
         if nodes:
-            self.report(nodes[-1][0], problem)
+            self.report(nodes[-1][0], problem[0], help=problem[1])
 
-    def _problem(self, index: Any, timeout: float, where: str) -> Optional[str]:
+    def _problem(self, index: Any, timeout: float, where: str) -> tuple[str, str] | None:
+        """The message and its help, when some task may outlive the visibility timeout."""
         longest: tuple[float, str] | None = None
         unlimited_late: list[str] = []
         global_late = (getattr(index, "settings", None) or {}).get("task_acks_late")
@@ -125,11 +127,9 @@ class VisibilityTimeoutBelowRuntimeRule(rule.CeleryRule):
             if longest is None or limit > longest[0]:
                 longest = (limit, task.name or task.qualname)
         if longest is not None and longest[0] > timeout:
-            return (f"the broker's visibility timeout ({timeout:g} s, {where}) is shorter than task "
-                    f"`{longest[1]}` may run ({longest[0]:g} s): the broker redelivers the message while the task "
-                    "still runs, so it runs twice; raise `visibility_timeout` above the longest time limit")
+            message = f"the broker's visibility timeout ({timeout:g} s) is shorter than task `{longest[1]}` may run ({longest[0]:g} s)"
+            return message, f"raise `visibility_timeout` ({where}) above the longest time limit"
         if unlimited_late:
-            return (f"`acks_late` task `{unlimited_late[0]}` has no time limit on a broker with a visibility "
-                    f"timeout ({timeout:g} s, {where}): if it runs longer, the broker redelivers it and it runs "
-                    "twice; give it a `time_limit` below the timeout")
+            return (f"`acks_late` task `{unlimited_late[0]}` has no time limit under a {timeout:g} s visibility timeout",
+                    f"give it a `time_limit` below the timeout ({where})")
         return None

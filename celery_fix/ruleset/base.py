@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Optional
 
 import libcst as cst
 from fixit import LintRule
+from libcst.metadata import PositionProvider
 
 from celery_fix.constructs.names import NameTable, build_name_table
 
@@ -50,6 +51,10 @@ class RawReport:
     unsafe: bool
     # (module, name) pairs the fix needs bound: `from module import name` is added when missing
     imports: tuple[tuple[str, str], ...] = ()
+    help: str | None = None  # how to fix it
+    note: str | None = None  # on the fix: why it is unsafe, or why there is none here
+    at: Any = None  # the node the finding points at, when not `node` (which the fix replaces)
+    position_span: Any = None  # the span of `at`, filled in with `span`
     span: Any = None  # filled in by the engine for reports that survive suppression
 
 
@@ -72,7 +77,10 @@ def holds_no_task_result(index: Any, path: str | None) -> bool:
 class CeleryRule(LintRule):
     CODE: ClassVar[str] = ""
     NAME: ClassVar[str] = ""  # kebab-case, e.g. "retry-without-backoff"
+    # the short message (one clause: what is wrong) and the help (how to fix it); the why is the
+    # class docstring (`--explain`). report() takes either per case.
     MESSAGE: ClassVar[str] = ""
+    HELP: ClassVar[str] = ""
     FIX_TITLE: ClassVar[Optional[str]] = None  # None: the rule only reports
     SEVERITY: ClassVar[str] = "warning"
     ENABLED_BY_DEFAULT: ClassVar[bool] = True
@@ -137,13 +145,22 @@ class CeleryRule(LintRule):
         replacement=None,
         unsafe: bool = False,
         imports: tuple[tuple[str, str], ...] = (),
+        help: Optional[str] = None,
+        note: Optional[str] = None,
+        at: Optional[cst.CSTNode] = None,
     ) -> None:
-        """Report a finding on `node`; `replacement` is the fixed node (None: report only),
-        `unsafe` marks a fix that can change behaviour, `imports` the names the fix uses."""
+        """Report a finding on `node`: `message` says what is wrong, `help` how to fix it (default
+        MESSAGE and HELP), `note` qualifies the fix; `replacement` is the fixed node (None: report
+        only), `unsafe` marks a fix that can change behaviour, `imports` the names the fix uses; `at`
+        is where the finding points when that is not `node` (a task's decorator, `@` included)."""
         message = message or self.MESSAGE
+        help = help or self.HELP or None
+        note = note or None
         if self._sink is not None:
-            self._sink.append(RawReport(self, node, message, replacement, unsafe, tuple(imports)))
+            self._sink.append(RawReport(self, node, message, replacement, unsafe, tuple(imports), help, note, at))
             return
+        if at is not None and position is None:
+            position = self.get_metadata(PositionProvider, at)
         if replacement is not None and any(
             self.names.resolve(cst.Name(name)) != f"{source}.{name}" for source, name in imports
         ):
@@ -151,7 +168,7 @@ class CeleryRule(LintRule):
         # Fixit has no notion of fix safety: an unsafe fix is reported, never applied there
         super().report(
             node,
-            f"{self.CODE} {message}",
+            f"{self.CODE} {full_message(message, help, note)}",
             position=position,
             replacement=None if unsafe else replacement,
         )
@@ -166,6 +183,11 @@ class CeleryRule(LintRule):
 
     def ignore_lint(self, node: cst.CSTNode) -> bool:
         return any(suppresses(comment, self) for comment in self.node_comments(node))
+
+
+def full_message(message: str, help: str | None, note: str | None = None) -> str:
+    """The message, help and note as one sentence (plain Fixit's message, JSON `full_message`)."""
+    return "; ".join(part for part in (message, help, note) if part)
 
 
 def suppresses(comment: str, rule: CeleryRule | type[CeleryRule]) -> bool:

@@ -79,6 +79,7 @@ class DispatchRuleMixin(TrackingRule):
         container: Optional[cst.CSTNode],
         using: Optional[cst.BaseExpression] = None,
         check_raise: bool = True,
+        help: Optional[str] = None,
     ) -> None:
         style = self.option("on-commit-style")
         if style not in STYLES:
@@ -87,7 +88,5 @@ class DispatchRuleMixin(TrackingRule):
             self.tracker, statement, dispatch, container, using=using, style=style, index=self.index,
             check_raise=check_raise,
         )
-        if plan.note:
-            message = f"{message}; {plan.note}"
-        self.report(statement if statement is not None else dispatch.call, message,
+        self.report(statement if statement is not None else dispatch.call, message, help=help, note=plan.note,
                     replacement=plan.replacement, unsafe=plan.unsafe, imports=plan.imports)
