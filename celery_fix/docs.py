@@ -8,12 +8,12 @@ the rules' metadata that selection reads without importing them.
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 from pathlib import Path
 
-from celery_fix.engine.registry import all_rule_classes
+from celery_fix.engine.registry import all_rule_classes, fix_kind
 from celery_fix.engine.rule_info import RuleInfo
-from celery_fix.run import fix_kind
 
 CATALOGUE = Path(__file__).resolve().parent / "engine" / "catalogue.py"
 RULES_DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
@@ -48,29 +48,36 @@ def rules_doc() -> str:
         "",
     ]
     for rule_cls in all_rule_classes():
-        out += [
-            f'<a id="{rule_cls.CODE.lower()}"></a>',
-            f"## {rule_cls.CODE} `{rule_cls.NAME}`",
-            "",
-            f"Fix: {fix_kind(rule_cls)}. Severity: {rule_cls.SEVERITY}. "
-            f"On by default: {'yes' if rule_cls.ENABLED_BY_DEFAULT else 'no'}. "
-            f"Needs the whole project (the ProjectIndex): "
-            f"{'yes (plain Fixit reports nothing for it)' if rule_cls.NEEDS_INDEX else 'no (plain Fixit reports what one file shows)'}.",
-            "",
-            f"Message: {_one_line(rule_cls.MESSAGE)}. Help: {_one_line(rule_cls.HELP)}.",
-            "",
-            _demote(inspect.cleandoc(rule_cls.__doc__ or "")),
-            "",
-        ]
-        if rule_cls.OPTIONS:
-            out += ["Options:", "", "| option | default |", "|---|---|"]
-            out += [f"| `{key}` | `{value!r}` |" for key, value in rule_cls.OPTIONS.items()]
-            out.append("")
+        out += [f'<a id="{rule_cls.CODE.lower()}"></a>', *rule_section(rule_cls, heading=f"## {rule_cls.CODE} `{rule_cls.NAME}`")]
     return "\n".join(out).rstrip() + "\n"
 
 
+def rule_section(rule_cls, heading: str, demote: bool = True) -> list[str]:
+    """One rule's documentation: `docs/rules.md` has one per rule (its headings demoted below the rule's),
+    `--explain` prints it."""
+    out = [
+        heading,
+        "",
+        f"Fix: {fix_kind(rule_cls)}. Severity: {rule_cls.SEVERITY}. "
+        f"On by default: {'yes' if rule_cls.ENABLED_BY_DEFAULT else 'no'}. "
+        f"Needs the whole project (the ProjectIndex): "
+        f"{'yes (plain Fixit reports nothing for it)' if rule_cls.NEEDS_INDEX else 'no (plain Fixit reports what one file shows)'}.",
+        "",
+        f"Message: {_one_line(rule_cls.MESSAGE)}. Help: {_one_line(rule_cls.HELP)}.",
+        "",
+        (_demote if demote else str)(inspect.cleandoc(rule_cls.__doc__ or "")),
+        "",
+    ]
+    if rule_cls.OPTIONS:
+        out += ["Options:", "", "| option | default |", "|---|---|"]
+        out += [f"| `{key}` | `{value!r}` |" for key, value in rule_cls.OPTIONS.items()]
+        out.append("")
+    return out
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    # a message template's `{name}` fields read as NAME in the docs (`<name>` would be HTML to Markdown)
+    return re.sub(r"\{(\w+)\}", lambda field: field[1].upper(), " ".join(text.split()))
 
 
 def _demote(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,12 +15,13 @@ from celery_fix.engine import profile
 from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import NUL, SourceReader, same_file_once
-from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.jobs import worker_count
+from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.registry import (
     SelectionError,
     all_rule_classes,
     close_code_hint,
+    fix_kind,
     parse_codes,
     rule_by_code,
     select_rule_infos,
@@ -336,18 +336,14 @@ def rules_table() -> str:
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
 
 
-def fix_kind(rule_cls) -> str:
-    return getattr(rule_cls, "FIX_KIND", None) or ("safe" if rule_cls.FIX_TITLE else "lint")
-
-
 def explain(code: str) -> int:
     rule_cls = rule_by_code(code) if code.strip() else None
     if rule_cls is None:
         error(f"unknown rule code: {code}{close_code_hint(code.strip().upper())}")
         return EXIT_ERROR
-    click.echo(f"# {rule_cls.CODE} {rule_cls.NAME}\n")
-    click.echo(f"Fix: {fix_kind(rule_cls)}. Enabled by default: {'yes' if rule_cls.ENABLED_BY_DEFAULT else 'no'}.\n")
-    click.echo(inspect.cleandoc(rule_cls.__doc__ or ""))
+    from celery_fix.docs import rule_section
+
+    click.echo("\n".join(rule_section(rule_cls, heading=f"# {rule_cls.CODE} {rule_cls.NAME}", demote=False)).rstrip())
     return EXIT_CLEAN
 
 

@@ -177,6 +177,15 @@ def test_list_rules_and_explain():
     assert run("--explain", "CEL999").exit_code == 2
 
 
+def test_explain_gives_the_message_help_and_options():
+    from celery_fix.engine.registry import rule_by_code
+
+    rule = rule_by_code("CEL701")
+    doc = run("--explain", "CEL701").output
+    assert f"Help: {rule.HELP}" in doc
+    assert "Options:" in doc and all(f"`{option}`" in doc for option in rule.OPTIONS)
+
+
 def test_json_format(project):
     import json
 

@@ -52,6 +52,10 @@ def rule_class(code: str) -> type:
     return next(r for r in all_rule_infos() if r.CODE == code).load()
 
 
+def fix_kind(rule_cls) -> str:
+    return getattr(rule_cls, "FIX_KIND", None) or ("safe" if rule_cls.FIX_TITLE else "lint")
+
+
 def rule_by_code(code: str) -> type | None:
     code = code.strip().upper()
     info = next((r for r in all_rule_infos() if r.CODE == code or r.NAME == code.lower()), None)
