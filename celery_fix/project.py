@@ -11,27 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from celery_fix.config import CONFIG_NAMES, Config
+from celery_fix.config import Config, root_of
 from celery_fix.discover import discover
-
-PROJECT_MARKERS = (*CONFIG_NAMES, "setup.cfg", "manage.py")
-
-
-def _start_dir(path: Path) -> Path:
-    path = path.resolve()
-    return path if path.is_dir() else path.parent
-
-
-def root_of(path: Path) -> Path | None:
-    """The project root of one path, or None when no marker nor git repository is above it."""
-    start = _start_dir(path)
-    for directory in (start, *start.parents):
-        if any((directory / marker).is_file() for marker in PROJECT_MARKERS):
-            return directory
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return None
 
 
 def project_root(paths: list[Path]) -> Path | None:

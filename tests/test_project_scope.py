@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,48 @@ def test_syntax_error_uses_pythons_line_and_column(tmp_path):
     result = run(tmp_path, "bad.py")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == ["celery-fix: error: bad.py:4:7: syntax error: invalid syntax"]
+
+
+def _settings(cwd: Path, *args: str) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    result = run(cwd, "--show-settings", *args)
+    assert result.exit_code == 0, result.stderr
+    return tomllib.loads(result.stdout)
+
+
+@pytest.mark.parametrize("marker", [None, "manage.py", "setup.cfg"])
+def test_the_cache_goes_into_the_project_wherever_the_run_starts(tmp_path, monkeypatch, marker):
+    """Without a configuration file the config root is the project root (the same markers the
+    index looks for), else the named directory: never the working directory as such."""
+    monkeypatch.delenv("CELERY_FIX_CACHE_DIR", raising=False)
+    project, elsewhere = tmp_path / "proj", tmp_path / "elsewhere"
+    (project / "app").mkdir(parents=True)
+    elsewhere.mkdir()
+    (project / "app" / "tasks.py").write_text("from celery import shared_task\n")
+    if marker:
+        (project / marker).write_text("")
+    old = os.getcwd()
+    os.chdir(elsewhere)
+    try:
+        result = CliRunner(mix_stderr=False).invoke(main, [str(project / "app")], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.stderr
+    assert os.listdir(elsewhere) == []
+    expected = project if marker else project / "app"
+    assert (expected / ".celery-fix-cache").is_dir()
+    settings = _settings(elsewhere, str(project / "app"))
+    assert settings["config-root"] == str(expected.resolve())
+    assert settings["cache-dir"] == str(expected.resolve() / ".celery-fix-cache")
+    if marker:  # the index's project root and the config root are one
+        assert settings["project-root"] == settings["config-root"]
+
+
+def test_show_settings_names_the_cache_directory_variable(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("")
+    monkeypatch.setenv("CELERY_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    assert _settings(tmp_path)["cache-dir"] == str(tmp_path / "cache")
