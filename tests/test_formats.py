@@ -10,22 +10,13 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
+from cli_run import run_in as run
 
-from celery_fix.cli import main
 from celery_fix.report.message import split_message
 
 SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 HERE = Path(__file__).resolve().parent
 
-
-def run(cwd: Path, *args: str, env=None):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(mix_stderr=False).invoke(main, ["--no-cache", *args], catch_exceptions=False, env=env)
-    finally:
-        os.chdir(old)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_in
 from click.testing import CliRunner
 
 from celery_fix.cli import main
@@ -17,12 +18,7 @@ SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 
 
 def run(cwd: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(mix_stderr=False).invoke(main, ["--no-cache", "-q", *args], catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return run_in(cwd, "-q", *args)
 
 
 def finding_lines(output: str) -> list[str]:
