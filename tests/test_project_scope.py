@@ -142,3 +142,22 @@ def test_show_settings_names_the_cache_directory_variable(tmp_path, monkeypatch)
     (tmp_path / "pyproject.toml").write_text("")
     monkeypatch.setenv("CELERY_FIX_CACHE_DIR", str(tmp_path / "cache"))
     assert _settings(tmp_path)["cache-dir"] == str(tmp_path / "cache")
+
+
+@pytest.mark.parametrize("named", ["link", "link/orders/tasks.py"])
+def test_a_project_named_through_a_symlink_is_indexed_once(shop, tmp_path, named):
+    """The project root is resolved; the named paths reach it through a link: the index holds
+    each file once, spelled as the named paths are, and the findings are a plain run's."""
+    (tmp_path / "link").symlink_to(shop, target_is_directory=True)
+    plain = _settings(shop, ".")
+    for spelling in (named, str(tmp_path / named)):  # relative through the link, and absolute
+        settings = _settings(tmp_path, spelling)
+        assert settings["indexed-files"] == plain["indexed-files"], spelling
+        through_link = finding_lines(run(tmp_path, spelling).output)
+        prefix = spelling[: len(spelling) - len(named)] + "link/"
+        assert through_link == [prefix + line for line in full_run_of(shop, named)], spelling
+
+
+def full_run_of(shop: Path, named: str) -> list[str]:
+    inside = named.removeprefix("link").lstrip("/")
+    return [line for line in finding_lines(run(shop, ".").output) if line.startswith(inside)]
