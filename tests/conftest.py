@@ -33,8 +33,29 @@ def _no_writes_into_the_repository():
     cache, nor any other file, in the repository's own tree."""
     before = _repository_state()
     yield
-    after = _repository_state()
+    problem = _written(before, _repository_state())
+    if problem:
+        pytest.fail(f"the test wrote into the repository: {problem}")
+
+
+def _written(before, after) -> str | None:
     new = sorted(after[0] - before[0])
     changed = sorted(d for d, mtime in after[1].items() if before[1].get(d) != mtime)
-    if new or changed:
-        pytest.fail(f"the test wrote into the repository: new {new}, changed cache directories {changed}")
+    return f"new {new}, changed cache directories {changed}" if new or changed else None
+
+
+_SESSION_START: list = []
+
+
+def pytest_sessionstart(session):
+    _SESSION_START.append(_repository_state())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Module- and session-scoped fixtures run outside the per-test guard: the whole session is
+    checked once more, and fails if they wrote into the repository."""
+    if _SESSION_START:
+        problem = _written(_SESSION_START[0], _repository_state())
+        if problem:
+            session.config.get_terminal_writer().line(f"\nthe test session wrote into the repository: {problem}", red=True)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
