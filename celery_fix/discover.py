@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery_fix.config import DEFAULT_EXCLUDES, Config
+from celery_fix.engine.syntax_error import PYTHON_SUFFIXES, python_syntax_error
 from celery_fix.gitignore import GitIgnore
 
 
@@ -27,7 +28,12 @@ def discover(paths: list[Path], config: Config) -> Discovery:
             errors.append(f"{path}: no such file or directory")
             continue
         if path.is_file():
-            # a file named on the command line is always checked, like ruff and black do
+            # a file named on the command line is always checked, like ruff and black do; one
+            # that is not Python gets its syntax error even when no rule would parse it
+            problem = _not_python(path)
+            if problem is not None:
+                errors.append(problem)
+                continue
             _add(files, seen, path)
             continue
         try:
@@ -36,6 +42,18 @@ def discover(paths: list[Path], config: Config) -> Discovery:
         except OSError as exc:
             errors.append(f"{path}: {exc.strerror or exc}")
     return Discovery(files, errors)
+
+
+def _not_python(path: Path) -> str | None:
+    """The syntax error of a named file whose name is not `.py`/`.pyi` (`celery-fix uv.lock`), or
+    None. A file that cannot be read is left to the engine, which reports it."""
+    if path.name.endswith(PYTHON_SUFFIXES):
+        return None
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return None
+    return python_syntax_error(str(path), source)
 
 
 def without_excluded(files: list[Path], config: Config) -> list[Path]:
@@ -108,7 +126,7 @@ def _walk(root: Path, config: Config, ignore, errors: list[str]):
             and not (ignore and ignore.matches(os.path.join(absolute_dir, d), is_dir=True))
         )
         for name in sorted(filenames):
-            if (name.endswith((".py", ".pyi")) and not _excluded(_join(relative_dir, name), name, config)
+            if (name.endswith(PYTHON_SUFFIXES) and not _excluded(_join(relative_dir, name), name, config)
                     and not (ignore and ignore.matches(os.path.join(absolute_dir, name)))):
                 yield Path(directory, name)
 

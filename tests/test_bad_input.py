@@ -392,3 +392,16 @@ def test_a_named_lock_file_is_checked_as_python_and_says_so(tree):
     (tree / "script").write_text(TASK)  # a script without `.py` is checked like any module
     cli("--apply", "script", cwd=tree)
     assert FIXED_LINE in (tree / "script").read_text()
+
+
+def test_a_named_text_file_without_any_rule_word_gets_its_syntax_error(tree):
+    """No rule would parse it (no word of theirs in it): a file named on the command line that
+    is not `.py`/`.pyi` is still compiled, so `celery-fix notes.txt` is not "0 findings"."""
+    (tree / "notes.txt").write_text("remember the milk\n")
+    result = cli("notes.txt", "good.py", cwd=tree)
+    assert result.exit_code == 2
+    assert errors_of(result) == [
+        "celery-fix: error: notes.txt:1:10: syntax error: invalid syntax"
+        " (not a .py file: checked as Python because it was named)"
+    ]
+    assert "CEL701" in result.output  # the other named file is checked
