@@ -56,16 +56,24 @@ class Config:
 # in one directory, as ruff: `.celery-fix.toml` > `celery-fix.toml` > `pyproject.toml` with the table
 STANDALONE_NAMES = (".celery-fix.toml", "celery-fix.toml")
 CONFIG_NAMES = (*STANDALONE_NAMES, "pyproject.toml")
+PROJECT_MARKERS = (*CONFIG_NAMES, "setup.cfg", "manage.py")
 
 
-def find_pyproject(start: Path) -> Path | None:
-    start = start.resolve()
-    directory = start if start.is_dir() else start.parent
-    for candidate in (directory, *directory.parents):
-        path = candidate / "pyproject.toml"
-        if path.is_file():
-            return path
-    return None
+def start_dir(path: Path) -> Path:
+    path = path.resolve()
+    return path if path.is_dir() else path.parent
+
+
+def root_of(path: Path) -> Path | None:
+    """The project root of one path: the nearest directory above it with a `pyproject.toml`,
+    `setup.cfg`, `manage.py` or a celery-fix.toml, else the git root; None when there is none.
+    Without a configuration file it is also the config root, and so where the cache goes."""
+    start = start_dir(path)
+    for directory in (start, *start.parents):
+        if any((directory / marker).is_file() for marker in PROJECT_MARKERS):
+            return directory
+    tree = work_tree(str(start))
+    return Path(tree) if tree is not None else None
 
 
 def find_config(start: Path) -> Path | None:
@@ -96,11 +104,9 @@ def load_config(paths: list[Path], explicit: Path | None = None) -> Config:
     start = paths[0] if paths else Path(".")
     path = explicit or find_config(start)
     if path is None:
-        # no settings of ours: the root is the nearest pyproject.toml's directory, else the git work tree's
-        pyproject = find_pyproject(start)
-        start_dir = start.resolve() if start.is_dir() else start.resolve().parent
-        root = pyproject.parent if pyproject else work_tree(str(start_dir)) or Path(".")
-        return Config(root=Path(root).resolve())
+        # no settings of ours: the project's root, else the named path's directory (never the
+        # working directory as such: the cache of `celery-fix /abs/proj` goes into the project)
+        return Config(root=root_of(start) or start_dir(start))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

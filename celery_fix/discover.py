@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery_fix.config import DEFAULT_EXCLUDES, Config
+from celery_fix.engine.syntax_error import PYTHON_SUFFIXES, python_syntax_error
 from celery_fix.gitignore import GitIgnore
 
 
@@ -27,7 +28,12 @@ def discover(paths: list[Path], config: Config) -> Discovery:
             errors.append(f"{path}: no such file or directory")
             continue
         if path.is_file():
-            # a file named on the command line is always checked, like ruff and black do
+            # a file named on the command line is always checked, like ruff and black do; one
+            # that is not Python gets its syntax error even when no rule would parse it
+            problem = _not_python(path)
+            if problem is not None:
+                errors.append(problem)
+                continue
             _add(files, seen, path)
             continue
         try:
@@ -38,16 +44,31 @@ def discover(paths: list[Path], config: Config) -> Discovery:
     return Discovery(files, errors)
 
 
+def _not_python(path: Path) -> str | None:
+    """The syntax error of a named file whose name is not `.py`/`.pyi` (`celery-fix uv.lock`), or
+    None. A file that cannot be read is left to the engine, which reports it."""
+    if path.name.endswith(PYTHON_SUFFIXES):
+        return None
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return None
+    return python_syntax_error(str(path), source)
+
+
 def without_excluded(files: list[Path], config: Config) -> list[Path]:
     """`files` less those `excluded_file` leaves out, reading each .gitignore once for all of them."""
     ignore = GitIgnore(config.root) if config.respect_gitignore else None
-    return [f for f in files if not excluded_file(f, config, ignore)]
+    real_dirs: dict[str, str] = {}
+    return [f for f in files if not excluded_file(f, config, ignore, real_dirs)]
 
 
-def excluded_file(path: Path, config: Config, ignore: GitIgnore | None = None) -> bool:
+def excluded_file(path: Path, config: Config, ignore: GitIgnore | None = None,
+                  real_dirs: dict[str, str] | None = None) -> bool:
     """Whether `exclude`, the default excludes or `.gitignore` leave out a file named on the
     command line (`--force-exclude`: pre-commit and editors name files one by one)."""
-    relative = _relative_str(os.path.abspath(path), str(config.root))
+    absolute = _real_parent(path, {} if real_dirs is None else real_dirs)
+    relative = _relative_str(absolute, str(config.root))
     parts = relative.split("/")
     if relative.startswith("/"):
         return any(part in DEFAULT_EXCLUDES for part in parts[:-1]) or _excluded(relative, parts[-1], config)
@@ -63,9 +84,20 @@ def excluded_file(path: Path, config: Config, ignore: GitIgnore | None = None) -
     if not config.respect_gitignore:
         return False
     ignore = ignore or GitIgnore(config.root)
-    absolute = Path(os.path.abspath(path))
     # its directories first, as the walk meets them: git does not look inside an ignored one
-    return any(ignore.matches(str(d), is_dir=True) for d in reversed(absolute.parents)) or ignore.matches(str(absolute))
+    parents = reversed(Path(absolute).parents)
+    return any(ignore.matches(str(d), is_dir=True) for d in parents) or ignore.matches(absolute)
+
+
+def _real_parent(path: Path, real_dirs: dict[str, str]) -> str:
+    """`path` absolute, its directories' symlinks resolved (config.root is resolved: `/tmp` is
+    `/private/tmp` on macOS), the file itself not: a symlink in the tree is judged by its own name.
+    `real_dirs`: the directories resolved so far (one realpath per directory of a batch)."""
+    head, name = os.path.split(os.path.abspath(path))
+    real = real_dirs.get(head)
+    if real is None:
+        real = real_dirs[head] = os.path.realpath(head)
+    return os.path.join(real, name)
 
 
 def _add(files: list[Path], seen: set[str], path: Path) -> None:
@@ -78,7 +110,8 @@ def _add(files: list[Path], seen: set[str], path: Path) -> None:
 def _walk(root: Path, config: Config, ignore, errors: list[str]):
     """Python files under `root`. Works on strings: on a 4,000-file tree, Path objects and
     resolve() per file cost more than the rest of a warm run."""
-    root_abs = os.path.abspath(root)
+    # matched as the real directories (config.root is resolved), yielded as the user spells them
+    root_abs = os.path.realpath(root)
     project_root = str(config.root)
 
     def on_error(exc: OSError) -> None:
@@ -93,7 +126,7 @@ def _walk(root: Path, config: Config, ignore, errors: list[str]):
             and not (ignore and ignore.matches(os.path.join(absolute_dir, d), is_dir=True))
         )
         for name in sorted(filenames):
-            if (name.endswith((".py", ".pyi")) and not _excluded(_join(relative_dir, name), name, config)
+            if (name.endswith(PYTHON_SUFFIXES) and not _excluded(_join(relative_dir, name), name, config)
                     and not (ignore and ignore.matches(os.path.join(absolute_dir, name)))):
                 yield Path(directory, name)
 

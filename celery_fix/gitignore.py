@@ -20,7 +20,7 @@ class GitIgnore:
         root = os.path.normpath(os.path.abspath(project_root))
         repository = work_tree(root)
         self.top = repository or root
-        self._chains: dict[str, list[tuple[int, _IgnoreFile]]] = {}  # directory -> see _chain
+        self._chains: dict[str, tuple[list[tuple[int, _IgnoreFile]], bool]] = {}  # directory -> see _chain
         self._exclude = _IgnoreFile.read(_git_dir(repository) / "info" / "exclude") if repository else None
 
     def matches(self, path: str, is_dir: bool = False) -> bool:
@@ -29,26 +29,32 @@ class GitIgnore:
         if not absolute.startswith(self.top + os.sep):
             return False  # outside the repository: none of its files speak for it
         relative = absolute[len(self.top) + 1 :].replace(os.sep, "/")
-        for offset, ignore_file in self._chain(relative.rpartition("/")[0]):
+        chain, nested = self._chain(relative.rpartition("/")[0])
+        for offset, ignore_file in chain:
             verdict = ignore_file.decide(relative[offset:], is_dir)
             if verdict is not None:
                 return verdict
-        if self._exclude is not None:
+        if self._exclude is not None and not nested:
             return bool(self._exclude.decide(relative, is_dir))
         return False
 
-    def _chain(self, directory: str) -> list[tuple[int, _IgnoreFile]]:
+    def _chain(self, directory: str) -> tuple[list[tuple[int, _IgnoreFile]], bool]:
         """The .gitignore files that speak for the entries of `directory` (relative to top), the
-        deepest first (it has the last word), each with where its own relative paths start."""
-        chain = self._chains.get(directory)
-        if chain is None:
-            parent = self._chain(directory.rpartition("/")[0]) if directory else []
+        deepest first (it has the last word), each with where its own relative paths start; and
+        whether `directory` is inside a repository nested in this one. git reads none of the outer
+        repository's patterns there (its own `info/exclude` is not read either)."""
+        found = self._chains.get(directory)
+        if found is None:
             base = os.path.join(self.top, directory) if directory else self.top
+            if directory and os.path.exists(os.path.join(base, ".git")):
+                parent, nested = [], True  # a repository of its own: the outer patterns end here
+            else:
+                parent, nested = self._chain(directory.rpartition("/")[0]) if directory else ([], False)
             candidate = os.path.join(base, ".gitignore")
             own = _IgnoreFile.read(Path(candidate)) if os.path.isfile(candidate) else None  # a stat, not an OSError per directory
             chain = [(len(directory) + 1 if directory else 0, own), *parent] if own is not None else parent
-            self._chains[directory] = chain
-        return chain
+            found = self._chains[directory] = (chain, nested)
+        return found
 
 
 class _IgnoreFile:

@@ -19,7 +19,7 @@ def print_inventory(files: list[Path], config, output_format: str, discovery_err
     root = Path(getattr(config, "root", ".") or ".")
     index = build_index(files, root, _atomic_functions(config), celery_apps=tuple(getattr(config, "celery_apps", ()) or ()),
                         src=tuple(getattr(config, "src", ()) or ()))
-    errors = [*discovery_errors, *index.errors, *index.warnings]
+    errors = [*discovery_errors, *index.errors.values(), *index.warnings.values()]
     rows = [task_row(index, task, root) for task in sorted(index.tasks, key=lambda t: (t.name or t.qualname))]
     if output_format == "json":
         click.echo(json.dumps({"tasks": rows, "stats": _stats(index), "errors": errors}, indent=2))

@@ -11,27 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from celery_fix.config import CONFIG_NAMES, Config
+from celery_fix.config import Config, root_of
 from celery_fix.discover import discover
-
-PROJECT_MARKERS = (*CONFIG_NAMES, "setup.cfg", "manage.py")
-
-
-def _start_dir(path: Path) -> Path:
-    path = path.resolve()
-    return path if path.is_dir() else path.parent
-
-
-def root_of(path: Path) -> Path | None:
-    """The project root of one path, or None when no marker nor git repository is above it."""
-    start = _start_dir(path)
-    for directory in (start, *start.parents):
-        if any((directory / marker).is_file() for marker in PROJECT_MARKERS):
-            return directory
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return None
 
 
 def project_root(paths: list[Path]) -> Path | None:
@@ -50,6 +31,23 @@ def project_root(paths: list[Path]) -> Path | None:
     return Path(os.path.commonpath([str(r) for r in roots]))
 
 
+def reached_as(root: Path, paths: list[Path]) -> Path:
+    """`root` (resolved) as the named paths reach it: through a symlink above it, the link's
+    path, so the project's files are walked in the spelling of the checked ones (once each).
+    The first path in the project decides (one realpath, not one per file pre-commit names)."""
+    real_root = str(root)
+    for path in paths:
+        absolute = os.path.abspath(path)
+        real = os.path.realpath(absolute)
+        if real != real_root and not real.startswith(real_root + os.sep):
+            continue
+        candidate = absolute
+        for _ in range(real[len(real_root) :].count(os.sep)):
+            candidate = os.path.dirname(candidate)
+        return Path(candidate) if candidate != real_root and os.path.realpath(candidate) == real_root else root
+    return root
+
+
 def spelled_like(root: Path, paths: list[Path]) -> Path:
     """`root` written as the paths are (relative to the working directory, or absolute), so the
     index's file names and the checked files' names are the same strings."""
@@ -66,6 +64,7 @@ def index_files(checked: list[Path], paths: list[Path], config: Config) -> tuple
     root = project_root(paths)
     if root is None:
         return list(checked), False
+    root = reached_as(root, paths)
     if any(os.path.abspath(p) == os.path.abspath(root) for p in paths):
         return list(checked), True  # the run names the project itself: its files are the project's
     project = discover([spelled_like(root, paths)], config).files

@@ -270,8 +270,7 @@ def _warn_not_indexed(index, results: list[FileResult]) -> None:
         return
     checked = {r.path for r in results}
     reported = {r.path for r in results if r.error}
-    for message in index.warnings:
-        path = message.split(": not indexed", 1)[0]
+    for path, message in index.warnings.items():
         if path in checked and path not in reported:
             warning(message)
     for message in index.notes:
@@ -285,7 +284,7 @@ def _index_only_errors(index, results: list[FileResult]) -> list[str]:
         return []
     reported = {r.path for r in results if r.error}
     checked = {r.path for r in results} - reported
-    return [_python_words(e, path) for e in index.errors for path in checked if e.startswith(f"{path}:")]
+    return [_python_words(message, path) for path, message in index.errors.items() if path in checked]
 
 
 def _python_words(message: str, path: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from celery_fix.config import Config
 from celery_fix.constructs.modules import source_roots
+from celery_fix.engine.cache import CACHE_DIR_VARIABLE, cache_top
 from celery_fix.engine.registry import all_rule_infos
 from celery_fix.project import index_files, project_root
 from celery_fix.project_style import read_project_style
@@ -32,6 +33,7 @@ def settings_listing(target: Path, paths: list[Path], files: list[Path], config:
         f"config-root = {_toml(str(config.root))}  # exclude and per-file-ignores patterns are relative to it",
         f"project-root = {_toml(str(root))}  # indexed whole, whatever paths are named"
         if root is not None and complete else "# project-root: none, only the named files are indexed",
+        f"cache-dir = {_toml(str(cache_top(config.root)))}  # the config root's, or {CACHE_DIR_VARIABLE}",
         f"source-roots = {_toml(list(source_roots(config.root, project_files, config.src)))}",
         f"indexed-files = {len(project_files)}",
         f"checked-files = {len(files)}",

@@ -10,10 +10,12 @@ from click.testing import CliRunner, Result
 from celery_fix.cli import main
 
 
-def run_in(cwd: Path, *args: str, stdin: bytes | None = None) -> Result:
+def run_in(cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> Result:
     old = os.getcwd()
     os.chdir(cwd)
     try:
-        return CliRunner(mix_stderr=False).invoke(main, ["--no-cache", *args], input=stdin, catch_exceptions=False)
+        return CliRunner(mix_stderr=False).invoke(
+            main, ["--no-cache", *args], input=stdin, env=env, catch_exceptions=False
+        )
     finally:
         os.chdir(old)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -365,3 +366,42 @@ def test_a_planted_cache_entry_is_a_miss_and_runs_nothing(tree, payload):
         os.chdir(old)
     assert result.exit_code == 1 and "CEL701" in result.output
     assert not (tree / "PWNED").exists()
+
+
+def test_a_syntax_error_in_a_pathological_file_is_a_syntax_error(tree):
+    """The depth guard asks CPython when a file has many commas or brackets; a plain syntax error
+    there is reported as one, not as "too deeply nested"."""
+    (tree / "wide_tasks.py").write_text(
+        "from celery import shared_task\nNAMES = [" + ", ".join(['"a"'] * 3000) + "]\nNAMES = = 1\n"
+    )
+    [error] = errors_of(cli(".", cwd=tree))
+    assert error == "celery-fix: error: wide_tasks.py:3:9: syntax error: invalid syntax"
+
+
+def test_a_named_lock_file_is_checked_as_python_and_says_so(tree):
+    """A named file is checked whatever its name, as ruff does (a script without `.py`); one
+    that is no Python gets a syntax error saying it was taken for Python, not "too deeply nested"."""
+    lock = 'version = 1\n\n[[package]]\nname = "celery"\ndependencies = [' + ", ".join(['{ name = "a" }'] * 3000) + "]\n"
+    (tree / "uv.lock").write_text(lock)
+    result = cli("uv.lock", cwd=tree)
+    assert result.exit_code == 2
+    [error] = errors_of(result)
+    assert re.match(r"celery-fix: error: uv\.lock:5:\d+: syntax error: ", error), error
+    assert error.endswith("(not a .py file: checked as Python because it was named)"), error
+    assert "too deeply nested" not in error
+    (tree / "script").write_text(TASK)  # a script without `.py` is checked like any module
+    cli("--apply", "script", cwd=tree)
+    assert FIXED_LINE in (tree / "script").read_text()
+
+
+def test_a_named_text_file_without_any_rule_word_gets_its_syntax_error(tree):
+    """No rule would parse it (no word of theirs in it): a file named on the command line that
+    is not `.py`/`.pyi` is still compiled, so `celery-fix notes.txt` is not "0 findings"."""
+    (tree / "notes.txt").write_text("remember the milk\n")
+    result = cli("notes.txt", "good.py", cwd=tree)
+    assert result.exit_code == 2
+    assert errors_of(result) == [
+        "celery-fix: error: notes.txt:1:10: syntax error: invalid syntax"
+        " (not a .py file: checked as Python because it was named)"
+    ]
+    assert "CEL701" in result.output  # the other named file is checked

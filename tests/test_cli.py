@@ -275,3 +275,13 @@ def test_dry_run_diff_applies_to_give_the_fixed_file():
         before, after = b"\n".join(source), b"\n".join(lines)
         diff = unified_diff("m.py", before, after, "utf-8")
         assert _apply_unified(_lines(before, "utf-8"), diff) == _lines(after, "utf-8")
+
+
+def test_a_warning_is_found_by_its_file_not_by_its_words(tmp_path):
+    """The index keeps its warnings per file: a file whose name holds the words of the message
+    (": not indexed") is warned about like any other."""
+    odd = tmp_path / "odd: not indexed, really.py"
+    odd.write_text('import celery\nNAME = "\\N{NO SUCH NAME}"\n')  # libcst parses it, Python's ast does not
+    result = run("--no-cache", str(tmp_path))
+    warnings = [line for line in result.output.splitlines() if line.startswith("celery-fix: warning: ")]
+    assert len(warnings) == 1 and warnings[0].startswith(f"celery-fix: warning: {odd}: not indexed, Python"), warnings

@@ -3,6 +3,7 @@ file never ends the run, the prefilter and the cache change no result."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import libcst as cst
@@ -309,3 +310,42 @@ def test_prefilter_triage_and_reduced_modules_lose_nothing_on_a_generated_projec
     assert sum(r.fixed is not None for r in fast) > 5
     for a, b in zip(fast, plain):
         assert (a.path, a.findings, a.fixed, a.remaining, a.error) == (b.path, b.findings, b.fixed, b.remaining, b.error)
+
+
+def test_the_code_digest_follows_every_module_of_the_package(tmp_path):
+    from celery_fix.engine.code_digest import code_digest
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "a.py").write_text("A = 1\n")
+    (package / "sub" / "b.py").write_text("B = 1\n")
+    (package / "notes.txt").write_text("not code\n")
+    first = code_digest.__wrapped__(str(package))
+    (package / "notes.txt").write_text("still not code, longer\n")
+    assert code_digest.__wrapped__(str(package)) == first
+    (package / "sub" / "b.py").write_text("B = 22\n")  # one byte more
+    second = code_digest.__wrapped__(str(package))
+    assert second != first
+    stat = (package / "a.py").stat()
+    os.utime(package / "a.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1000))  # same size, other mtime
+    assert code_digest.__wrapped__(str(package)) not in (first, second)
+
+
+def test_other_code_of_the_same_version_never_reads_the_cache(tmp_path, monkeypatch):
+    """An editable checkout that changed code keeps `__version__`: its results must not come
+    from the entries the old code wrote."""
+    from celery_fix.engine import cache as cache_module
+
+    run_settings = settings("CEL202")
+    path = tmp_path / "t.py"
+    path.write_bytes(RETRYING)
+    old = ResultCache(tmp_path, settings_fingerprint(run_settings))
+    run_files([str(path)], run_settings, jobs=1, cache=old)
+    key = old.key(str(path), RETRYING)
+    assert old.get(key) is not None
+    monkeypatch.setattr(cache_module, "code_digest", lambda: "other-code")
+    new = ResultCache(tmp_path, settings_fingerprint(run_settings))
+    assert new.directory.parent == old.directory.parent and new.directory != old.directory
+    assert new.get(key) is None
+    warm = run_files([str(path)], run_settings, jobs=1, cache=new)
+    assert warm[0].parsed  # computed by this code, not read

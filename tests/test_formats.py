@@ -10,21 +10,10 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
-
-from celery_fix.cli import main
+from cli_run import run_in as run
 
 SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 HERE = Path(__file__).resolve().parent
-
-
-def run(cwd: Path, *args: str, env=None):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(mix_stderr=False).invoke(main, ["--no-cache", *args], catch_exceptions=False, env=env)
-    finally:
-        os.chdir(old)
 
 
 @pytest.fixture(scope="module")

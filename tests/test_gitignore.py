@@ -108,3 +108,36 @@ def test_grouped_gitignore_regexes_agree_with_pathspec(tmp_path, gitignore):
              "gen/x.py", "deep/gen/x.py", "docs/conf.py", "docs/", "a/b.pyc", ".github/", ".github/w.py", ".venv/"]
     for path in paths:
         assert ignore.decide(path.rstrip("/"), is_dir=path.endswith("/")) == ignore.spec.check_file(path).include, path
+
+
+def test_a_project_reached_through_a_symlink_keeps_what_git_keeps(repo, tmp_path):
+    """config.root is resolved; the walked and named paths are as spelled (`/tmp` is a link to
+    `/private/tmp` on macOS): they are matched as the real directories."""
+    (repo / "pyproject.toml").write_text('[tool.celery-fix]\nexclude = ["app/other/*"]\n')
+    link = tmp_path / "link"
+    link.symlink_to(repo, target_is_directory=True)
+    config = load_config([link])
+    kept = git_keeps(repo, repo) - {(repo / "app/other/sub/deep.py").resolve()}
+    found = discover([link], config).files
+    assert all(str(f).startswith(str(link)) for f in found)  # named as the user spelled them
+    assert {f.resolve() for f in found} == kept
+    for name in FILES:
+        assert excluded_file(link / name, config) == ((repo / name).resolve() not in kept), name
+
+
+def test_a_nested_repository_has_none_of_the_outer_patterns(repo):
+    """git does not apply an outer repository's .gitignore nor info/exclude inside a repository
+    of its own (a nested clone): its files are the inner repository's to ignore."""
+    inner = repo / "vendor" / "inner"
+    inner.mkdir(parents=True)
+    git(inner, "init", "-q")
+    for name in ("x.gen.py", "excluded_by_info.py", "ok.py", "local_x.py"):
+        (inner / name).write_text("x = 1\n")
+    (inner / ".gitignore").write_text("local_*.py\n")
+    found = {f.resolve() for f in discover([repo], load_config([repo])).files}
+    assert {f for f in found if inner.resolve() in f.parents} == git_keeps(inner, inner)
+    assert {p.name for p in git_keeps(inner, inner)} == {"x.gen.py", "excluded_by_info.py", "ok.py"}
+    # and the outer files keep the outer rules
+    assert found - {f for f in found if inner.resolve() in f.parents} == git_keeps(repo, repo) - {
+        f for f in git_keeps(repo, repo) if inner.resolve() in f.parents
+    }

@@ -131,8 +131,9 @@ def test_newer_syntax_is_a_warning_and_no_facts(tmp_path: Path):
     path.write_bytes(b"from celery import shared_task\ntype Alias = list[int]\n@shared_task\ndef f[T](x: T) -> T:\n    return x\n")
     index = build_index([path], tmp_path, jobs=1)
     assert not index.errors and not index.tasks
-    assert len(index.warnings) == 1 and index.warnings[0].startswith(f"{path}: not indexed, Python 3.")
-    assert "line 2" in index.warnings[0] and str(path) not in index.indexed_files
+    [(name, message)] = index.warnings.items()
+    assert name == str(path) and message.startswith(f"{path}: not indexed, Python 3.")
+    assert "line 2" in message and str(path) not in index.indexed_files
 
 
 def test_linked_index_cache_misses_when_any_file_changes(tmp_path: Path):
@@ -262,10 +263,10 @@ def test_respell_refuses_a_name_of_no_file(tmp_path: Path):
     index = ProjectIndex(dispatches=[DispatchSite("gone.py", 1, "delay", None)], indexed_files={"a.py"})
     with pytest.raises(Unmapped):
         respell(index, str(tmp_path), [tmp_path / "a.py"])
-    index = ProjectIndex(dispatches=[DispatchSite("a.py", 1, "delay", None)], errors=["a.py:3:1: syntax error"])
+    index = ProjectIndex(dispatches=[DispatchSite("a.py", 1, "delay", None)], errors={"a.py": "a.py:3:1: syntax error"})
     respell(index, str(tmp_path), [tmp_path / "a.py"])
     assert index.dispatches[0].path == str(tmp_path / "a.py")
-    assert index.errors == [f"{tmp_path / 'a.py'}:3:1: syntax error"]
+    assert index.errors == {str(tmp_path / "a.py"): f"{tmp_path / 'a.py'}:3:1: syntax error"}
 
 
 def test_unchanged_tree_reads_no_file_for_the_index(tmp_path: Path):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_in
 from click.testing import CliRunner
 
 from celery_fix.cli import main
@@ -16,12 +18,7 @@ SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 
 
 def run(cwd: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner(mix_stderr=False).invoke(main, ["--no-cache", "-q", *args], catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return run_in(cwd, "-q", *args)
 
 
 def finding_lines(output: str) -> list[str]:
@@ -100,3 +97,67 @@ def test_syntax_error_uses_pythons_line_and_column(tmp_path):
     result = run(tmp_path, "bad.py")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == ["celery-fix: error: bad.py:4:7: syntax error: invalid syntax"]
+
+
+def _settings(cwd: Path, *args: str) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    result = run(cwd, "--show-settings", *args)
+    assert result.exit_code == 0, result.stderr
+    return tomllib.loads(result.stdout)
+
+
+@pytest.mark.parametrize("marker", [None, "manage.py", "setup.cfg"])
+def test_the_cache_goes_into_the_project_wherever_the_run_starts(tmp_path, monkeypatch, marker):
+    """Without a configuration file the config root is the project root (the same markers the
+    index looks for), else the named directory: never the working directory as such."""
+    monkeypatch.delenv("CELERY_FIX_CACHE_DIR", raising=False)
+    project, elsewhere = tmp_path / "proj", tmp_path / "elsewhere"
+    (project / "app").mkdir(parents=True)
+    elsewhere.mkdir()
+    (project / "app" / "tasks.py").write_text("from celery import shared_task\n")
+    if marker:
+        (project / marker).write_text("")
+    old = os.getcwd()
+    os.chdir(elsewhere)
+    try:
+        result = CliRunner(mix_stderr=False).invoke(main, [str(project / "app")], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.stderr
+    assert os.listdir(elsewhere) == []
+    expected = project if marker else project / "app"
+    assert (expected / ".celery-fix-cache").is_dir()
+    settings = _settings(elsewhere, str(project / "app"))
+    assert settings["config-root"] == str(expected.resolve())
+    assert settings["cache-dir"] == str(expected.resolve() / ".celery-fix-cache")
+    if marker:  # the index's project root and the config root are one
+        assert settings["project-root"] == settings["config-root"]
+
+
+def test_show_settings_names_the_cache_directory_variable(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("")
+    monkeypatch.setenv("CELERY_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    assert _settings(tmp_path)["cache-dir"] == str(tmp_path / "cache")
+
+
+@pytest.mark.parametrize("named", ["link", "link/orders/tasks.py"])
+def test_a_project_named_through_a_symlink_is_indexed_once(shop, tmp_path, named):
+    """The project root is resolved; the named paths reach it through a link: the index holds
+    each file once, spelled as the named paths are, and the findings are a plain run's."""
+    (tmp_path / "link").symlink_to(shop, target_is_directory=True)
+    plain = _settings(shop, ".")
+    for spelling in (named, str(tmp_path / named)):  # relative through the link, and absolute
+        settings = _settings(tmp_path, spelling)
+        assert settings["indexed-files"] == plain["indexed-files"], spelling
+        through_link = finding_lines(run(tmp_path, spelling).output)
+        prefix = spelling[: len(spelling) - len(named)] + "link/"
+        assert through_link == [prefix + line for line in full_run_of(shop, named)], spelling
+
+
+def full_run_of(shop: Path, named: str) -> list[str]:
+    inside = named.removeprefix("link").lstrip("/")
+    return [line for line in finding_lines(run(shop, ".").output) if line.startswith(inside)]

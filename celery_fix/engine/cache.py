@@ -1,7 +1,7 @@
 """Results of parsed files, kept in `.celery-fix-cache/` so a run on an unchanged tree parses nothing.
 
-An entry's key covers everything its result depends on: the file's bytes, the tool version, the
-engine settings (rules, options, fix policy) and the digest of the ProjectIndex facts. One file
+An entry's key covers everything its result depends on: the file's bytes, the tool version and
+code (the directory, engine/code_digest.py), the engine settings (rules, options, fix policy) and the digest of the ProjectIndex facts. One file
 per entry, written with temp file + rename, so concurrent runs never see half an entry; an entry
 that cannot be read is treated as a miss.
 
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from celery_fix import __version__
 from celery_fix.engine import plain, tempfiles
+from celery_fix.engine.code_digest import code_digest
 from celery_fix.engine.files import signals_held
 
 CACHE_DIR = ".celery-fix-cache"
@@ -36,7 +37,8 @@ def cache_top(root: Path) -> Path:
 
 class ResultCache:
     def __init__(self, root: Path, fingerprint: str) -> None:
-        self.directory = cache_top(root) / __version__
+        # the version and the code: a checkout with other code never reads this one's entries
+        self.directory = cache_top(root) / f"{__version__}-{code_digest()}"
         self.fingerprint = fingerprint
         self.writable = True
         self._made: set[str] = set()  # entry directories known to exist (one mkdir each per run)

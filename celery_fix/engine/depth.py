@@ -6,8 +6,11 @@ from __future__ import annotations
 import ast
 
 from celery_fix.engine.files import FileError
+from celery_fix.engine.syntax_error import syntax_error_line
 
 _OPERATORS = (b"+", b"-", b"*", b"/", b"|", b"&", b"%", b" and ", b" or ", b",")
+# CPython's words for a file past its own nesting limits (3.10-3.13); any other SyntaxError is one
+_TOO_DEEP = ("too many nested", "too complex", "too many statically nested")
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"()[]{}"))
 
 
@@ -29,6 +32,10 @@ def refuse_if_too_deep(path: str, source: bytes) -> None:
         return
     try:
         ast.parse(source)
-    except (RecursionError, MemoryError, SyntaxError, ValueError) as exc:
-        reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
-        raise FileError(f"{path}: too deeply nested to analyse safely ({reason}); skipped") from None
+    except SyntaxError as exc:
+        if not any(words in (exc.msg or "") for words in _TOO_DEEP):
+            # an ordinary syntax error (many commas, brackets: a lock file named on the command line)
+            raise FileError(syntax_error_line(path, exc)) from None
+        raise FileError(f"{path}: too deeply nested to analyse safely ({exc.msg}); skipped") from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise FileError(f"{path}: too deeply nested to analyse safely ({type(exc).__name__}); skipped") from None

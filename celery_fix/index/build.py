@@ -88,8 +88,10 @@ class ProjectIndex:
     atomic_wrappers: set[str] = field(default_factory=set)
     calls: dict[str, set[str]] = field(default_factory=dict)
     atomic_call_sites: list[tuple[str, str, str, int]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # files that could not be read
-    warnings: list[str] = field(default_factory=list)  # files `ast` cannot parse: no cross-file facts
+    # per file (as the run spells it), its one-line message: files that could not be read, and
+    # files `ast` cannot parse (no cross-file facts)
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
     not_indexed: set[str] = field(default_factory=set)  # their absolute paths: rules judge them without the index
     notes: list[str] = field(default_factory=list)  # one-line hints about what the index could not see
     source_roots: tuple[str, ...] = ()  # where module names start (constructs/modules.py)
@@ -200,7 +202,7 @@ def build_index(
     roots = source_roots(root, files, src)
     atomic_words = ATOMIC_WORDS + tuple(a.rsplit(".", 1)[-1].encode() for a in atomic_functions)
     stats = IndexStats(files=len(files))
-    errors: list[str] = []
+    errors: dict[str, str] = {}
     selected: list[tuple[str, bytes, str]] = []
     atomic_only: list[tuple[Path, bytes]] = []
     skipped: list[Path] = []
@@ -227,7 +229,7 @@ def build_index(
         try:
             source = read(path)
         except FileError as exc:
-            errors.append(str(exc))
+            errors[str(path)] = str(exc)
             meter.advance()
             continue
         if cache is not None:
@@ -246,7 +248,7 @@ def build_index(
         facts, atomic_only, skipped, read_errors = _triage_parallel(
             sources, read, atomic_words, jobs, cache, while_waiting, roots
         )
-        errors += read_errors
+        errors.update(read_errors)
         first_round = len(facts)
     else:
         for path, source in sources:
@@ -274,7 +276,7 @@ def build_index(
     stats.skipped = len(skipped)
     for f in facts:
         if f.error:
-            errors.append(f.error)
+            errors[f.path] = f.error
     read = [f for f in facts if f.error is None and f.warning is None]
 
     profile.lap("index: read, scan, parse")
@@ -288,8 +290,8 @@ def build_index(
     index = link(linker)
     profile.lap("index: link")
     index.source_roots = roots
-    index.errors = errors + loader.errors
-    index.warnings = [f.warning for f in facts if f.warning] + loader.warnings
+    index.errors = {**errors, **loader.errors}
+    index.warnings = {**{f.path: f.warning for f in facts if f.warning}, **loader.warnings}
     index.not_indexed = {os.path.abspath(f.path) for f in facts if f.warning}
     # a file the prefilter skipped holds no dispatch either: every dispatch passes it
     index.indexed_files = {f.path for f in read} | {str(p) for p in skipped}
@@ -405,11 +407,11 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     facts: list[FileFacts] = []
     atomic_only: list[tuple[Path, bytes]] = []
     skipped: list[Path] = []
-    errors: list[str] = []
+    errors: dict[str, str] = {}
     for position, words, kind, file_facts, plan, read_here in rows:
         path, source = sources[position]
         if kind == "error":
-            errors.append(read_here)
+            errors[str(path)] = read_here
             continue
         read.remember_words(path, source, words)  # (None: a worker read the file)
         if plan is not None:
@@ -566,8 +568,8 @@ class _SkippedLoader:
         self.roots = roots
         self.stats = stats
         self.cache = cache
-        self.errors: list[str] = []
-        self.warnings: list[str] = []
+        self.errors: dict[str, str] = {}
+        self.warnings: dict[str, str] = {}
         self._names: dict[str, list[Path]] | None = None
 
     def _by_name(self) -> dict[str, list[Path]]:
@@ -591,13 +593,13 @@ class _SkippedLoader:
             try:
                 facts = _collect_cached([(str(path), read_source(path), module)], 1, self.cache)[0]
             except FileError as exc:
-                self.errors.append(str(exc))
+                self.errors[str(path)] = str(exc)
                 return None
             if facts.error:
-                self.errors.append(facts.error)
+                self.errors[facts.path] = facts.error
                 return None
             if facts.warning:
-                self.warnings.append(facts.warning)
+                self.warnings[facts.path] = facts.warning
                 return None
             self.stats.parsed += 1
             self.stats.skipped -= 1

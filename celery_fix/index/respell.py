@@ -16,7 +16,7 @@ from typing import Any
 
 # ProjectIndex fields that are sets of file names, and lists of messages starting with one
 _NAME_SETS = ("indexed_files", "dispatching_files", "result_files", "schedule_files")
-_MESSAGES = ("errors", "warnings")
+_MESSAGES = ("errors", "warnings")  # file -> its message
 _ABSOLUTE = ("not_indexed",)  # already absolute: the same in every spelling
 
 
@@ -41,7 +41,7 @@ def respell(index: Any, built_in: str, files: list[Path]) -> None:
         if field.name in _NAME_SETS:
             setattr(index, field.name, {spell(name) for name in value})
         elif field.name in _MESSAGES:
-            setattr(index, field.name, [_spell_message(message, spell) for message in value])
+            setattr(index, field.name, {spell(name): _spell_message(message, spell) for name, message in value.items()})
         elif field.name == "atomic_call_sites":
             index.atomic_call_sites = [(caller, callee, spell(path), line) for caller, callee, path, line in value]
         elif field.name not in _ABSOLUTE:
