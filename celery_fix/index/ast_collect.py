@@ -55,7 +55,7 @@ from celery_fix.index.facts import (
     PeriodicFact,
     Registration,
 )
-from celery_fix.index.local_types import local_types
+from celery_fix.index.local_types import local_types, module_instances
 from celery_fix.index.settings import settings_module_name
 from celery_fix.index.values import UNKNOWN, Ref
 
@@ -79,6 +79,7 @@ def collect_source_ast(
     collector = AstCollector(path, source, tree, module_name, is_package)
     collector.read_top_level()
     collector.walk_body(tree.body)
+    collector.facts.instances = module_instances(tree, collector.table.resolve, collector.global_names)
     return collector.facts
 
 
@@ -216,6 +217,7 @@ class AstCollector:
         self.statement_line = 1  # the first line of the innermost statement being walked
         self.top_values: dict[str, Any] = {}  # module-level name -> its value at this point (UNKNOWN too)
         self.branch_names: set[str] = set()  # names an `if`/`else` made unknown
+        self.global_names: set[str] = set()  # names a function declares `global` (it may rebind them)
         self._dispatch = {
             _Name: self._walk_name, _Attribute: self._walk_attribute, _Call: self._walk_call,
             ast.FunctionDef: self._walk_function, ast.AsyncFunctionDef: self._walk_function,
@@ -354,6 +356,8 @@ class AstCollector:
     def _walk_global(self, node) -> None:
         for name in node.names:
             self.identifier(name)
+        if type(node) is ast.Global:
+            self.global_names.update(node.names)
 
     def _walk_import(self, node) -> None:
         if type(node) is ast.ImportFrom and node.module:
@@ -666,6 +670,9 @@ class AstCollector:
                 fact = AssignFact("module", statement.target.id, UNKNOWN, how="merge", entries=entries)
                 facts.assignments.append(self.at(fact, statement.target))
             return
+        if kind is ast.Expr or (kind is ast.Assign and type(statement.targets[0]) is ast.Subscript):
+            self.mark_written(statement)
+            return
         if (kind is ast.Assign or kind is ast.AnnAssign) and statement.value is not None:
             targets = statement.targets if kind is ast.Assign else [statement.target]
             names = [t.id for t in targets if type(t) is _Name]
@@ -688,6 +695,26 @@ class AstCollector:
                 elif type(value_node) in (_Name, _Attribute, ast.BinOp) and "beat_schedule" in name.lower():
                     assign.entries = self.merged_entries(value_node)
                 facts.assignments.append(self.at(assign, targets[0]) if _setting_like(name) else assign)
+
+    def mark_written(self, statement: ast.Expr | ast.Assign) -> None:
+        """`NAME[key] = value` / `NAME.update(...)`: NAME's value changes here (the walk records the
+        write itself), so `if`/`else` branches that write it differently leave it unknown, like
+        branches that assign it differently (read_branches)."""
+        if type(statement) is ast.Assign:
+            base = statement.targets[0]
+            keys = []
+            while type(base) is ast.Subscript:
+                keys.append(self.value(base.slice))
+                base = base.value
+            written = ("item", tuple(keys), self.value(statement.value))
+        else:
+            call = statement.value
+            if type(call) is not _Call or type(call.func) is not _Attribute or call.func.attr != "update":
+                return
+            base = call.func.value
+            written = ("update", tuple((a.keyword, self.value(a.value)) for a in call_args(call)))
+        if type(base) is _Name:
+            self.top_values[base.id] = (self.top_values.get(base.id, _UNSET), written)
 
     def app_hint(self, name: str, call: ast.Call, statement: ast.AST) -> None:
         """`app = create_app()` / `app = ProjectCelery("x")`: an app when linking finds that the
