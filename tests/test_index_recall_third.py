@@ -246,3 +246,31 @@ def test_unconditional_write_still_applies(tmp_path, write):
     index = index_of(project(tmp_path, {"manage.py": "", "proj/__init__.py": "", "proj/settings.py": settings}))
     value = index.settings["task_routes"].value
     assert value["a"] == {"queue": "a"} and len(value) == 2
+
+
+APP_CONF_IN_BRANCHES = """
+    import os
+
+    from celery import Celery
+
+    app = Celery("proj")
+    app.conf.task_default_queue = "default"
+    app.conf.task_routes = {"proj.tasks.a": {"queue": "a"}}
+    if os.environ.get("EAGER"):
+        app.conf.update(task_always_eager=True, beat_schedule={"eager": {"task": "proj.tasks.sync", "schedule": 5}})
+        app.conf.task_routes["proj.tasks.b"] = {"queue": "b"}
+        app.conf.result_expires = 60
+    app.conf.task_ignore_result = True
+"""
+
+
+def test_app_conf_writes_in_a_module_level_if_are_unknown(tmp_path):
+    files = {"manage.py": "", "proj/__init__.py": "", "proj/celery.py": APP_CONF_IN_BRANCHES}
+    index = index_of(project(tmp_path, files))
+    settings = index.settings
+    for key in ("task_always_eager", "task_routes", "result_expires", "beat_schedule"):
+        assert not settings[key].known, key
+    # near misses: writes before and after the `if` hold
+    assert settings["task_default_queue"].value == "default"
+    assert settings["task_ignore_result"].value is True
+    assert [e.name for e in index.beat_entries] == ["eager"]  # the branch's entries still count
