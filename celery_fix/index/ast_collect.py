@@ -55,7 +55,7 @@ from celery_fix.index.facts import (
     PeriodicFact,
     Registration,
 )
-from celery_fix.index.local_types import local_types
+from celery_fix.index.local_types import local_types, module_instances
 from celery_fix.index.settings import settings_module_name
 from celery_fix.index.values import UNKNOWN, Ref
 
@@ -79,6 +79,7 @@ def collect_source_ast(
     collector = AstCollector(path, source, tree, module_name, is_package)
     collector.read_top_level()
     collector.walk_body(tree.body)
+    collector.facts.instances = module_instances(tree, collector.table.resolve, collector.global_names)
     return collector.facts
 
 
@@ -216,6 +217,8 @@ class AstCollector:
         self.statement_line = 1  # the first line of the innermost statement being walked
         self.top_values: dict[str, Any] = {}  # module-level name -> its value at this point (UNKNOWN too)
         self.branch_names: set[str] = set()  # names an `if`/`else` made unknown
+        self.global_names: set[str] = set()  # names a function declares `global` (it may rebind them)
+        self.module_branches = 0  # depth of module-level `if`s around the statement walked
         self._dispatch = {
             _Name: self._walk_name, _Attribute: self._walk_attribute, _Call: self._walk_call,
             ast.FunctionDef: self._walk_function, ast.AsyncFunctionDef: self._walk_function,
@@ -226,7 +229,7 @@ class AstCollector:
             ast.Global: self._walk_global, ast.Nonlocal: self._walk_global, ast.Import: self._walk_import,
             ast.ImportFrom: self._walk_import, ast.match_case: self._walk_case, ast.MatchAs: self._walk_pattern,
             ast.MatchStar: self._walk_pattern, ast.MatchMapping: self._walk_pattern, ast.MatchClass: self._walk_pattern,
-            ast.AnnAssign: self._walk_annassign,
+            ast.AnnAssign: self._walk_annassign, ast.If: self._walk_if,
             ast.Constant: _noop, ast.Load: _noop, ast.Store: _noop, ast.Del: _noop,
         }
 
@@ -354,6 +357,8 @@ class AstCollector:
     def _walk_global(self, node) -> None:
         for name in node.names:
             self.identifier(name)
+        if type(node) is ast.Global:
+            self.global_names.update(node.names)
 
     def _walk_import(self, node) -> None:
         if type(node) is ast.ImportFrom and node.module:
@@ -365,6 +370,12 @@ class AstCollector:
                     self.identifier(part)
             if alias.asname is not None:
                 self.identifier(alias.asname)
+
+    def _walk_if(self, node: ast.If) -> None:
+        top = not self.frames
+        self.module_branches += top
+        self._walk_children(node)
+        self.module_branches -= top
 
     def _walk_with(self, node) -> None:
         self.visit_With(node)
@@ -666,6 +677,9 @@ class AstCollector:
                 fact = AssignFact("module", statement.target.id, UNKNOWN, how="merge", entries=entries)
                 facts.assignments.append(self.at(fact, statement.target))
             return
+        if kind is ast.Expr or (kind is ast.Assign and type(statement.targets[0]) is ast.Subscript):
+            self.mark_written(statement)
+            return
         if (kind is ast.Assign or kind is ast.AnnAssign) and statement.value is not None:
             targets = statement.targets if kind is ast.Assign else [statement.target]
             names = [t.id for t in targets if type(t) is _Name]
@@ -688,6 +702,26 @@ class AstCollector:
                 elif type(value_node) in (_Name, _Attribute, ast.BinOp) and "beat_schedule" in name.lower():
                     assign.entries = self.merged_entries(value_node)
                 facts.assignments.append(self.at(assign, targets[0]) if _setting_like(name) else assign)
+
+    def mark_written(self, statement: ast.Expr | ast.Assign) -> None:
+        """`NAME[key] = value` / `NAME.update(...)`: NAME's value changes here (the walk records the
+        write itself), so `if`/`else` branches that write it differently leave it unknown, like
+        branches that assign it differently (read_branches)."""
+        if type(statement) is ast.Assign:
+            base = statement.targets[0]
+            keys = []
+            while type(base) is ast.Subscript:
+                keys.append(self.value(base.slice))
+                base = base.value
+            written = ("item", tuple(keys), self.value(statement.value))
+        else:
+            call = statement.value
+            if type(call) is not _Call or type(call.func) is not _Attribute or call.func.attr != "update":
+                return
+            base = call.func.value
+            written = ("update", tuple((a.keyword, self.value(a.value)) for a in call_args(call)))
+        if type(base) is _Name:
+            self.top_values[base.id] = (self.top_values.get(base.id, _UNSET), written)
 
     def app_hint(self, name: str, call: ast.Call, statement: ast.AST) -> None:
         """`app = create_app()` / `app = ProjectCelery("x")`: an app when linking finds that the
@@ -847,7 +881,7 @@ class AstCollector:
             fact = AssignFact(owner, base.attr, self.value(value_node), key_path=tuple(keys), how="conf_item")
             if len(keys) == 1:
                 fact.entries = [self.at(Entry(keys[0], fact.value), target)]
-            self.facts.assignments.append(self.at(fact, target))
+            self.facts.assignments.append(self.at(self.conf_write(fact), target))
 
     def conf_assignment(self, target: ast.Attribute, value_node: ast.AST) -> None:
         if type(target.value) is _Attribute and target.value.attr == "conf":
@@ -855,7 +889,14 @@ class AstCollector:
             fact = AssignFact(owner, target.attr, self.value(value_node), how="conf")
             if type(value_node) is ast.Dict:
                 fact.entries = self.dict_entries(value_node)
-            self.facts.assignments.append(self.at(fact, target))
+            self.facts.assignments.append(self.at(self.conf_write(fact), target))
+
+    def conf_write(self, fact: AssignFact) -> AssignFact:
+        """An `app.conf` write inside a module-level `if` may not happen: the setting is unknown
+        after it (its beat entries still count). Not compared across branches, unlike names."""
+        if self.module_branches:
+            fact.value, fact.key_path = UNKNOWN, ()
+        return fact
 
     # -- definitions -----------------------------------------------------------------------------
     def visit_FunctionDef(self, node) -> None:
@@ -1447,7 +1488,7 @@ class AstCollector:
                     fact = AssignFact(owner, arg.keyword, self.value(arg.value), how="conf_update")
                     if type(arg.value) is ast.Dict:
                         fact.entries = self.dict_entries(arg.value)
-                    self.facts.assignments.append(self.at_arg(fact, arg))
+                    self.facts.assignments.append(self.at_arg(self.conf_write(fact), arg))
                 elif type(arg.value) is ast.Dict:
                     for key_node, value_node in zip(arg.value.keys, arg.value.values):
                         if key_node is not None:
@@ -1456,7 +1497,7 @@ class AstCollector:
                                 fact = AssignFact(owner, key, self.value(value_node), how="conf_update")
                                 if type(value_node) is ast.Dict:
                                     fact.entries = self.dict_entries(value_node)
-                                self.facts.assignments.append(self.at(fact, key_node))
+                                self.facts.assignments.append(self.at(self.conf_write(fact), key_node))
         elif type(receiver) is _Attribute and type(receiver.value) is _Attribute and receiver.value.attr == "conf":
             owner = self.resolve(receiver.value.value) or "?"
             self.mapping_update(owner, receiver.attr, node, "conf_item")
@@ -1472,11 +1513,11 @@ class AstCollector:
             if arg.keyword is None and type(arg.value) is ast.Dict:
                 for entry in self.dict_entries(arg.value):
                     fact = AssignFact(owner, name, entry.value, key_path=(entry.name,), how=how, entries=[entry])
-                    self.facts.assignments.append(self.at(fact, arg.value))
+                    self.facts.assignments.append(self.at(self.conf_write(fact) if how == "conf_item" else fact, arg.value))
             elif arg.keyword is not None:
                 entry = self.at_arg(Entry(arg.keyword, self.value(arg.value)), arg)
                 fact = AssignFact(owner, name, entry.value, key_path=(entry.name,), how=how, entries=[entry])
-                self.facts.assignments.append(self.at_arg(fact, arg))
+                self.facts.assignments.append(self.at_arg(self.conf_write(fact) if how == "conf_item" else fact, arg))
 
     def periodic_task(self, node: ast.Call) -> None:
         args = call_args(node)

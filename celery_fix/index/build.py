@@ -262,15 +262,32 @@ def build_index(
         meter.advance(len(skipped))
         facts = _collect_cached(selected, jobs, cache, while_waiting)
         first_round = len(selected)
-    # second round: atomic-only files that call a function which dispatches
+    # second round: atomic-only files that call a function which dispatches, and files that use
+    # a project helper registering signal receivers (an `apps.py` whose `ready()` only calls
+    # `register(handler)`: no word of the first round's)
     dispatchers = _dispatcher_names(facts)
+    helpers = _receiver_helper_names(facts)
+    candidates: list[tuple[Path, bytes | None, bool]] = [(path, source, True) for path, source in atomic_only]
+    if helpers:
+        held = dict(sources)
+        candidates += [(path, held.get(path), False) for path in skipped]
+        skipped = []
     second = []
-    for path, source in atomic_only:
-        if any(_may_call(source, name, owner) for name, owner in dispatchers):
+    for path, source, atomic in candidates:
+        if source is None:  # a triage worker read it
+            try:
+                source = read(path)
+            except FileError:
+                skipped.append(path)  # (reported by the engine, which reads it too)
+                continue
+        if (atomic and any(_may_call(source, name, owner) for name, owner in dispatchers)) or any(
+            _may_use_helper(source, name) for name in helpers
+        ):
             second.append((str(path), source, index_module_name(path, roots)))
         else:
             skipped.append(path)
-            meter.advance()
+            if atomic:
+                meter.advance()
     facts += _collect_cached(second, jobs, cache)
     stats.parsed = first_round + len(second)
     stats.skipped = len(skipped)
@@ -483,11 +500,37 @@ def _dispatcher_names(facts: list[FileFacts]) -> set[tuple[bytes, bytes | None]]
         level = {c.caller for f in facts for c in f.calls
                  if c.caller and c.callee.rpartition(".")[2] in names and c.caller not in dispatchers}
         dispatchers |= level
+    # a method is also called through a module-level instance of its class (`svc.notify()`)
+    instances: dict[str, set[bytes]] = {}
+    for f in facts:
+        for name, cls in f.instances.items():
+            instances.setdefault(cls.rpartition(".")[2], set()).add(name.encode())
     found = set()
     for function in dispatchers:
         owner, _, name = function.rpartition(".")
         found.add((name.encode(), owner.rpartition(".")[2].encode() if owner in classes else None))
+        if owner in classes:
+            found.update((name.encode(), instance) for instance in instances.get(owner.rpartition(".")[2], ()))
     return found
+
+
+def _receiver_helper_names(facts: list[FileFacts]) -> set[bytes]:
+    """The names a file must spell to use a project helper that registers receivers
+    (constructs/signals.py): the helper's, and for a decorator defined inside a function
+    (`def on_delete_of(model): def register(func): ...`), the enclosing function's."""
+    names = set()
+    for f in facts:
+        for _, helper, _, _ in f.receiver_helpers:
+            owner, _, name = helper.rpartition(".")
+            names.add(name.encode())
+            if any(fn.qualname == owner for fn in f.functions):
+                names.add(owner.rpartition(".")[2].encode())
+    return names
+
+
+def _may_use_helper(source: bytes, name: bytes) -> bool:
+    """Whether `source` may call or decorate with the helper `name` (`register(h)`, `@register`)."""
+    return name in source and (name + b"(" in source or b"@" in source or b" as " in source)
 
 
 def _may_call(source: bytes, name: bytes, owner: bytes | None) -> bool:
@@ -626,7 +669,7 @@ def _collect_one(item: tuple[str, bytes, str], tree: Any = None) -> FileFacts:
         return FileFacts(path, module, error=f"{path}: cannot be indexed: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
-_CACHE_TAG = b"celery-fix index facts v6\0"
+_CACHE_TAG = b"celery-fix index facts v7\0"
 
 
 def _collect_cached(

@@ -168,6 +168,8 @@ class FileFacts:
     consumers: list[ConsumerFact] = field(default_factory=list)
     async_result_anywhere: bool = False
     calls: list[CallFact] = field(default_factory=list)
+    # module-level instances of a class (`svc = Service()`, index/local_types.py): name -> class
+    instances: dict[str, str] = field(default_factory=dict)
     # some call could send a task: `.delay()`, `.apply_async()`, `.send_task()`, or a call of a
     # call or of `a | b` (a canvas run). Loose on purpose: the engine skips the dispatch rules
     # on an indexed file without one, so it must cover everything `dispatch.as_dispatch` accepts

@@ -501,8 +501,16 @@ class Linker:
         method it runs, defined on the class or inherited from a project base."""
         owner, _, name = (callee or "").rpartition(".")
         if method_of is None and owner not in self.classes:
-            return None
+            owner = self.instance_class(owner)  # `svc.m()`, `svc = Service()` at a module's top
+            if owner is None:
+                return None
         return self._find_method(self.canonical(owner), name)
+
+    def instance_class(self, qualname: str) -> str | None:
+        """The class of a module-level instance (`app.services.svc`), when a read module made it."""
+        facts, name, rest = self.split(qualname)
+        cls = facts.instances.get(name) if facts is not None and not rest else None
+        return self.canonical(cls) if cls else None
 
     def _find_method(self, cls: str | None, name: str, depth: int = 0) -> str | None:
         found = self.classes.get(cls or "")

@@ -1,6 +1,7 @@
 """The class of a function's local variables, where the function says it once: `svc = Service(...)`
 or an annotation (`svc: Service`, a parameter `svc: "Service"`). CEL702's call graph follows
-`svc.method()` to that class's method.
+`svc.method()` to that class's method. Also module-level instances (`svc = Service()` at the top
+of a module, used in its functions or imported: `from app.services import svc`).
 
 A name bound more than once in the function (assigned again, a loop or `with` target, `global`,
 `del`, ...) has no type here: which value reaches the call is not known.
@@ -29,7 +30,35 @@ def local_types(function: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Resol
         bound[param.arg] += 1
         if param is not args.vararg and param is not args.kwarg:
             _annotated(param.arg, param.annotation, resolve, typed)
-    for node in _own_nodes(function.body):
+    return _once_typed(function.body, resolve, bound, typed)
+
+
+def module_instances(module: ast.Module, resolve: Resolver, rebound: set[str]) -> dict[str, str]:
+    """Module-level name -> the resolved name of the class it is an instance of: `svc = Service()`
+    written once at the top of the module (not in an `if`, a loop or a `try`: which value holds is
+    not known), never bound again there, and not in `rebound` (names a function declares `global`).
+    Linking keeps it only when the class is the project's."""
+    if not any(_constructed(statement) for statement in module.body):
+        return {}  # (most modules: no walk)
+    top = {statement.targets[0].id for statement in module.body if _constructed(statement)}
+    found = _once_typed(module.body, resolve, Counter(), {})
+    return {name: cls for name, cls in found.items() if name in top and name not in rebound}
+
+
+def _constructed(statement: ast.stmt) -> bool:
+    """`name = CapWords(...)` / `name = module.CapWords(...)`."""
+    if type(statement) is not ast.Assign or len(statement.targets) != 1 or type(statement.targets[0]) is not ast.Name:
+        return False
+    value = statement.value
+    if type(value) is not ast.Call:
+        return False
+    func = value.func
+    name = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else ""
+    return name[:1].isupper()
+
+
+def _once_typed(body: list, resolve: Resolver, bound: Counter, typed: dict[str, str]) -> dict[str, str]:
+    for node in _own_nodes(body):
         kind = type(node)
         if kind is ast.Assign:
             for target in node.targets:

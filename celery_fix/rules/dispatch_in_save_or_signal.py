@@ -21,8 +21,11 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
     """
     ## What it does
     Checks for tasks sent from a Django model's `save()`/`delete()` override, or from a receiver
-    of `pre_save`/`post_save`/`pre_delete`/`post_delete`/`m2m_changed` (connected with
-    `@receiver(...)` or `signal.connect(handler)` in the same module).
+    of `pre_save`/`post_save`/`pre_delete`/`post_delete`/`m2m_changed`: connected with
+    `@receiver(...)`, with `signal.connect(handler)` anywhere in the project (an app's `ready()`
+    too), or through one project helper (a decorator factory returning `receiver(signal, ...)`,
+    a function or decorator calling `signal.connect` on the handler it is given). Without the
+    project index (plain Fixit, one file) only the file's own `@receiver` and `.connect` count.
 
     ## Why is this bad?
     These run inside whatever transaction the caller holds: deletes and m2m changes always do,
