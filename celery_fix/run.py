@@ -10,7 +10,7 @@ import click
 
 from celery_fix import progress, stdin
 from celery_fix.config import Config, ConfigError, load_config
-from celery_fix.discover import discover, excluded_file, without_excluded
+from celery_fix.discover import discover, without_excluded
 from celery_fix.engine import profile
 from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
