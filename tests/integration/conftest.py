@@ -90,8 +90,8 @@ def celery_app():
     return app
 
 
-@pytest.fixture(scope="session")
-def worker(celery_app, django_db_setup):
+@pytest.fixture(scope="module")  # stopped after each module: later tests fork engine workers, and a fork
+def worker(celery_app, django_db_setup):  # while the worker thread holds a lock can leave the child hung
     # perform_ping_check=True would need `celery.contrib.testing.tasks` imported
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
         _WORKER_UP.set()
