@@ -33,13 +33,28 @@ def run_interruptible(run: Callable[[], int]) -> int:
         return run()
     try:
         return run()
-    except KeyboardInterrupt:
-        return _stopped("interrupted", EXIT_SIGINT)
-    except Terminated:
-        return _stopped("terminated", EXIT_SIGTERM)
+    except BaseException as error:
+        signalled = _signal_behind(error)
+        if signalled is KeyboardInterrupt:
+            return _stopped("interrupted", EXIT_SIGINT)
+        if signalled is Terminated:
+            return _stopped("terminated", EXIT_SIGTERM)
+        raise
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _signal_behind(error: BaseException | None) -> type | None:
+    """KeyboardInterrupt or Terminated when `error` is one or was raised while one was being handled:
+    a signal that lands during an import can surface as another exception chained to it."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, (KeyboardInterrupt, Terminated)):
+            return type(error)
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
 
 
 def _stopped(what: str, code: int) -> NoReturn:

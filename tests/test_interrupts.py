@@ -121,3 +121,29 @@ def test_interrupts_leave_every_file_old_or_new(tmp_path):
     process.send_signal(signal.SIGTERM)
     second = check_stopped(tmp_path, paths, process, 143, workers)
     assert first < second <= len(paths)
+
+
+@pytest.mark.parametrize(
+    ("signal_exception", "code", "line"),
+    [("KeyboardInterrupt", 130, "celery-fix: interrupted"), ("Terminated", 143, "celery-fix: terminated")],
+)
+def test_a_signal_wrapped_by_an_import_still_stops_the_run_cleanly(signal_exception, code, line):
+    # a signal landing while a module is imported can surface as another exception chained to it
+    program = (
+        "from celery_fix.interrupts import Terminated, run_interruptible\n"
+        "def run():\n"
+        "    try:\n"
+        f"        raise {signal_exception}\n"
+        "    except BaseException as error:\n"
+        "        raise RuntimeError('module import failed') from error\n"
+        "run_interruptible(run)\n"
+    )
+    stopped = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False)
+    assert stopped.returncode == code
+    assert stopped.stderr.startswith(line) and "Traceback" not in stopped.stderr
+
+
+def test_an_error_without_a_signal_behind_it_is_not_taken_for_one():
+    program = "from celery_fix.interrupts import run_interruptible\nrun_interruptible(lambda: 1 / 0)\n"
+    failed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False)
+    assert failed.returncode == 1 and "ZeroDivisionError" in failed.stderr

@@ -100,7 +100,7 @@ class VisibilityTimeoutBelowRuntimeRule(rule.CeleryRule):
             if not isinstance(options.value, dict):
                 return
             if "visibility_timeout" in options.value:
-                timeout, where = options.value["visibility_timeout"], "`visibility_timeout`"
+                timeout, where = options.value["visibility_timeout"], "set in `broker_transport_options`"
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
             return
         problem = self._problem(index, float(timeout), where)
