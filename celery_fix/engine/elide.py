@@ -26,7 +26,12 @@ from __future__ import annotations
 import ast
 import re
 
-from celery_fix.constructs.bindings import NameTable, bind_statements, dotted_name, top_level_statements
+from celery_fix.constructs.bindings import (
+    NameTable,
+    bind_statements,
+    dotted_name,
+    top_level_statements,
+)
 
 MIN_SIZE = 4096  # below this the ast parse costs more than the blanking saves
 MIN_DEFS = 4  # top-level definitions and methods (a module of two small functions keeps them)
