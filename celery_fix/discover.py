@@ -17,7 +17,9 @@ class Discovery:
     errors: list[str]  # paths that do not exist or cannot be listed
 
 
-def discover(paths: list[Path], config: Config) -> Discovery:
+def discover(paths: list[Path], config: Config, listed: list[str] | None = None) -> Discovery:
+    """`listed`, when given, gets every directory the walk lists or leaves out (absolute): what
+    the file list depends on, besides the configuration and the ignore files (project_files.py)."""
     files: list[Path] = []
     errors: list[str] = []
     seen: set[str] = set()
@@ -31,7 +33,7 @@ def discover(paths: list[Path], config: Config) -> Discovery:
             _add(files, seen, path)
             continue
         try:
-            for found in _walk(path, config, ignore, errors):
+            for found in _walk(path, config, ignore, errors, listed):
                 _add(files, seen, found)
         except OSError as exc:
             errors.append(f"{path}: {exc.strerror or exc}")
@@ -75,7 +77,7 @@ def _add(files: list[Path], seen: set[str], path: Path) -> None:
         files.append(path)
 
 
-def _walk(root: Path, config: Config, ignore, errors: list[str]):
+def _walk(root: Path, config: Config, ignore, errors: list[str], listed: list[str] | None = None):
     """Python files under `root`. Works on strings: on a 4,000-file tree, Path objects and
     resolve() per file cost more than the rest of a warm run."""
     root_abs = os.path.abspath(root)
@@ -87,6 +89,8 @@ def _walk(root: Path, config: Config, ignore, errors: list[str]):
     for directory, subdirs, filenames in os.walk(root, onerror=on_error):
         absolute_dir = os.path.normpath(os.path.join(root_abs, os.path.relpath(directory, root)))
         relative_dir = _relative_str(absolute_dir, project_root)
+        if listed is not None:  # (a left-out one: a `pyvenv.cfg` appearing in it changes its mtime)
+            listed += [absolute_dir, *(os.path.join(absolute_dir, d) for d in subdirs)]
         subdirs[:] = sorted(
             d for d in subdirs
             if not _skip_dir(directory, d, _join(relative_dir, d), config)

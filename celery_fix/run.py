@@ -238,7 +238,7 @@ def _build_index(files: list[Path], paths: list[Path], config: Config, options: 
     Built from the whole project around `paths` (celery_fix/project.py), whichever files are checked."""
     from celery_fix.index.build import build_index
 
-    project_files, complete = index_files(files, paths, config) if whole_project else (list(files), False)
+    project_files, complete = index_files(files, paths, config, not options.no_cache) if whole_project else (list(files), False)
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
     index = build_index(
