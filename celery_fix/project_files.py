@@ -69,7 +69,7 @@ def _entry(files: list[Path], listed: list[str], config: Config, started: int) -
 def _ignore_files(directories: set[str], config: Config) -> list[str]:
     """The ignore files that may speak for the walk: every directory's `.gitignore`, those above
     the project up to the repository's top, and the repository's `info/exclude`. Their directories
-    count too (a `.gitignore` appearing above the project changes one of them)."""
+    count too."""
     if not config.respect_gitignore:
         return []
     root = os.path.normpath(os.path.abspath(config.root))
@@ -79,10 +79,11 @@ def _ignore_files(directories: set[str], config: Config) -> list[str]:
     while top is not None and directory != top and os.path.dirname(directory) != directory:
         directory = os.path.dirname(directory)
         above.append(directory)
-    names = [os.path.join(d, ".gitignore") for d in [*directories, root, *above]]
+    # an absent `.gitignore` appearing changes its directory's mtime, which is stamped too
+    names = [name for d in {*directories, root, *above} if os.path.isfile(name := os.path.join(d, ".gitignore"))]
     if top is not None:
-        names.append(str(_git_dir(top) / "info" / "exclude"))
-    return [*above, *names]
+        names.append(str(_git_dir(top) / "info" / "exclude"))  # (its directory is not stamped: even absent)
+    return [root, *above, *names]
 
 
 def _stamp(path: str) -> Stamp | None:
