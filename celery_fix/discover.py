@@ -89,8 +89,11 @@ def _walk(root: Path, config: Config, ignore, errors: list[str], listed: list[st
     for directory, subdirs, filenames in os.walk(root, onerror=on_error):
         absolute_dir = os.path.normpath(os.path.join(root_abs, os.path.relpath(directory, root)))
         relative_dir = _relative_str(absolute_dir, project_root)
-        if listed is not None:  # (a left-out one: a `pyvenv.cfg` appearing in it changes its mtime)
-            listed += [absolute_dir, *(os.path.join(absolute_dir, d) for d in subdirs)]
+        if listed is not None:
+            listed.append(absolute_dir)
+            # a virtualenv left out: its `pyvenv.cfg` going away changes its own mtime
+            listed += [os.path.join(absolute_dir, d) for d in subdirs
+                       if not _left_out_by_name(d, config) and _is_virtualenv(directory, d)]
         subdirs[:] = sorted(
             d for d in subdirs
             if not _skip_dir(directory, d, _join(relative_dir, d), config)
@@ -116,14 +119,21 @@ def _relative_str(absolute: str, project_root: str) -> str:
     return absolute.replace(os.sep, "/")
 
 
+def _left_out_by_name(name: str, config: Config) -> bool:
+    """A directory left out whatever it holds (`.git`, the cache, migrations)."""
+    return name in DEFAULT_EXCLUDES or name == "migrations" and not config.include_migrations
+
+
 def _skip_dir(parent: str, name: str, relative: str, config: Config) -> bool:
-    if name in DEFAULT_EXCLUDES:
+    if _left_out_by_name(name, config):
         return True
-    if name == "migrations" and not config.include_migrations:
-        return True
-    if os.path.exists(os.path.join(parent, name, "pyvenv.cfg")):
+    if _is_virtualenv(parent, name):
         return True
     return _excluded(relative, name, config)
+
+
+def _is_virtualenv(parent: str, name: str) -> bool:
+    return os.path.exists(os.path.join(parent, name, "pyvenv.cfg"))
 
 
 def _excluded(relative: str, name: str, config: Config) -> bool:

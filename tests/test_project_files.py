@@ -80,6 +80,18 @@ def test_an_added_or_removed_file_is_seen(tree, monkeypatch, change):
     assert len(walked) == 2
 
 
+def test_changes_inside_directories_left_out_by_name_do_not_matter(tree, monkeypatch):
+    for name in (".git", ".celery-fix-cache", "orders/migrations"):
+        (tree / name).mkdir()
+    _age(tree)
+    walked = _walks(monkeypatch)
+    first = _names(tree)
+    for name in (".git/index", ".celery-fix-cache/entry", "orders/migrations/0002_more.py"):
+        (tree / name).write_text("")  # git, the cache itself and a new migration: the list stands
+    assert _names(tree) == first
+    assert len(walked) == 1
+
+
 def test_a_gitignore_edited_in_place_is_seen(tree, monkeypatch):
     (tree / ".git").mkdir()
     _age(tree)
@@ -99,6 +111,10 @@ def test_a_virtualenv_appearing_in_a_directory_is_left_out(tree):
     assert "env/lib.py" in _names(tree)
     (tree / "env" / "pyvenv.cfg").write_text("")  # changes env/'s mtime, not the root's
     assert "env/lib.py" not in _names(tree)
+    _age(tree)
+    assert "env/lib.py" not in _names(tree)
+    (tree / "env" / "pyvenv.cfg").unlink()
+    assert "env/lib.py" in _names(tree)
 
 
 def test_a_directory_changed_just_before_the_walk_is_not_trusted(tree, monkeypatch):
