@@ -167,3 +167,50 @@ def view(request):
     assert "def order_updated" not in text  # calls only a helper with no word of its own
     # a helper that dispatches keeps its callers, and theirs, at every level
     assert "def waits" in text and "def notify" in text and "def outer" in text and "def view" in text
+
+
+def _parsed_by_the_rules(monkeypatch, source: str, *codes: str) -> str:
+    """What the engine hands libcst for `source` with `codes` on (elide.py's reduction of it)."""
+    from celery_fix.engine import checker
+
+    parsed: list[bytes] = []
+    real = checker._parse
+
+    def recording(path, text):
+        parsed.append(text)
+        return real(path, text)
+
+    monkeypatch.setattr(checker, "_parse", recording)
+    checker.check_one("views.py", source.encode(), checker.EngineSettings(codes=codes, rule_options={}))
+    return parsed[0].decode()
+
+
+VIEWS = '''
+from django.db import transaction
+
+from shop.jobs import send
+
+
+def order_view(request):
+    with transaction.atomic():
+        send.delay(request.id)
+
+
+def parse(text):
+    try:
+        return int(text)
+    except ValueError:
+        print(text)
+''' + FILLER * 60
+
+
+def test_only_the_words_of_the_rules_that_run_on_the_file_keep_a_definition(monkeypatch):
+    # no task here: the rules on `except` and `print` (task bodies) do not run, their words keep nothing
+    text = _parsed_by_the_rules(monkeypatch, VIEWS, "CEL701", "CEL902", "CEL904")
+    assert "def order_view" in text and "def parse" not in text
+
+
+def test_a_word_of_a_rule_that_runs_on_the_file_keeps_its_definition(monkeypatch):
+    source = VIEWS.replace("from shop.jobs import send", "from celery import shared_task\n\n\n@shared_task\ndef send(pk):\n    return pk")
+    text = _parsed_by_the_rules(monkeypatch, source, "CEL701", "CEL902", "CEL904")
+    assert "def order_view" in text and "def parse" in text  # a task here: CEL902 runs and reads `except`
