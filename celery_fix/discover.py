@@ -18,7 +18,9 @@ class Discovery:
     errors: list[str]  # paths that do not exist or cannot be listed
 
 
-def discover(paths: list[Path], config: Config) -> Discovery:
+def discover(paths: list[Path], config: Config, listed: list[str] | None = None) -> Discovery:
+    """`listed`, when given, gets every directory the walk lists or leaves out (absolute): what
+    the file list depends on, besides the configuration and the ignore files (project_files.py)."""
     files: list[Path] = []
     errors: list[str] = []
     seen: set[str] = set()
@@ -37,7 +39,7 @@ def discover(paths: list[Path], config: Config) -> Discovery:
             _add(files, seen, path)
             continue
         try:
-            for found in _walk(path, config, ignore, errors):
+            for found in _walk(path, config, ignore, errors, listed):
                 _add(files, seen, found)
         except OSError as exc:
             errors.append(f"{path}: {exc.strerror or exc}")
@@ -107,7 +109,7 @@ def _add(files: list[Path], seen: set[str], path: Path) -> None:
         files.append(path)
 
 
-def _walk(root: Path, config: Config, ignore, errors: list[str]):
+def _walk(root: Path, config: Config, ignore, errors: list[str], listed: list[str] | None = None):
     """Python files under `root`. Works on strings: on a 4,000-file tree, Path objects and
     resolve() per file cost more than the rest of a warm run."""
     # matched as the real directories (config.root is resolved), yielded as the user spells them
@@ -120,6 +122,11 @@ def _walk(root: Path, config: Config, ignore, errors: list[str]):
     for directory, subdirs, filenames in os.walk(root, onerror=on_error):
         absolute_dir = os.path.normpath(os.path.join(root_abs, os.path.relpath(directory, root)))
         relative_dir = _relative_str(absolute_dir, project_root)
+        if listed is not None:
+            listed.append(absolute_dir)
+            # a virtualenv left out: its `pyvenv.cfg` going away changes its own mtime
+            listed += [os.path.join(absolute_dir, d) for d in subdirs
+                       if not _left_out_by_name(d, config) and _is_virtualenv(directory, d)]
         subdirs[:] = sorted(
             d for d in subdirs
             if not _skip_dir(directory, d, _join(relative_dir, d), config)
@@ -145,14 +152,21 @@ def _relative_str(absolute: str, project_root: str) -> str:
     return absolute.replace(os.sep, "/")
 
 
+def _left_out_by_name(name: str, config: Config) -> bool:
+    """A directory left out whatever it holds (`.git`, the cache, migrations)."""
+    return name in DEFAULT_EXCLUDES or name == "migrations" and not config.include_migrations
+
+
 def _skip_dir(parent: str, name: str, relative: str, config: Config) -> bool:
-    if name in DEFAULT_EXCLUDES:
+    if _left_out_by_name(name, config):
         return True
-    if name == "migrations" and not config.include_migrations:
-        return True
-    if os.path.exists(os.path.join(parent, name, "pyvenv.cfg")):
+    if _is_virtualenv(parent, name):
         return True
     return _excluded(relative, name, config)
+
+
+def _is_virtualenv(parent: str, name: str) -> bool:
+    return os.path.exists(os.path.join(parent, name, "pyvenv.cfg"))
 
 
 def _excluded(relative: str, name: str, config: Config) -> bool:

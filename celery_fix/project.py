@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from celery_fix.config import Config, root_of
-from celery_fix.discover import discover
+from celery_fix.project_files import project_files
 
 
 def project_root(paths: list[Path]) -> Path | None:
@@ -57,17 +57,18 @@ def spelled_like(root: Path, paths: list[Path]) -> Path:
     return root
 
 
-def index_files(checked: list[Path], paths: list[Path], config: Config) -> tuple[list[Path], bool]:
+def index_files(checked: list[Path], paths: list[Path], config: Config, use_cache: bool = False) -> tuple[list[Path], bool]:
     """The files to index and whether they are the whole project (`ProjectIndex.complete`).
     Checked files keep their own spelling in the list, so the index and the engine name each
-    file alike; files outside any project are indexed as named (the index is then partial)."""
+    file alike; files outside any project are indexed as named (the index is then partial).
+    `use_cache`: take the project's file list from the cache while its directories are unchanged."""
     root = project_root(paths)
     if root is None:
         return list(checked), False
     root = reached_as(root, paths)
     if any(os.path.abspath(p) == os.path.abspath(root) for p in paths):
         return list(checked), True  # the run names the project itself: its files are the project's
-    project = discover([spelled_like(root, paths)], config).files
+    project = project_files(spelled_like(root, paths), config, use_cache)
     named = {os.path.abspath(p): p for p in checked}
     files = [named.pop(os.path.abspath(p), p) for p in project]
     return files + list(named.values()), True

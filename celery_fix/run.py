@@ -15,7 +15,7 @@ from celery_fix.engine import profile
 from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import NUL, SourceReader, same_file_once
-from celery_fix.engine.jobs import worker_count
+from celery_fix.engine.jobs import default_jobs, worker_count
 from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.registry import (
     SelectionError,
@@ -128,8 +128,8 @@ def execute(options: RunOptions) -> int:
         from celery_fix.inventory import print_inventory
 
         return print_inventory(discovery.files, config, options.output_format, discovery.errors)
-    if options.jobs is not None:
-        options = replace(options, jobs=worker_count(options.jobs))  # `-j 10**20`: the CPU count
+    # `-j 10**20`: the CPU count; no `-j`: the idle CPUs
+    options = replace(options, jobs=worker_count(options.jobs) if options.jobs is not None else default_jobs())
 
     return _check(discovery.files, discovery.errors, paths, options, config, rules, checked=checked)
 
@@ -238,7 +238,7 @@ def _build_index(files: list[Path], paths: list[Path], config: Config, options: 
     Built from the whole project around `paths` (celery_fix/project.py), whichever files are checked."""
     from celery_fix.index.build import build_index
 
-    project_files, complete = index_files(files, paths, config) if whole_project else (list(files), False)
+    project_files, complete = index_files(files, paths, config, not options.no_cache) if whole_project else (list(files), False)
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
     index = build_index(

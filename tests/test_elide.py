@@ -51,3 +51,166 @@ def test_a_method_sharing_its_class_line_is_left_alone():
     reduced = reduce_module(source, WORDS)
     ast.parse(reduced)
     assert b"def b" in reduced
+
+
+def _kept(source: str, words=WORDS) -> str:
+    reduced = reduce_module(source.encode(), words)
+    text = (reduced if reduced is not None else source.encode()).decode()
+    ast.parse(text)
+    assert len(text.splitlines()) == len(source.splitlines())
+    return text
+
+
+def test_a_function_under_decorators_no_rule_reads_is_blanked_whole():
+    source = ('''
+import pytest
+from unittest import mock
+
+TOTAL = 1  # (the statement new imports go before stays)
+
+
+@pytest.fixture
+@mock.patch("shop.mail.send")
+def customer(send):
+    return make_customer()
+
+
+class Fields:
+    @property
+    def total(self):
+        return 1
+
+    @classmethod
+    def build(cls):
+        return cls()
+''' + FILLER * 60)
+    text = _kept(source)
+    assert "def customer" not in text and "@pytest.fixture" not in text and "@mock.patch" not in text
+    assert "def total" not in text and "@property" not in text and "def build" not in text
+
+
+def test_a_decorator_a_rule_can_read_keeps_its_function():
+    source = ('''
+import pytest
+from celery import shared_task as job
+from shop.jobs import background
+from unittest import mock
+
+property = job  # rebound: no longer the builtin
+
+
+@job
+def plain_alias():
+    return 1
+
+
+@background
+def project_decorator():
+    return 2
+
+
+@property
+def rebound_builtin():
+    return 3
+
+
+@mock.patch("shop.tasks.send.delay")
+def patched(send):
+    return 4
+
+
+@pytest.fixture
+def uses_a_kept_helper():
+    return plain_alias()
+''' + FILLER * 60)
+    text = _kept(source)
+    for name in ("plain_alias", "project_decorator", "rebound_builtin", "patched", "uses_a_kept_helper"):
+        assert f"def {name}" in text, name
+
+
+def test_a_star_import_keeps_decorated_functions():
+    source = "from shop.helpers import *\n\n\n@property\ndef maybe_a_task():\n    return 1\n" + FILLER * 60
+    assert "def maybe_a_task" in _kept(source)
+
+
+def test_callers_of_a_helper_kept_only_for_its_caller_are_blanked():
+    source = ('''
+class Plugin:
+    def order_created(self, order):
+        self.trigger(order, queue="orders")
+
+    def order_updated(self, order):
+        self.trigger(order)
+
+    def trigger(self, order, **options):
+        return self.webhooks(order), options
+
+    def webhooks(self, order):
+        return order.hooks
+
+    def notify(self, order):
+        self.waits(order)
+
+    def waits(self, order):
+        return send.delay(order.id)
+
+    def outer(self, order):
+        return self.notify(order)
+
+
+def view(request):
+    return Plugin().outer(request.order)
+''' + FILLER * 60)
+    text = _kept(source, (b"queue", b".delay"))
+    # what kept code calls stays (trigger, and webhooks it calls in turn)
+    assert "def order_created" in text and "def trigger" in text and "def webhooks" in text
+    assert "def order_updated" not in text  # calls only a helper with no word of its own
+    # a helper that dispatches keeps its callers, and theirs, at every level
+    assert "def waits" in text and "def notify" in text and "def outer" in text and "def view" in text
+
+
+def _parsed_by_the_rules(monkeypatch, source: str, *codes: str) -> str:
+    """What the engine hands libcst for `source` with `codes` on (elide.py's reduction of it)."""
+    from celery_fix.engine import checker
+
+    parsed: list[bytes] = []
+    real = checker._parse
+
+    def recording(path, text):
+        parsed.append(text)
+        return real(path, text)
+
+    monkeypatch.setattr(checker, "_parse", recording)
+    checker.check_one("views.py", source.encode(), checker.EngineSettings(codes=codes, rule_options={}))
+    return parsed[0].decode()
+
+
+VIEWS = '''
+from django.db import transaction
+
+from shop.jobs import send
+
+
+def order_view(request):
+    with transaction.atomic():
+        send.delay(request.id)
+
+
+def parse(text):
+    try:
+        return int(text)
+    except ValueError:
+        print(text)
+''' + FILLER * 60
+
+
+def test_only_the_words_of_the_rules_that_run_on_the_file_keep_a_definition(monkeypatch):
+    # no task here: the rules on `except` and `print` (task bodies) do not run, their words keep nothing
+    text = _parsed_by_the_rules(monkeypatch, VIEWS, "CEL701", "CEL902", "CEL904")
+    assert "def order_view" in text and "def parse" not in text
+
+
+def test_a_word_of_a_rule_that_runs_on_the_file_keeps_its_definition(monkeypatch):
+    source = VIEWS.replace("from shop.jobs import send", "from celery import shared_task\n\n\n@shared_task\ndef send(pk):\n    return pk")
+    text = _parsed_by_the_rules(monkeypatch, source, "CEL701", "CEL902", "CEL904")
+    assert "def order_view" in text and "def parse" in text  # a task here: CEL902 runs and reads `except`

@@ -35,7 +35,8 @@ def make_tree(root: Path) -> list[Path]:
 
 def start(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery_fix", "--apply", "-q", *args, "."], cwd=root,
+        # -j2: workers whatever the load (the default takes only the idle cores)
+        [sys.executable, "-m", "celery_fix", "--apply", "-q", "-j2", *args, "."], cwd=root,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,  # its own process group
     )
 

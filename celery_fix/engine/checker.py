@@ -147,16 +147,24 @@ def _one_line(text: str) -> str:
 
 def _check_parsed(result: FileResult, source: bytes, rules, plan: Plan | None = None) -> None:
     """`plan`: the lines to blank out (elide.py), when the index's pass worked it out already."""
+    within = None
     if not _SETTINGS.prefilter:
         reduced = None
-    elif plan is not None:
-        reduced = apply_plan(source, plan)
     else:
-        reduced = _reduced(source)
+        here = [r for r in rules if r.relevant(source, _index_for(result.path), result.path)]
+        words = _words_of(here)
+        if words != _keep_words():
+            # only the words of the rules that run here keep a definition (views.py of a project:
+            # `except`, `backend` and `print` are words of rules that look only at tasks or settings)
+            reduced, within = reduce_module(source, words), frozenset(map(id, here))
+        elif plan is not None:
+            reduced = apply_plan(source, plan)
+        else:
+            reduced = _reduced(source)
     reduced = without_indent_form_feeds(reduced if reduced is not None else source) or reduced
     if reduced is not None:
         try:
-            _check_text(result, source, rules, reduced)
+            _check_text(result, source, rules, reduced, within)
             return
         except _NotMirrored:
             result.findings, result.remaining, result.fixed, result.error = [], [], None, None
@@ -178,16 +186,22 @@ def _keep_words() -> tuple[bytes, ...]:
     """What a top-level definition must mention for the rules to need it (elide.py)."""
     global _KEEP_WORDS
     if _KEEP_WORDS is None:
-        _KEEP_WORDS = minimal_words({*(word for r in _RULES for word in r.TRIGGERS), *CONTEXT_WORDS})
+        _KEEP_WORDS = _words_of(_RULES)
     return _KEEP_WORDS
+
+
+def _words_of(rules) -> tuple[bytes, ...]:
+    return minimal_words({*(word for r in rules for word in r.TRIGGERS), *CONTEXT_WORDS})
 
 
 _KEEP_WORDS: tuple[bytes, ...] | None = None
 
 
-def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None) -> None:
+def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None, within=None) -> None:
     """Check `source`; with `reduced` (elide.py), parse and fix that instead and carry the fixes
-    over to `source` (same lines and columns, so findings point at the same places)."""
+    over to `source` (same lines and columns, so findings point at the same places). `within`:
+    the rules `reduced` kept the words of (ids; None: all); a fixed version some other rule finds
+    relevant is checked whole instead."""
     path = result.path
     parsed = reduced if reduced is not None else source
     try:
@@ -236,7 +250,9 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None)
             result.fixed = None
             return
         current_parsed, current_source = applied.source, fixed_source
-        current_reports = _run_rules(current, rules, path, module_name, current_parsed, original=False, words=current_source)
+        current_reports = _run_rules(
+            current, rules, path, module_name, current_parsed, original=False, words=current_source, within=within
+        )
     if current_source != source:
         result.fixed = current_source
         result.remaining = remaining if remaining is not None else _to_findings(path, current, current_parsed, current_reports)
@@ -283,7 +299,8 @@ def _fix_allowed(report: rule_base.RawReport) -> bool:
 
 
 def _run_rules(
-    module: cst.Module, rules, path: str, module_name: str, source: bytes, original: bool, words: bytes
+    module: cst.Module, rules, path: str, module_name: str, source: bytes, original: bool, words: bytes,
+    within=None,
 ) -> list[rule_base.RawReport]:
     # each rule sees only files it can fire on (`words`: the whole module's bytes, `source` may be
     # reduced): its visitors cost nothing elsewhere. The index's facts about the file describe the
@@ -291,6 +308,8 @@ def _run_rules(
     if _SETTINGS.prefilter:
         index = _index_for(path)
         rules = [r for r in rules if r.relevant(words, index, path if original else None)]
+        if within is not None and any(id(r) not in within for r in rules):
+            raise _NotMirrored  # `source` may lack what this rule reads: check the whole module
     if not rules:
         return []
     names = build_name_table(module, module_name, _SETTINGS.project_apps, is_package=path.endswith("__init__.py"))

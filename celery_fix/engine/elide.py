@@ -4,8 +4,11 @@ libcst builds a Python object for every token: parsing is most of a check's time
 module with a dispatch in it is code no rule looks at (helpers, serializers, other views). A
 top-level `def`/`class` is blanked out (its lines emptied, so every line and column stays where
 it was) when
-- it has no decorator (a task, a receiver, `@atomic`, a beat hook keep theirs),
-- its text holds none of the run's words (the rules' trigger words, `atomic`, `connect`, ...),
+- its decorators are none, or only ones no rule reads (`@classmethod`, `@pytest.fixture`,
+  `@mock.patch(...)`, resolved through the module's imports): a task, a receiver, `@atomic`, a
+  beat hook, a project's own decorator keep theirs,
+- its text, decorators included, holds none of the run's words (the rules' trigger words,
+  `atomic`, `connect`, ...),
 - no kept code names it, and it names no kept `def`/`class` (a view calling a helper that
   waits on a result; a `connect(handler)`), followed until nothing changes,
 - it is not the statement a fix's new imports go before.
@@ -23,6 +26,13 @@ from __future__ import annotations
 import ast
 import re
 
+from celery_fix.constructs.bindings import (
+    NameTable,
+    bind_statements,
+    dotted_name,
+    top_level_statements,
+)
+
 MIN_SIZE = 4096  # below this the ast parse costs more than the blanking saves
 MIN_DEFS = 4  # top-level definitions and methods (a module of two small functions keeps them)
 _TOP_LEVEL_DEFS = (b"\ndef ", b"\nclass ", b"\nasync def ", b"\n    def ", b"\n    async def ")
@@ -35,6 +45,17 @@ _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 CONTEXT_WORDS = (b"atomic", b"connect", b"receiver")
 
 Plan = tuple[tuple[int, int], ...]  # line ranges to blank out, 1-based and inclusive
+
+# decorators no rule reads (a decorator's own words, e.g. `@mock.patch("x.delay")`, still keep
+# its function): the builtins, when the module does not rebind them, and these by resolved name
+_PLAIN_BUILTINS = frozenset({"classmethod", "staticmethod", "property"})
+_PLAIN_DECORATORS = frozenset({
+    "dataclasses.dataclass", "functools.cached_property", "functools.lru_cache", "functools.cache",
+    "functools.wraps", "functools.total_ordering", "abc.abstractmethod", "typing.overload",
+    "typing.final", "typing_extensions.overload", "django.utils.functional.cached_property",
+    "django.test.override_settings", "django.test.utils.override_settings", "django.test.modify_settings",
+})
+_PLAIN_DECORATOR_MODULES = ("pytest.", "unittest.mock.", "mock.", "freezegun.")
 
 
 def reduce_module(source: bytes, keep_words: tuple[bytes, ...]) -> bytes | None:
@@ -59,15 +80,46 @@ def worth_reducing(source: bytes) -> bool:
 def blank_plan(body: list[ast.stmt], source: bytes, keep_words: tuple[bytes, ...]) -> Plan:
     """The lines of the top-level statements of `body` (the module's `ast`) no rule can need."""
     lines = source.split(b"\n")
-    texts = [b"\n".join(lines[s.lineno - 1 : s.end_lineno]) for s in body]
-    keep = [_needed(statement, text, keep_words) for statement, text in zip(body, texts)]
-    _keep_import_anchor(body, keep)
+    texts = [b"\n".join(lines[_first_line(s) - 1 : s.end_lineno]) for s in body]
+    names = _names_of(body)
+    keep = [_needed(statement, text, keep_words, names) for statement, text in zip(body, texts)]
     _follow_names(body, texts, keep)
-    plan = [(s.lineno, s.end_lineno) for s, kept in zip(body, keep) if not kept]
+    _keep_import_anchor(body, keep)  # for the layout only: what it names need not stay
+    plan = [(_first_line(s), s.end_lineno) for s, kept in zip(body, keep) if not kept]
     for statement, kept in zip(body, keep):
         if kept and isinstance(statement, ast.ClassDef):
-            plan += _method_plan(statement, lines, keep_words)
+            plan += _method_plan(statement, lines, keep_words, names)
     return tuple(sorted(plan))
+
+
+def _first_line(statement: ast.stmt) -> int:
+    """A definition starts at its first decorator (`lineno` is its `def`/`class` line)."""
+    decorators = getattr(statement, "decorator_list", None)
+    return min(statement.lineno, *(d.lineno for d in decorators)) if decorators else statement.lineno
+
+
+def _names_of(body: list[ast.stmt]) -> NameTable | None:
+    """What the module's top-level names are bound to; None after a star import (any name may
+    then be bound to anything)."""
+    statements = list(top_level_statements(body))
+    if any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names) for s in statements):
+        return None
+    table = NameTable()
+    bind_statements(table, ((s, s) for s in statements))
+    return table
+
+
+def _plain_decorator(decorator: ast.expr, names: NameTable | None) -> bool:
+    """Whether no rule reads this decorator (its function is then judged by its words alone)."""
+    if names is None:
+        return False
+    dotted = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+    if dotted is None:
+        return False
+    if dotted in _PLAIN_BUILTINS:
+        return dotted not in names.bindings
+    qualname = names.resolve_dotted(dotted)
+    return qualname is not None and (qualname in _PLAIN_DECORATORS or qualname.startswith(_PLAIN_DECORATOR_MODULES))
 
 
 # methods rules read whatever words they hold: a class task's body, a model's save()/delete()
@@ -77,14 +129,16 @@ _ALWAYS_KEPT_METHODS = frozenset({
 })
 
 
-def _method_plan(cls: ast.ClassDef, lines: list[bytes], keep_words: tuple[bytes, ...]) -> list[tuple[int, int]]:
+def _method_plan(
+    cls: ast.ClassDef, lines: list[bytes], keep_words: tuple[bytes, ...], names: NameTable | None
+) -> list[tuple[int, int]]:
     body = cls.body
     if len(body) < 2:
         return []
-    texts = [b"\n".join(lines[s.lineno - 1 : s.end_lineno]) for s in body]
+    texts = [b"\n".join(lines[_first_line(s) - 1 : s.end_lineno]) for s in body]
     keep = [
-        not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) or bool(s.decorator_list) or s.name in _ALWAYS_KEPT_METHODS
-        or any(word in text for word in keep_words)
+        not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) or s.name in _ALWAYS_KEPT_METHODS
+        or _needed(s, text, keep_words, names)
         for s, text in zip(body, texts)
     ]
     _follow_names(body, texts, keep)
@@ -92,11 +146,12 @@ def _method_plan(cls: ast.ClassDef, lines: list[bytes], keep_words: tuple[bytes,
         keep[0] = True  # a class body cannot be empty
     plan = []
     for index, (statement, kept) in enumerate(zip(body, keep)):
+        first = _first_line(statement)
         before = body[index - 1].end_lineno if index else cls.lineno
-        after = body[index + 1].lineno if index + 1 < len(body) else None
+        after = _first_line(body[index + 1]) if index + 1 < len(body) else None
         # only a method on lines of its own (`class A: def f(self): ...` shares the class's line)
-        if not kept and statement.lineno > before and (after is None or after > statement.end_lineno):
-            plan.append((statement.lineno, statement.end_lineno))
+        if not kept and first > before and (after is None or after > statement.end_lineno):
+            plan.append((first, statement.end_lineno))
     return plan
 
 
@@ -111,8 +166,10 @@ def apply_plan(source: bytes, plan: Plan) -> bytes | None:
     return b"\n".join(lines)
 
 
-def _needed(statement: ast.stmt, text: bytes, keep_words: tuple[bytes, ...]) -> bool:
-    if not isinstance(statement, _DEFS) or statement.decorator_list:
+def _needed(statement: ast.stmt, text: bytes, keep_words: tuple[bytes, ...], names: NameTable | None) -> bool:
+    if not isinstance(statement, _DEFS):
+        return True
+    if not all(_plain_decorator(d, names) for d in statement.decorator_list):
         return True
     return any(word in text for word in keep_words)
 
@@ -141,13 +198,26 @@ def _is_docstring(statement: ast.stmt) -> bool:
 
 
 def _follow_names(body: list[ast.stmt], texts: list[bytes], keep: list[bool]) -> None:
+    """Keep, besides what is kept for its own sake, its callers (a view calling a helper that
+    waits; their callers in turn) and what any kept code names (a `connect(handler)`, the helper
+    a task calls). A helper kept only because kept code calls it keeps nothing more that calls it:
+    it holds nothing a rule looks for, so neither does a caller reaching it."""
     names = [s.name.encode() if isinstance(s, _DEFS) else None for s in body]
     used = [set(_IDENTIFIER.findall(text)) for text in texts]
+    up = {names[i] for i, kept in enumerate(keep) if kept and names[i] is not None}
     changed = True
-    while changed:
+    while changed:  # callers of what is kept for its own sake
         changed = False
-        named_by_kept = set().union(*(used[i] for i, kept in enumerate(keep) if kept))
-        kept_defs = {names[i] for i, kept in enumerate(keep) if kept and names[i] is not None}
         for i, kept in enumerate(keep):
-            if not kept and (names[i] in named_by_kept or used[i] & kept_defs):
+            if not kept and used[i] & up:
                 keep[i] = changed = True
+                if names[i] is not None:
+                    up.add(names[i])
+    named = set().union(*(used[i] for i, kept in enumerate(keep) if kept))
+    changed = True
+    while changed:  # what kept code names, and what that names in turn
+        changed = False
+        for i, kept in enumerate(keep):
+            if not kept and names[i] in named:
+                keep[i] = changed = True
+                named |= used[i]

@@ -4,7 +4,6 @@ remove them before it leaves (a stopped worker exits at once, without unwinding)
 from __future__ import annotations
 
 import os
-import secrets
 
 live: set[str] = set()
 
@@ -13,7 +12,8 @@ def create(directory, prefix: str, suffix: str = "") -> tuple[int, str]:
     """A new temp file in `directory` (like tempfile.mkstemp), registered before it exists, so that
     no signal can fall between its creation and its registration."""
     for _ in range(100):
-        name = os.path.join(directory, f"{prefix}{secrets.token_hex(6)}{suffix}")
+        # what secrets.token_hex(6) does, without importing secrets (hmac, base64...) at start-up
+        name = os.path.join(directory, f"{prefix}{os.urandom(6).hex()}{suffix}")
         live.add(name)
         try:
             return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), name
