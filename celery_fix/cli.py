@@ -33,7 +33,7 @@ from celery_fix.streams import tolerant_output
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors, no diff or summary.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Read this configuration file (a pyproject.toml, or a celery-fix.toml with top-level keys) instead of the nearest one.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write .celery-fix-cache/.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: the idle CPUs, by the load average).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--list-rules", is_flag=True, help="List the rules (code, name, fix, default, whether plain Fixit can run them) and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` and .gitignore to files named on the command line too (pre-commit, editors).")

@@ -15,7 +15,7 @@ from celery_fix.engine import profile
 from celery_fix.engine.cache import ResultCache, settings_fingerprint
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.files import NUL, SourceReader, same_file_once
-from celery_fix.engine.jobs import default_jobs, worker_count
+from celery_fix.engine.jobs import worker_count
 from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.registry import (
     SelectionError,
@@ -129,7 +129,7 @@ def execute(options: RunOptions) -> int:
 
         return print_inventory(discovery.files, config, options.output_format, discovery.errors)
     # `-j 10**20`: the CPU count; no `-j`: the idle CPUs
-    options = replace(options, jobs=worker_count(options.jobs) if options.jobs is not None else default_jobs())
+    options = replace(options, jobs=worker_count(options.jobs))
 
     return _check(discovery.files, discovery.errors, paths, options, config, rules, checked=checked)
 
