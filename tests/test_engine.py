@@ -258,6 +258,27 @@ def test_word_scan_cache_skips_scanning_an_unchanged_file(tmp_path, monkeypatch)
     assert ScanCache(store, WordScan({b"celery"})).known == {}
 
 
+def test_a_run_over_part_of_the_tree_keeps_the_other_files_scans(tmp_path):
+    from celery_fix.engine.wordscan import ScanCache, WordScan
+
+    store = ResultCache(tmp_path, "scan test")
+    scan = WordScan({b"celery"})
+    whole = ScanCache(store, scan)
+    for number in range(10):
+        whole.found(scan, b"import celery\n", f"file-{number}".encode())
+    whole.save()
+    one_file = ScanCache(store, scan)
+    one_file.found(scan, b"import celery  # edited\n", b"file-0-edited")
+    one_file.save()
+    assert set(ScanCache(store, scan).known) == {f"file-{n}".encode() for n in range(10)} | {b"file-0-edited"}
+    # a whole run again keeps only what it saw: the old version drops out
+    again = ScanCache(store, scan)
+    for name in [b"file-0-edited", *(f"file-{n}".encode() for n in range(1, 10))]:
+        again.found(scan, b"import celery\n", name)
+    again.save()
+    assert b"file-0" not in ScanCache(store, scan).known
+
+
 def test_a_fix_that_makes_another_fixable_is_followed_by_another_pass():
     """CEL806 gives the crontab `minute=0`; only then is the beat entry's period known and CEL801
     can add `expires`, though its report does not contain the edit."""

@@ -99,8 +99,12 @@ class ScanCache:
         self.used[digest] = words
 
     def save(self) -> None:
-        """Keep the digests this run saw (old versions of files drop out)."""
-        if self.missed or len(self.used) != len(self.known):
+        """Keep the digests this run saw (old versions of files drop out). A run that saw under half of
+        them (one file, pre-commit) keeps the others too: else the next whole run scans every file again."""
+        if len(self.used) * 2 < len(self.known):
+            if self.missed:
+                self.store.put(self.key, {**self.known, **self.used})
+        elif self.missed or len(self.used) != len(self.known):
             self.store.put(self.key, self.used)
 
 
