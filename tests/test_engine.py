@@ -370,3 +370,23 @@ def test_other_code_of_the_same_version_never_reads_the_cache(tmp_path, monkeypa
     assert new.get(key) is None
     warm = run_files([str(path)], run_settings, jobs=1, cache=new)
     assert warm[0].parsed  # computed by this code, not read
+
+
+@pytest.mark.parametrize(
+    ("decorator", "line_length", "wrapped"),
+    [
+        ("@shared_task(autoretry_for=(requests.RequestException,), ignore_result=True)", 88, True),
+        ("@shared_task(autoretry_for=(requests.RequestException,), ignore_result=True)", 140, False),  # it fits
+        ("@shared_task(autoretry_for=(requests.RequestException,), ignore_result=True)  # keep", 88, False),
+    ],
+)
+def test_a_decorator_call_the_fix_makes_too_long_is_wrapped_as_black_does(decorator, line_length, wrapped):
+    from celery_fix.engine.style import CodeStyle
+
+    source = f"import requests\nfrom celery import shared_task\n\n\n{decorator}\ndef sync():\n    pass\n".encode()
+    settings = EngineSettings(frozenset({"CEL202"}), {}, style=CodeStyle(line_length=line_length))
+    fixed = check_one("tasks.py", source, settings).fixed.decode()
+    assert "retry_backoff=True" in fixed
+    assert ("@shared_task(\n    autoretry_for=" in fixed) is wrapped
+    if wrapped:
+        assert all(len(line) <= line_length for line in fixed.splitlines())

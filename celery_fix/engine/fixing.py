@@ -80,6 +80,8 @@ def _text_edits(
             text = _wrapped(module, code, span, replacement, text, style)
         elif isinstance(replacement, cst.Decorator) and too_long(text, style.line_length):
             text = _wrapped_decorator(module, span, replacement, text, style)
+        elif isinstance(replacement, cst.BaseExpression):
+            text = _wrapped_decorator_call(module, code, span, replacement, text, style)
         edits.append((span.start_offset, span.end_offset, text))
     return edits
 
@@ -94,6 +96,25 @@ def _wrapped_decorator(module: cst.Module, span, replacement: cst.Decorator, tex
     if formatted is None:
         return text
     return code_in_place(module, formatted.with_changes(leading_lines=replacement.leading_lines), span.indent_tokens)
+
+
+def _wrapped_decorator_call(
+    module: cst.Module, code: str, span, replacement: cst.BaseExpression, text: str, style: CodeStyle
+) -> str:
+    """A decorator's whole call the fix made too long (CEL202's `@shared_task(...)`), wrapped as black
+    wraps the decorator; `text` when the span is not alone after an `@` on its line, or fits."""
+    start, end = span.start_offset, span.end_offset
+    line_start = max(code.rfind("\n", 0, start), code.rfind("\r", 0, start)) + 1
+    match = LINE_BREAK.search(code, end)
+    head, rest = code[line_start:start], code[end : match.start() if match else len(code)]
+    if not head.endswith("@") or head[:-1].strip() or rest.strip() or not too_long(head + text, style.line_length):
+        return text
+    line_break = match.group() if match else "\n"
+    decorator = cst.Decorator(decorator=replacement)
+    wrapped = _wrapped_decorator(module, span, decorator, head + text + line_break, style)
+    if not wrapped.startswith(head) or not wrapped.endswith(line_break):
+        return text
+    return wrapped[len(head) : len(wrapped) - len(line_break)]
 
 
 _PRAGMA = re.compile(r"#\s*(noqa|type:|pyright:|pylint:|nosec|isort:|ruff:|mypy:)", re.IGNORECASE)

@@ -11,7 +11,9 @@ def uses_alias():
     pass
 
 
-@shared_task(**RETRY_OPTIONS, retry_backoff=True, retry_backoff_max=600, retry_jitter=True)
+@shared_task(
+    **RETRY_OPTIONS, retry_backoff=True, retry_backoff_max=600, retry_jitter=True
+)
 def spread_without_backoff():
     pass
 
@@ -31,6 +33,12 @@ def custom_base_may_set_backoff():
     pass
 
 
-@shared_task(base=Task, autoretry_for=(IOError,), retry_backoff=True, retry_backoff_max=600, retry_jitter=True)
+@shared_task(
+    base=Task,
+    autoretry_for=(IOError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+)
 def plain_base():
     pass

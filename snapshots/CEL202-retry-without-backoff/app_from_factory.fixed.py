@@ -10,6 +10,11 @@ def create_application():
 app = create_application()
 
 
-@app.task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, retry_jitter=True)
+@app.task(
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+)
 def export_report(report_id):
     pass

@@ -2,6 +2,11 @@
 from celery import shared_task
 
 
-@shared_task(autoretry_for=(IOError,), retry_backoff=True, retry_backoff_max=600, retry_jitter=True)
+@shared_task(
+    autoretry_for=(IOError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+)
 def café_name_in_comment():  # café
     pass
