@@ -183,7 +183,9 @@ def test_cel202_inherited_autoretry_needs_backoff_and_inherited_backoff_is_enoug
     # the RetryingTask class itself (no retry_backoff), and `sync` that inherits it
     assert reported == [("proj/bases.py", 5), ("proj/tasks.py", 5)]
     assert "from `RetryingTask`" in next(f.message for p, f in findings if p == "proj/tasks.py")
-    assert "@app.task(base=RetryingTask, retry_backoff=True, retry_backoff_max=600, retry_jitter=True)" in fixed["proj/tasks.py"]
+    assert (
+        "@app.task(\n    base=RetryingTask, retry_backoff=True, retry_backoff_max=600, retry_jitter=True\n)\n"
+    ) in fixed["proj/tasks.py"]
     assert "def sync_with_backoff" in fixed["proj/tasks.py"] and "@app.task(base=BackoffTask)\n" in fixed["proj/tasks.py"]
 
 
