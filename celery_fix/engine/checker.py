@@ -328,6 +328,7 @@ def _run_rules(
         for r in rules:
             r._sink = None
             r.context = None
+            r.names = None
     return _drop_suppressed(module, source, sink)
 
 

@@ -476,14 +476,17 @@ def _collect_with_plan(item: tuple[str, bytes, str], cache: Any, keep_words: tup
     key, cached = _cached_facts(cache, item)
     if cached is not None:
         return cached, None
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeDecodeError, LookupError):
-        tree = None
-    facts = _collect_one(item, tree)
+    with gc_paused():  # the parse too: its young collections would walk the growing tree
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeDecodeError, LookupError):
+            tree = None
+        facts = _collect_one(item, tree)
+        plan = blank_plan(tree.body, source, keep_words) if tree is not None and facts.error is None else None
+        del tree  # freed here, by reference counting, before collections resume
     if key is not None:
         cache.put(key, facts)
-    return facts, blank_plan(tree.body, source, keep_words) if tree is not None and facts.error is None else None
+    return facts, plan
 
 
 def _dispatcher_names(facts: list[FileFacts]) -> set[tuple[bytes, bytes | None]]:
