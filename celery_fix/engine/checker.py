@@ -34,6 +34,7 @@ from celery_fix.engine.selection import ignored_for_path, minimal_words, trigger
 from celery_fix.ruleset import base as rule_base
 
 __all__ = ["EngineSettings", "FileResult", "Finding", "check_one", "check_source"]
+from celery_fix.syntax.file_memo import forget_file
 from celery_fix.syntax.walk import visit_batched_fast
 
 MAX_FIX_PASSES = 10  # like ruff's fix loop: overlapping fixes land one per pass
@@ -54,6 +55,22 @@ def _init_worker(settings: EngineSettings) -> None:
         instance = by_code[code]()
         instance.configured = {k: v for k, v in settings.rule_options.items() if k in by_code[code].OPTIONS}
         _RULES.append(instance)
+    global _CONFIGURED
+    _CONFIGURED = [frozenset(vars(r)) | _KEPT_ACROSS_FILES for r in _RULES]
+
+
+_CONFIGURED: list[frozenset[str]] = []  # each rule's attributes before any file
+_KEPT_ACROSS_FILES = frozenset({"_visitors"})  # ruleset/base.py: the rule's visitor table, built once
+
+
+def _forget_file_state() -> None:
+    """Drop what the rules kept of the last file (its tree, by way of their per-file attributes):
+    freed now by reference counting, the tree is not walked again by the next garbage collections."""
+    for rule, configured in zip(_RULES, _CONFIGURED):
+        state = vars(rule)
+        for name in [n for n in state if n not in configured]:
+            del state[name]
+    forget_file()
 
 
 def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResult:
@@ -64,7 +81,10 @@ def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResu
         return result
     try:
         with gc_paused():  # linear time in the size of the module (gcpause.py)
-            _check_parsed(result, source, rules, plan)
+            try:
+                _check_parsed(result, source, rules, plan)
+            finally:
+                _forget_file_state()
     except RecursionError:
         result.error = f"{path}: too deeply nested to analyse (RecursionError); skipped"
     except Exception as exc:  # a bug in a rule must not end the run
