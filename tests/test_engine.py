@@ -390,3 +390,21 @@ def test_a_decorator_call_the_fix_makes_too_long_is_wrapped_as_black_does(decora
     assert ("@shared_task(\n    autoretry_for=" in fixed) is wrapped
     if wrapped:
         assert all(len(line) <= line_length for line in fixed.splitlines())
+
+
+def test_settings_rules_that_skip_test_code_do_not_parse_a_test_file(monkeypatch):
+    """CEL306/CEL604/CEL307 report nothing in test code (its settings are fixtures): the engine
+    does not parse a test module for them; the same settings elsewhere are reported."""
+    source = b'CELERY_TASK_ALWAYS_EAGER = True\nCELERY_BROKER_URL = "redis://user:secret@cache:6379/0"\n'
+    outside = check_one("shop/settings.py", source, settings("CEL306", "CEL604"))
+    assert sorted(f.code for f in outside.findings) == ["CEL306", "CEL604"]
+    skipping = [r.CODE for r in all_rule_classes() if r.SKIPS_TEST_CODE]
+    assert sorted(skipping) == ["CEL306", "CEL307", "CEL604"]
+
+    def no_parse(path, source):
+        raise AssertionError(f"{path} was parsed")
+
+    monkeypatch.setattr(engine, "_parse", no_parse)
+    for path in ("shop/tests/settings.py", "shop/test_settings.py", "conftest.py"):
+        result = check_one(path, source, settings("CEL306", "CEL604", "CEL307"))
+        assert result.findings == [] and result.error is None and not result.parsed

@@ -20,6 +20,7 @@ from libcst._nodes.base import CSTNode
 
 from celery_fix.constructs.modules import module_name_for
 from celery_fix.constructs.names import build_name_table
+from celery_fix.constructs.test_code import is_test_path
 from celery_fix.engine import profile
 from celery_fix.engine.depth import refuse_if_too_deep
 from celery_fix.engine.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
@@ -76,7 +77,7 @@ def _forget_file_state() -> None:
 def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResult:
     assert _SETTINGS is not None, "engine not initialised"
     result = FileResult(path, original=source)
-    rules = [r for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS)]
+    rules = [r for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS) and not _skips(r, path)]
     if not rules or (_SETTINGS.prefilter and not _mentions_any(source, rules, path)):
         return result
     try:
@@ -91,6 +92,12 @@ def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResu
         result.error = f"{path}: internal error: {type(exc).__name__}: {exc}"
         result.internal_error = True
     return result
+
+
+def _skips(rule, path: str) -> bool:
+    """A rule that reports nothing in test code, on a test file (also when it checks the fixed
+    versions, which its relevance test sees without a path)."""
+    return rule.SKIPS_TEST_CODE and is_test_path(path)
 
 
 def _mentions_any(source: bytes, rules, path: str) -> bool:

@@ -21,6 +21,7 @@ from fixit import LintRule
 from libcst.metadata import PositionProvider
 
 from celery_fix.constructs.names import NameTable, build_name_table
+from celery_fix.constructs.test_code import is_test_path
 
 SAFE = "safe"
 UNSAFE = "unsafe"
@@ -92,6 +93,9 @@ class CeleryRule(LintRule):
     TRIGGERS: ClassVar[tuple[bytes, ...]] = ()
     # a beat rule: also relevant in files the index saw beat entries written in (index.schedule_files)
     READS_SCHEDULES: ClassVar[bool] = False
+    # a rule about settings that reports nothing in test code (constructs/test_code.py, whose settings
+    # are fixtures): the engine does not run it there, nor parse a test file for it
+    SKIPS_TEST_CODE: ClassVar[bool] = False
     # the rule's reports left unfixed stay the same after any other fix (it reads nothing another
     # rule's fix changes): the engine need not check a fixed file again for it (engine._settled)
     SURVIVES_FIXES: ClassVar[bool] = False
@@ -113,6 +117,8 @@ class CeleryRule(LintRule):
         neither parses a file no enabled rule finds relevant nor runs a rule on a file it does not.
         Override for a narrower test (words that must appear together, facts from the index); it
         must never say no to a file the rule would report on."""
+        if cls.SKIPS_TEST_CODE and is_test_path(path):
+            return False
         if cls.READS_SCHEDULES and path is not None and path in getattr(index, "schedule_files", ()):
             return True  # a schedule dict in its own module, with none of the rule's words
         return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
