@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+import pytest
+
 from celery_fix.engine.elide import reduce_module
 
 WORDS = (b".delay", b"atomic")
@@ -210,7 +212,100 @@ def test_only_the_words_of_the_rules_that_run_on_the_file_keep_a_definition(monk
     assert "def order_view" in text and "def parse" not in text
 
 
-def test_a_word_of_a_rule_that_runs_on_the_file_keeps_its_definition(monkeypatch):
+def test_a_rule_that_runs_on_the_file_keeps_only_what_its_keep_words_name(monkeypatch):
     source = VIEWS.replace("from shop.jobs import send", "from celery import shared_task\n\n\n@shared_task\ndef send(pk):\n    return pk")
     text = _parsed_by_the_rules(monkeypatch, source, "CEL701", "CEL902", "CEL904")
-    assert "def order_view" in text and "def parse" in text  # a task here: CEL902 runs and reads `except`
+    # a task here: CEL902 and CEL904 run, but read only task bodies (KEEP_WORDS, not their TRIGGERS
+    # `except`/`print`): a helper no task calls goes
+    assert "def order_view" in text and "def send" in text and "def parse" not in text
+    called = source.replace("    return pk", "    return parse(pk)")
+    assert "def parse" in _parsed_by_the_rules(monkeypatch, called, "CEL701", "CEL902", "CEL904")
+
+
+# a finding each narrower KEEP_WORDS (and the class-task keeps of elide.py) must leave in place:
+# (rules, what must be found, module)
+KEPT_FINDINGS = {
+    "class task by its run": (("CEL902",), "CEL902", '''
+from celery import Celery
+
+app = Celery("shop")
+
+
+def first():
+    return 0
+
+
+class Sync(app.Task):
+    def run(self, pk):
+        try:
+            return pk / 0
+        except Exception:
+            pass
+'''),
+    "task defined in a class body": (("CEL902", "CEL904"), "CEL904", '''
+from celery import shared_task
+
+
+def first():
+    return 0
+
+
+class Jobs:
+    @shared_task
+    def sync(pk):
+        print(pk)
+'''),
+    "apply_async options": (("CEL308",), "CEL308", '''
+from shop.tasks import ping
+
+
+def first():
+    return 0
+
+
+def later():
+    ping.apply_async(countdwon=5)
+'''),
+    "a literal broker URL": (("CEL604",), "CEL604", '''
+from celery import Celery
+
+
+def first():
+    return 0
+
+
+def make_app():
+    return Celery("shop", broker="redis://:hunter2@cache:6379/0")
+'''),
+    "the module's own print (named by the task)": (("CEL904",), None, '''
+from celery import shared_task
+
+
+def first():
+    return 0
+
+
+def print(*args):
+    return args
+
+
+@shared_task
+def sync(pk):
+    print(pk)
+'''),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEPT_FINDINGS))
+def test_narrower_keep_words_lose_no_finding(monkeypatch, name):
+    from celery_fix.engine import checker
+
+    codes, expected, module = KEPT_FINDINGS[name]
+    source = module + FILLER * 60
+    text = _parsed_by_the_rules(monkeypatch, source, *codes)
+    assert len(text.strip()) < len(source.strip())  # reduced
+    reduced, whole = (checker.check_one("views.py", source.encode(), checker.EngineSettings(
+        codes=codes, rule_options={}, prefilter=prefilter)) for prefilter in (True, False))
+    assert (reduced.findings, reduced.fixed) == (whole.findings, whole.fixed)
+    found = [f.code for f in whole.findings]
+    assert (expected in found) if expected else not found

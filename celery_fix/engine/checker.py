@@ -22,7 +22,7 @@ from celery_fix.constructs.modules import module_name_for
 from celery_fix.constructs.names import build_name_table
 from celery_fix.engine import profile
 from celery_fix.engine.depth import refuse_if_too_deep
-from celery_fix.engine.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
+from celery_fix.engine.elide import CONTEXT_WORDS, KeepWords, Plan, apply_plan, reduce_module
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.engine.formfeed import without_indent_form_feeds
@@ -157,7 +157,7 @@ def _check_parsed(result: FileResult, source: bytes, rules, plan: Plan | None = 
             # only the words of the rules that run here keep a definition (views.py of a project:
             # `except`, `backend` and `print` are words of rules that look only at tasks or settings)
             reduced, within = reduce_module(source, words), frozenset(map(id, here))
-        elif plan is not None:
+        elif plan is not None and _plan_covers(words):
             reduced = apply_plan(source, plan)
         else:
             reduced = _reduced(source)
@@ -182,7 +182,7 @@ def _reduced(source: bytes) -> bytes | None:
     return reduce_module(source, _keep_words())
 
 
-def _keep_words() -> tuple[bytes, ...]:
+def _keep_words() -> KeepWords:
     """What a top-level definition must mention for the rules to need it (elide.py)."""
     global _KEEP_WORDS
     if _KEEP_WORDS is None:
@@ -190,11 +190,23 @@ def _keep_words() -> tuple[bytes, ...]:
     return _KEEP_WORDS
 
 
-def _words_of(rules) -> tuple[bytes, ...]:
-    return minimal_words({*(word for r in rules for word in r.TRIGGERS), *CONTEXT_WORDS})
+def _words_of(rules) -> KeepWords:
+    """The rules' KEEP_WORDS (narrower than their TRIGGERS: what makes a definition matter)."""
+    words = {word for r in rules for word in r.keep_words()}
+    plain = minimal_words(w for w in words if type(w) is bytes)
+    # a tuple is redundant when a plain word keeps all it keeps (one of its parts holds that word)
+    both = sorted(w for w in words if type(w) is not bytes and not any(p in part for p in plain for part in w))
+    return (*plain, *both)
 
 
-_KEEP_WORDS: tuple[bytes, ...] | None = None
+def _plan_covers(words: KeepWords) -> bool:
+    """Whether the index's plan keeps all that `words` keep: it was made for every scanned word
+    (the rules' TRIGGERS) and CONTEXT_WORDS, so each of `words` must hold one of those."""
+    made_for = minimal_words({*(w for r in _RULES for w in r.TRIGGERS), *CONTEXT_WORDS})
+    return all(any(w in part for w in made_for for part in ((word,) if type(word) is bytes else word)) for word in words)
+
+
+_KEEP_WORDS: KeepWords | None = None
 
 
 def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None, within=None) -> None:

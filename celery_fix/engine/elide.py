@@ -40,11 +40,13 @@ _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-# what a top-level definition must mention for a rule to need it, besides the rules' words: an
-# atomic block, a signal hookup (`post_save.connect(handler)` in a method)
+# the transaction rules' context words (their KEEP_WORDS hold them too): the index's plan keeps
+# what they need whichever rules run
 CONTEXT_WORDS = (b"atomic", b"connect", b"receiver")
 
 Plan = tuple[tuple[int, int], ...]  # line ranges to blank out, 1-based and inclusive
+# what keeps a definition: a word it holds, or a tuple of words it holds all of
+KeepWords = tuple["bytes | tuple[bytes, ...]", ...]
 
 # decorators no rule reads (a decorator's own words, e.g. `@mock.patch("x.delay")`, still keep
 # its function): the builtins, when the module does not rebind them, and these by resolved name
@@ -58,7 +60,7 @@ _PLAIN_DECORATORS = frozenset({
 _PLAIN_DECORATOR_MODULES = ("pytest.", "unittest.mock.", "mock.", "freezegun.")
 
 
-def reduce_module(source: bytes, keep_words: tuple[bytes, ...]) -> bytes | None:
+def reduce_module(source: bytes, keep_words: KeepWords) -> bytes | None:
     """`source` with the top-level definitions no rule can need blanked out; None when nothing
     is blanked out (or the module is small, or `ast` cannot parse it)."""
     if not worth_reducing(source):
@@ -77,7 +79,7 @@ def worth_reducing(source: bytes) -> bool:
     return sum(source.count(start) for start in _TOP_LEVEL_DEFS) >= MIN_DEFS
 
 
-def blank_plan(body: list[ast.stmt], source: bytes, keep_words: tuple[bytes, ...]) -> Plan:
+def blank_plan(body: list[ast.stmt], source: bytes, keep_words: KeepWords) -> Plan:
     """The lines of the top-level statements of `body` (the module's `ast`) no rule can need."""
     lines = source.split(b"\n")
     texts = [b"\n".join(lines[_first_line(s) - 1 : s.end_lineno]) for s in body]
@@ -130,7 +132,7 @@ _ALWAYS_KEPT_METHODS = frozenset({
 
 
 def _method_plan(
-    cls: ast.ClassDef, lines: list[bytes], keep_words: tuple[bytes, ...], names: NameTable | None
+    cls: ast.ClassDef, lines: list[bytes], keep_words: KeepWords, names: NameTable | None
 ) -> list[tuple[int, int]]:
     body = cls.body
     if len(body) < 2:
@@ -166,12 +168,48 @@ def apply_plan(source: bytes, plan: Plan) -> bytes | None:
     return b"\n".join(lines)
 
 
-def _needed(statement: ast.stmt, text: bytes, keep_words: tuple[bytes, ...], names: NameTable | None) -> bool:
+def _needed(statement: ast.stmt, text: bytes, keep_words: KeepWords, names: NameTable | None) -> bool:
     if not isinstance(statement, _DEFS):
         return True
     if not all(_plain_decorator(d, names) for d in statement.decorator_list):
         return True
-    return any(word in text for word in keep_words)
+    if isinstance(statement, ast.ClassDef) and _may_hold_task(statement, names):
+        return True
+    return any(holds(text, word) for word in keep_words)
+
+
+def holds(text: bytes, word: bytes | tuple[bytes, ...]) -> bool:
+    """`word` is in `text`; a tuple of words: all of them are."""
+    if type(word) is bytes:
+        return word in text
+    return all(part in text for part in word)
+
+
+def _may_hold_task(cls: ast.ClassDef, names: NameTable | None) -> bool:
+    """A class-based task (a `run` method) or a class body defining a task (`@app.task` on a
+    method, in nested classes too): the task rules read these whatever words they hold, so their
+    KEEP_WORDS need not name them."""
+    for statement in cls.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if statement.name == "run" or any(_task_like(d, names) for d in statement.decorator_list):
+                return True
+        elif isinstance(statement, ast.ClassDef) and _may_hold_task(statement, names):
+            return True
+        elif isinstance(statement, (ast.If, ast.Try, ast.With)) and any(
+            isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for s in ast.walk(statement)
+        ):
+            return True  # a definition under a condition in a class body: rare, keep it
+    return False
+
+
+def _task_like(decorator: ast.expr, names: NameTable | None) -> bool:
+    dotted = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+    if dotted is None or names is None or "task" in dotted.lower():
+        return True  # a decorator we cannot name or resolve may make a task
+    binding = names.bindings.get(dotted.partition(".")[0])
+    return names.is_task_factory_dotted(dotted) or (
+        binding is not None and binding.kind in ("app", "task_preset", "task_decorator")
+    )
 
 
 def _keep_import_anchor(body: list[ast.stmt], keep: list[bool]) -> None:

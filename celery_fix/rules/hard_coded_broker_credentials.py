@@ -67,6 +67,9 @@ class HardCodedBrokerCredentialsRule(rule.CeleryRule):
     FIX_KIND = "lint"
     SEVERITY = "error"
     TRIGGERS = (b"BROKER", b"broker", b"BACKEND", b"backend")
+    # a report is on a literal URL (`relevant` too takes `://` as spelled) given to a setting or
+    # keyword named with one of TRIGGERS: a definition holding both
+    KEEP_WORDS = tuple((b"://", word) for word in TRIGGERS)
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
