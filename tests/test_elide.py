@@ -309,3 +309,51 @@ def test_narrower_keep_words_lose_no_finding(monkeypatch, name):
     assert (reduced.findings, reduced.fixed) == (whole.findings, whole.fixed)
     found = [f.code for f in whole.findings]
     assert (expected in found) if expected else not found
+
+
+def test_a_class_or_method_decorator_keeps_only_what_may_be_a_task():
+    source = ('''
+from celery import shared_task
+from drf_spectacular.utils import extend_schema_view
+from rest_framework.decorators import action
+
+from shop.tasks import send
+
+
+@extend_schema_view(list=None)
+class DocumentViewSet:
+    @action(detail=True)
+    def notes(self, request):
+        return request.data * 100
+
+    @action(detail=True)
+    def mail(self, request):
+        send.delay(request.id)
+
+
+@extend_schema_view(list=None)
+class LogViewSet:
+    def list(self, request):
+        return []
+''' + FILLER * 60).encode()
+    text = reduce_module(source, (b".delay",)).decode()
+    assert "class DocumentViewSet" in text and "def mail" in text and "def notes" not in text
+    assert "class LogViewSet" not in text
+
+
+def test_the_projects_atomic_functions_keep_definitions_for_the_transaction_rules():
+    from celery_fix.engine import checker
+
+    settings = checker.EngineSettings(codes=("CEL701", "CEL902"), rule_options={"atomic-functions": ["shop.db.locked"]})
+    checker._init_worker(settings)
+    by_code = {r.CODE: r for r in checker._RULES}
+    assert b"locked" in checker._words_of([by_code["CEL701"]])
+    assert checker._words_of([by_code["CEL902"]]) == ()
+
+
+def test_broker_credentials_in_test_code_need_no_parse():
+    from celery_fix.rules.hard_coded_broker_credentials import HardCodedBrokerCredentialsRule as rule
+
+    source = b'BROKER_URL = "redis://:pw@h/0"\n'
+    assert rule.relevant(source, None, "shop/settings.py") and rule.relevant(source, None, None)
+    assert not rule.relevant(source, None, "shop/tests/test_settings.py")  # never reported there

@@ -193,6 +193,11 @@ def _keep_words() -> KeepWords:
 def _words_of(rules) -> KeepWords:
     """The rules' KEEP_WORDS (narrower than their TRIGGERS: what makes a definition matter)."""
     words = {word for r in rules for word in r.keep_words()}
+    # the project's own atomic blocks (`atomic-functions`) are context words of the rules reading them
+    words |= {
+        a.rsplit(".", 1)[-1].encode()
+        for r in rules if "atomic-functions" in r.OPTIONS for a in r.option("atomic-functions") or ()
+    }
     plain = minimal_words(w for w in words if type(w) is bytes)
     # a tuple is redundant when a plain word keeps all it keeps (one of its parts holds that word)
     both = sorted(w for w in words if type(w) is not bytes and not any(p in part for p in plain for part in w))

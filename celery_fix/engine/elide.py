@@ -4,18 +4,21 @@ libcst builds a Python object for every token: parsing is most of a check's time
 module with a dispatch in it is code no rule looks at (helpers, serializers, other views). A
 top-level `def`/`class` is blanked out (its lines emptied, so every line and column stays where
 it was) when
-- its decorators are none, or only ones no rule reads (`@classmethod`, `@pytest.fixture`,
-  `@mock.patch(...)`, resolved through the module's imports): a task, a receiver, `@atomic`, a
-  beat hook, a project's own decorator keep theirs,
-- its text, decorators included, holds none of the run's words (the rules' trigger words,
-  `atomic`, `connect`, ...),
+- it is a function whose decorators are none, or only ones no rule reads (`@classmethod`,
+  `@pytest.fixture`, `@mock.patch(...)`, resolved through the module's imports): a task, a
+  receiver, `@atomic`, a beat hook, a project's own decorator keep theirs; or a class none of whose
+  decorators may make a task (`@extend_schema_view(...)` keeps nothing) and that is no class-based
+  task (a `run` method) and defines no task in its body,
+- its text, decorators included, holds none of the KEEP_WORDS of the rules that run on the file
+  (a word, or a tuple of words all present),
 - no kept code names it, and it names no kept `def`/`class` (a view calling a helper that
   waits on a result; a `connect(handler)`), followed until nothing changes,
 - it is not the statement a fix's new imports go before.
 The same holds one level down, for the methods of a kept top-level class: a view class with one
 method that dispatches keeps that method (and the methods it names, and those naming it), its class
-attributes and a method of the names rules read on a task or model class (`run`, `save`, ...);
-its other methods are blanked out. A class keeps at least one statement.
+attributes, a method with a decorator that may make a task and a method of the names rules read on
+a task or model class (`run`, `save`, ...); its other methods (`@action(...)` ones too) are blanked
+out. A class keeps at least one statement.
 Everything else (imports, assignments, `if` blocks, module docstring, comments) is kept as is.
 The stdlib `ast` finds the statements (about eight times faster than libcst's parse); a module
 it cannot parse is not reduced.
@@ -140,7 +143,7 @@ def _method_plan(
     texts = [b"\n".join(lines[_first_line(s) - 1 : s.end_lineno]) for s in body]
     keep = [
         not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) or s.name in _ALWAYS_KEPT_METHODS
-        or _needed(s, text, keep_words, names)
+        or _needed(s, text, keep_words, names, method=True)
         for s, text in zip(body, texts)
     ]
     _follow_names(body, texts, keep)
@@ -168,11 +171,19 @@ def apply_plan(source: bytes, plan: Plan) -> bytes | None:
     return b"\n".join(lines)
 
 
-def _needed(statement: ast.stmt, text: bytes, keep_words: KeepWords, names: NameTable | None) -> bool:
+def _needed(
+    statement: ast.stmt, text: bytes, keep_words: KeepWords, names: NameTable | None, method: bool = False
+) -> bool:
     if not isinstance(statement, _DEFS):
         return True
-    if not all(_plain_decorator(d, names) for d in statement.decorator_list):
-        return True
+    decorators = [d for d in statement.decorator_list if not _plain_decorator(d, names)]
+    if method or (decorators and isinstance(statement, ast.ClassDef)):
+        # a class's or a method's decorator (`@extend_schema_view(...)`, `@action(...)`) is read by
+        # no rule but the task rules: it keeps the definition when it may make a task
+        if any(_task_like(d, names) for d in decorators):
+            return True
+    elif decorators:
+        return True  # a function's: a task, a receiver, `@atomic`, a beat hook, the project's own
     if isinstance(statement, ast.ClassDef) and _may_hold_task(statement, names):
         return True
     return any(holds(text, word) for word in keep_words)
