@@ -357,3 +357,29 @@ def test_broker_credentials_in_test_code_need_no_parse():
     source = b'BROKER_URL = "redis://:pw@h/0"\n'
     assert rule.relevant(source, None, "shop/settings.py") and rule.relevant(source, None, None)
     assert not rule.relevant(source, None, "shop/tests/test_settings.py")  # never reported there
+
+
+@pytest.mark.parametrize("name", sorted(KEPT_FINDINGS))
+def test_the_index_outline_plans_what_the_engines_own_parse_would(monkeypatch, name):
+    """The index's worker sends each module's outline: the engine plans its reduction for the
+    file's own words from it, with no second `ast` parse, and parses the same text."""
+    from celery_fix.engine import checker, elide
+
+    codes, _, module = KEPT_FINDINGS[name]
+    source = (module + FILLER * 60).encode()
+    settings = checker.EngineSettings(codes=codes, rule_options={})
+    shape = elide.outline(ast.parse(source).body, source)
+    parsed = {}
+    real = checker._parse
+
+    def recording(path, text):
+        parsed.setdefault(path, text)
+        return real(path, text)
+
+    monkeypatch.setattr(checker, "_parse", recording)
+    checker._init_worker(settings)
+    own = checker.check_source("own.py", source)
+    monkeypatch.setattr(checker, "reduce_module", None)  # would fail if called
+    planned = checker.check_source("planned.py", source, shape)
+    assert parsed["own.py"] == parsed["planned.py"] and len(parsed["own.py"]) < len(source)
+    assert [(f.line, f.code, f.message) for f in own.findings] == [(f.line, f.code, f.message) for f in planned.findings]

@@ -22,7 +22,7 @@ from celery_fix.constructs.modules import module_name_for
 from celery_fix.constructs.names import build_name_table
 from celery_fix.engine import profile
 from celery_fix.engine.depth import refuse_if_too_deep
-from celery_fix.engine.elide import CONTEXT_WORDS, KeepWords, Plan, apply_plan, reduce_module
+from celery_fix.engine.elide import KeepWords, Outline, apply_plan, plan_of, reduce_module
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.engine.formfeed import without_indent_form_feeds
@@ -56,7 +56,7 @@ def _init_worker(settings: EngineSettings) -> None:
         _RULES.append(instance)
 
 
-def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResult:
+def check_source(path: str, source: bytes, plan: Outline | None = None) -> FileResult:
     assert _SETTINGS is not None, "engine not initialised"
     result = FileResult(path, original=source)
     rules = [r for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS)]
@@ -145,22 +145,22 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_parsed(result: FileResult, source: bytes, rules, plan: Plan | None = None) -> None:
-    """`plan`: the lines to blank out (elide.py), when the index's pass worked it out already."""
+def _check_parsed(result: FileResult, source: bytes, rules, shape: Outline | None = None) -> None:
+    """`shape`: the module's outline (elide.py), when the index's pass worked it out already."""
     within = None
     if not _SETTINGS.prefilter:
         reduced = None
     else:
         here = [r for r in rules if r.relevant(source, _index_for(result.path), result.path)]
+        # only the words of the rules that run here keep a definition (views.py of a project:
+        # `print` and `except` are words of rules that look only at tasks)
         words = _words_of(here)
         if words != _keep_words():
-            # only the words of the rules that run here keep a definition (views.py of a project:
-            # `except`, `backend` and `print` are words of rules that look only at tasks or settings)
-            reduced, within = reduce_module(source, words), frozenset(map(id, here))
-        elif plan is not None and _plan_covers(words):
-            reduced = apply_plan(source, plan)
+            within = frozenset(map(id, here))
+        if shape is not None and shape[2] == len(source):  # (else the file changed since the index read it)
+            reduced = apply_plan(source, plan_of(shape, source, words))
         else:
-            reduced = _reduced(source)
+            reduced = reduce_module(source, words)
     reduced = without_indent_form_feeds(reduced if reduced is not None else source) or reduced
     if reduced is not None:
         try:
@@ -176,10 +176,6 @@ def _check_parsed(result: FileResult, source: bytes, rules, plan: Plan | None = 
 
 class _NotMirrored(Exception):
     """A fix of the reduced module cannot be carried over to the whole one as text edits."""
-
-
-def _reduced(source: bytes) -> bytes | None:
-    return reduce_module(source, _keep_words())
 
 
 def _keep_words() -> KeepWords:
@@ -202,13 +198,6 @@ def _words_of(rules) -> KeepWords:
     # a tuple is redundant when a plain word keeps all it keeps (one of its parts holds that word)
     both = sorted(w for w in words if type(w) is not bytes and not any(p in part for p in plain for part in w))
     return (*plain, *both)
-
-
-def _plan_covers(words: KeepWords) -> bool:
-    """Whether the index's plan keeps all that `words` keep: it was made for every scanned word
-    (the rules' TRIGGERS) and CONTEXT_WORDS, so each of `words` must hold one of those."""
-    made_for = minimal_words({*(w for r in _RULES for w in r.TRIGGERS), *CONTEXT_WORDS})
-    return all(any(w in part for w in made_for for part in ((word,) if type(word) is bytes else word)) for word in words)
 
 
 _KEEP_WORDS: KeepWords | None = None

@@ -84,17 +84,52 @@ def worth_reducing(source: bytes) -> bool:
 
 def blank_plan(body: list[ast.stmt], source: bytes, keep_words: KeepWords) -> Plan:
     """The lines of the top-level statements of `body` (the module's `ast`) no rule can need."""
-    lines = source.split(b"\n")
-    texts = [b"\n".join(lines[_first_line(s) - 1 : s.end_lineno]) for s in body]
+    return plan_of(outline(body, source), source, keep_words)
+
+
+# what of a module's `ast` the plan needs, whatever the words (plain tuples: a worker process sends
+# it back): per top-level statement (first line, last line, name or None, kept whatever the words,
+# the class's methods or None), the index of the statement a fix's imports go before (or None), and
+# the size of the source it describes. A method: (first line, last line, name or None, kept
+# whatever the words, on lines of its own).
+Outline = tuple[tuple[tuple[int, int, "bytes | None", bool, "tuple | None"], ...], "int | None", int]
+
+
+def outline(body: list[ast.stmt], source: bytes) -> Outline:
+    """The word-independent part of the plan (the index's worker works it out with its `ast`)."""
     names = _names_of(body)
-    keep = [_needed(statement, text, keep_words, names) for statement, text in zip(body, texts)]
-    _follow_names(body, texts, keep)
-    _keep_import_anchor(body, keep)  # for the layout only: what it names need not stay
-    plan = [(_first_line(s), s.end_lineno) for s, kept in zip(body, keep) if not kept]
-    for statement, kept in zip(body, keep):
-        if kept and isinstance(statement, ast.ClassDef):
-            plan += _method_plan(statement, lines, keep_words, names)
+    entries = []
+    for statement in body:
+        methods = None
+        if isinstance(statement, ast.ClassDef) and len(statement.body) >= 2:
+            methods = _method_outline(statement, names)
+        entries.append((_first_line(statement), statement.end_lineno, _name(statement), _fixed(statement, names), methods))
+    return tuple(entries), _import_anchor(body), len(source)
+
+
+def plan_of(shape: Outline, source: bytes, keep_words: KeepWords) -> Plan:
+    """The lines to blank out for these words, from the module's outline (of this `source`)."""
+    entries, anchor, size = shape
+    assert size == len(source), "an outline of other source"
+    lines = source.split(b"\n")
+    texts = [b"\n".join(lines[first - 1 : last]) for first, last, *_ in entries]
+    keep = [fixed or _holds_any(text, keep_words) for (_, _, _, fixed, _), text in zip(entries, texts)]
+    _follow_names([entry[2] for entry in entries], texts, keep)
+    if anchor is not None:
+        keep[anchor] = True  # for the layout only: what it names need not stay
+    plan = [(entry[0], entry[1]) for entry, kept in zip(entries, keep) if not kept]
+    for entry, kept in zip(entries, keep):
+        if kept and entry[4] is not None:
+            plan += _method_plan(entry[4], lines, keep_words)
     return tuple(sorted(plan))
+
+
+def _name(statement: ast.stmt) -> bytes | None:
+    return statement.name.encode() if isinstance(statement, _DEFS) else None
+
+
+def _holds_any(text: bytes, keep_words: KeepWords) -> bool:
+    return any(holds(text, word) for word in keep_words)
 
 
 def _first_line(statement: ast.stmt) -> int:
@@ -134,30 +169,30 @@ _ALWAYS_KEPT_METHODS = frozenset({
 })
 
 
-def _method_plan(
-    cls: ast.ClassDef, lines: list[bytes], keep_words: KeepWords, names: NameTable | None
-) -> list[tuple[int, int]]:
+def _method_outline(cls: ast.ClassDef, names: NameTable | None) -> tuple:
     body = cls.body
-    if len(body) < 2:
-        return []
-    texts = [b"\n".join(lines[_first_line(s) - 1 : s.end_lineno]) for s in body]
-    keep = [
-        not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) or s.name in _ALWAYS_KEPT_METHODS
-        or _needed(s, text, keep_words, names, method=True)
-        for s, text in zip(body, texts)
-    ]
-    _follow_names(body, texts, keep)
-    if not any(keep):
-        keep[0] = True  # a class body cannot be empty
-    plan = []
-    for index, (statement, kept) in enumerate(zip(body, keep)):
+    methods = []
+    for index, statement in enumerate(body):
         first = _first_line(statement)
         before = body[index - 1].end_lineno if index else cls.lineno
         after = _first_line(body[index + 1]) if index + 1 < len(body) else None
+        fixed = (
+            not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) or statement.name in _ALWAYS_KEPT_METHODS
+            or _fixed(statement, names, method=True)
+        )
         # only a method on lines of its own (`class A: def f(self): ...` shares the class's line)
-        if not kept and first > before and (after is None or after > statement.end_lineno):
-            plan.append((first, statement.end_lineno))
-    return plan
+        own_lines = first > before and (after is None or after > statement.end_lineno)
+        methods.append((first, statement.end_lineno, _name(statement), fixed, own_lines))
+    return tuple(methods)
+
+
+def _method_plan(methods: tuple, lines: list[bytes], keep_words: KeepWords) -> list[tuple[int, int]]:
+    texts = [b"\n".join(lines[first - 1 : last]) for first, last, *_ in methods]
+    keep = [fixed or _holds_any(text, keep_words) for (_, _, _, fixed, _), text in zip(methods, texts)]
+    _follow_names([method[2] for method in methods], texts, keep)
+    if not any(keep):
+        keep[0] = True  # a class body cannot be empty
+    return [(method[0], method[1]) for method, kept in zip(methods, keep) if not kept and method[4]]
 
 
 def apply_plan(source: bytes, plan: Plan) -> bytes | None:
@@ -171,9 +206,8 @@ def apply_plan(source: bytes, plan: Plan) -> bytes | None:
     return b"\n".join(lines)
 
 
-def _needed(
-    statement: ast.stmt, text: bytes, keep_words: KeepWords, names: NameTable | None, method: bool = False
-) -> bool:
+def _fixed(statement: ast.stmt, names: NameTable | None, method: bool = False) -> bool:
+    """Whether the statement is kept whatever words it holds."""
     if not isinstance(statement, _DEFS):
         return True
     decorators = [d for d in statement.decorator_list if not _plain_decorator(d, names)]
@@ -184,9 +218,7 @@ def _needed(
             return True
     elif decorators:
         return True  # a function's: a task, a receiver, `@atomic`, a beat hook, the project's own
-    if isinstance(statement, ast.ClassDef) and _may_hold_task(statement, names):
-        return True
-    return any(holds(text, word) for word in keep_words)
+    return isinstance(statement, ast.ClassDef) and _may_hold_task(statement, names)
 
 
 def holds(text: bytes, word: bytes | tuple[bytes, ...]) -> bool:
@@ -223,8 +255,8 @@ def _task_like(decorator: ast.expr, names: NameTable | None) -> bool:
     )
 
 
-def _keep_import_anchor(body: list[ast.stmt], keep: list[bool]) -> None:
-    """Keep the statement a fix's new imports go before (imports._insert_position, on `ast`), so
+def _import_anchor(body: list[ast.stmt]) -> int | None:
+    """The statement a fix's new imports go before (imports._insert_position, on `ast`): kept, so
     that they land where they would in the whole module."""
     position = 1 if body and _is_docstring(body[0]) else 0
     last_import = None
@@ -234,8 +266,7 @@ def _keep_import_anchor(body: list[ast.stmt], keep: list[bool]) -> None:
         elif index > position and not _is_docstring(statement) and last_import is not None:
             break
     anchor = last_import + 1 if last_import is not None else position
-    if anchor < len(body):
-        keep[anchor] = True
+    return anchor if anchor < len(body) else None
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
@@ -246,12 +277,11 @@ def _is_docstring(statement: ast.stmt) -> bool:
     )
 
 
-def _follow_names(body: list[ast.stmt], texts: list[bytes], keep: list[bool]) -> None:
+def _follow_names(names: list[bytes | None], texts: list[bytes], keep: list[bool]) -> None:
     """Keep, besides what is kept for its own sake, its callers (a view calling a helper that
     waits; their callers in turn) and what any kept code names (a `connect(handler)`, the helper
     a task calls). A helper kept only because kept code calls it keeps nothing more that calls it:
     it holds nothing a rule looks for, so neither does a caller reaching it."""
-    names = [s.name.encode() if isinstance(s, _DEFS) else None for s in body]
     used = [set(_IDENTIFIER.findall(text)) for text in texts]
     up = {names[i] for i, kept in enumerate(keep) if kept and names[i] is not None}
     changed = True
