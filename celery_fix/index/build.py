@@ -490,17 +490,18 @@ def _collect_outlined(item: tuple[str, bytes, str]):
     path, source, module = item
     if not worth_reducing(source):
         return _collect_one(item), None
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeDecodeError, LookupError):
-        tree = None
-    facts = _collect_one(item, tree)
-    if tree is None or facts.error is not None:
-        return facts, None
-    try:
-        return facts, outline(tree.body, source)
-    except RecursionError:
-        return facts, None
+    with gc_paused():  # as for the collector's own parse (engine/gcpause.py)
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeDecodeError, LookupError):
+            tree = None
+        facts = _collect_one(item, tree)
+        if tree is None or facts.error is not None:
+            return facts, None
+        try:
+            return facts, outline(tree.body, source)
+        except RecursionError:
+            return facts, None
 
 
 def _dispatcher_names(facts: list[FileFacts]) -> set[tuple[bytes, bytes | None]]:
