@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+import pytest
+
 from celery_fix.engine.elide import reduce_module
 
 WORDS = (b".delay", b"atomic")
@@ -210,7 +212,174 @@ def test_only_the_words_of_the_rules_that_run_on_the_file_keep_a_definition(monk
     assert "def order_view" in text and "def parse" not in text
 
 
-def test_a_word_of_a_rule_that_runs_on_the_file_keeps_its_definition(monkeypatch):
+def test_a_rule_that_runs_on_the_file_keeps_only_what_its_keep_words_name(monkeypatch):
     source = VIEWS.replace("from shop.jobs import send", "from celery import shared_task\n\n\n@shared_task\ndef send(pk):\n    return pk")
     text = _parsed_by_the_rules(monkeypatch, source, "CEL701", "CEL902", "CEL904")
-    assert "def order_view" in text and "def parse" in text  # a task here: CEL902 runs and reads `except`
+    # a task here: CEL902 and CEL904 run, but read only task bodies (KEEP_WORDS, not their TRIGGERS
+    # `except`/`print`): a helper no task calls goes
+    assert "def order_view" in text and "def send" in text and "def parse" not in text
+    called = source.replace("    return pk", "    return parse(pk)")
+    assert "def parse" in _parsed_by_the_rules(monkeypatch, called, "CEL701", "CEL902", "CEL904")
+
+
+# a finding each narrower KEEP_WORDS (and the class-task keeps of elide.py) must leave in place:
+# (rules, what must be found, module)
+KEPT_FINDINGS = {
+    "class task by its run": (("CEL902",), "CEL902", '''
+from celery import Celery
+
+app = Celery("shop")
+
+
+def first():
+    return 0
+
+
+class Sync(app.Task):
+    def run(self, pk):
+        try:
+            return pk / 0
+        except Exception:
+            pass
+'''),
+    "task defined in a class body": (("CEL902", "CEL904"), "CEL904", '''
+from celery import shared_task
+
+
+def first():
+    return 0
+
+
+class Jobs:
+    @shared_task
+    def sync(pk):
+        print(pk)
+'''),
+    "apply_async options": (("CEL308",), "CEL308", '''
+from shop.tasks import ping
+
+
+def first():
+    return 0
+
+
+def later():
+    ping.apply_async(countdwon=5)
+'''),
+    "a literal broker URL": (("CEL604",), "CEL604", '''
+from celery import Celery
+
+
+def first():
+    return 0
+
+
+def make_app():
+    return Celery("shop", broker="redis://:hunter2@cache:6379/0")
+'''),
+    "the module's own print (named by the task)": (("CEL904",), None, '''
+from celery import shared_task
+
+
+def first():
+    return 0
+
+
+def print(*args):
+    return args
+
+
+@shared_task
+def sync(pk):
+    print(pk)
+'''),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEPT_FINDINGS))
+def test_narrower_keep_words_lose_no_finding(monkeypatch, name):
+    from celery_fix.engine import checker
+
+    codes, expected, module = KEPT_FINDINGS[name]
+    source = module + FILLER * 60
+    text = _parsed_by_the_rules(monkeypatch, source, *codes)
+    assert len(text.strip()) < len(source.strip())  # reduced
+    reduced, whole = (checker.check_one("views.py", source.encode(), checker.EngineSettings(
+        codes=codes, rule_options={}, prefilter=prefilter)) for prefilter in (True, False))
+    assert (reduced.findings, reduced.fixed) == (whole.findings, whole.fixed)
+    found = [f.code for f in whole.findings]
+    assert (expected in found) if expected else not found
+
+
+def test_a_class_or_method_decorator_keeps_only_what_may_be_a_task():
+    source = ('''
+from celery import shared_task
+from drf_spectacular.utils import extend_schema_view
+from rest_framework.decorators import action
+
+from shop.tasks import send
+
+
+@extend_schema_view(list=None)
+class DocumentViewSet:
+    @action(detail=True)
+    def notes(self, request):
+        return request.data * 100
+
+    @action(detail=True)
+    def mail(self, request):
+        send.delay(request.id)
+
+
+@extend_schema_view(list=None)
+class LogViewSet:
+    def list(self, request):
+        return []
+''' + FILLER * 60).encode()
+    text = reduce_module(source, (b".delay",)).decode()
+    assert "class DocumentViewSet" in text and "def mail" in text and "def notes" not in text
+    assert "class LogViewSet" not in text
+
+
+def test_the_projects_atomic_functions_keep_definitions_for_the_transaction_rules():
+    from celery_fix.engine import checker
+
+    settings = checker.EngineSettings(codes=("CEL701", "CEL902"), rule_options={"atomic-functions": ["shop.db.locked"]})
+    checker._init_worker(settings)
+    by_code = {r.CODE: r for r in checker._RULES}
+    assert b"locked" in checker._words_of([by_code["CEL701"]])
+    assert checker._words_of([by_code["CEL902"]]) == ()
+
+
+def test_broker_credentials_in_test_code_need_no_parse():
+    from celery_fix.rules.hard_coded_broker_credentials import HardCodedBrokerCredentialsRule as rule
+
+    source = b'BROKER_URL = "redis://:pw@h/0"\n'
+    assert rule.relevant(source, None, "shop/settings.py") and rule.relevant(source, None, None)
+    assert not rule.relevant(source, None, "shop/tests/test_settings.py")  # never reported there
+
+
+@pytest.mark.parametrize("name", sorted(KEPT_FINDINGS))
+def test_the_index_outline_plans_what_the_engines_own_parse_would(monkeypatch, name):
+    """The index's worker sends each module's outline: the engine plans its reduction for the
+    file's own words from it, with no second `ast` parse, and parses the same text."""
+    from celery_fix.engine import checker, elide
+
+    codes, _, module = KEPT_FINDINGS[name]
+    source = (module + FILLER * 60).encode()
+    settings = checker.EngineSettings(codes=codes, rule_options={})
+    shape = elide.outline(ast.parse(source).body, source)
+    parsed = {}
+    real = checker._parse
+
+    def recording(path, text):
+        parsed.setdefault(path, text)
+        return real(path, text)
+
+    monkeypatch.setattr(checker, "_parse", recording)
+    checker._init_worker(settings)
+    own = checker.check_source("own.py", source)
+    monkeypatch.setattr(checker, "reduce_module", None)  # would fail if called
+    planned = checker.check_source("planned.py", source, shape)
+    assert parsed["own.py"] == parsed["planned.py"] and len(parsed["own.py"]) < len(source)
+    assert [(f.line, f.code, f.message) for f in own.findings] == [(f.line, f.code, f.message) for f in planned.findings]

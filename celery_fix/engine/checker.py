@@ -23,7 +23,7 @@ from celery_fix.constructs.names import build_name_table
 from celery_fix.constructs.test_code import is_test_path
 from celery_fix.engine import profile
 from celery_fix.engine.depth import refuse_if_too_deep
-from celery_fix.engine.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
+from celery_fix.engine.elide import KeepWords, Outline, apply_plan, plan_of, reduce_module
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.engine.formfeed import without_indent_form_feeds
@@ -74,7 +74,7 @@ def _forget_file_state() -> None:
     forget_file()
 
 
-def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResult:
+def check_source(path: str, source: bytes, plan: Outline | None = None) -> FileResult:
     assert _SETTINGS is not None, "engine not initialised"
     result = FileResult(path, original=source)
     rules = [r for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS) and not _skips(r, path)]
@@ -172,22 +172,22 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_parsed(result: FileResult, source: bytes, rules, plan: Plan | None = None) -> None:
-    """`plan`: the lines to blank out (elide.py), when the index's pass worked it out already."""
+def _check_parsed(result: FileResult, source: bytes, rules, shape: Outline | None = None) -> None:
+    """`shape`: the module's outline (elide.py), when the index's pass worked it out already."""
     within = None
     if not _SETTINGS.prefilter:
         reduced = None
     else:
         here = [r for r in rules if r.relevant(source, _index_for(result.path), result.path)]
+        # only the words of the rules that run here keep a definition (views.py of a project:
+        # `print` and `except` are words of rules that look only at tasks)
         words = _words_of(here)
         if words != _keep_words():
-            # only the words of the rules that run here keep a definition (views.py of a project:
-            # `except`, `backend` and `print` are words of rules that look only at tasks or settings)
-            reduced, within = reduce_module(source, words), frozenset(map(id, here))
-        elif plan is not None:
-            reduced = apply_plan(source, plan)
+            within = frozenset(map(id, here))
+        if shape is not None and shape[2] == len(source):  # (else the file changed since the index read it)
+            reduced = apply_plan(source, plan_of(shape, source, words))
         else:
-            reduced = _reduced(source)
+            reduced = reduce_module(source, words)
     reduced = without_indent_form_feeds(reduced if reduced is not None else source) or reduced
     if reduced is not None:
         try:
@@ -205,11 +205,7 @@ class _NotMirrored(Exception):
     """A fix of the reduced module cannot be carried over to the whole one as text edits."""
 
 
-def _reduced(source: bytes) -> bytes | None:
-    return reduce_module(source, _keep_words())
-
-
-def _keep_words() -> tuple[bytes, ...]:
+def _keep_words() -> KeepWords:
     """What a top-level definition must mention for the rules to need it (elide.py)."""
     global _KEEP_WORDS
     if _KEEP_WORDS is None:
@@ -217,11 +213,21 @@ def _keep_words() -> tuple[bytes, ...]:
     return _KEEP_WORDS
 
 
-def _words_of(rules) -> tuple[bytes, ...]:
-    return minimal_words({*(word for r in rules for word in r.TRIGGERS), *CONTEXT_WORDS})
+def _words_of(rules) -> KeepWords:
+    """The rules' KEEP_WORDS (narrower than their TRIGGERS: what makes a definition matter)."""
+    words = {word for r in rules for word in r.keep_words()}
+    # the project's own atomic blocks (`atomic-functions`) are context words of the rules reading them
+    words |= {
+        a.rsplit(".", 1)[-1].encode()
+        for r in rules if "atomic-functions" in r.OPTIONS for a in r.option("atomic-functions") or ()
+    }
+    plain = minimal_words(w for w in words if type(w) is bytes)
+    # a tuple is redundant when a plain word keeps all it keeps (one of its parts holds that word)
+    both = sorted(w for w in words if type(w) is not bytes and not any(p in part for p in plain for part in w))
+    return (*plain, *both)
 
 
-_KEEP_WORDS: tuple[bytes, ...] | None = None
+_KEEP_WORDS: KeepWords | None = None
 
 
 def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None, within=None) -> None:

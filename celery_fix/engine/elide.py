@@ -4,18 +4,21 @@ libcst builds a Python object for every token: parsing is most of a check's time
 module with a dispatch in it is code no rule looks at (helpers, serializers, other views). A
 top-level `def`/`class` is blanked out (its lines emptied, so every line and column stays where
 it was) when
-- its decorators are none, or only ones no rule reads (`@classmethod`, `@pytest.fixture`,
-  `@mock.patch(...)`, resolved through the module's imports): a task, a receiver, `@atomic`, a
-  beat hook, a project's own decorator keep theirs,
-- its text, decorators included, holds none of the run's words (the rules' trigger words,
-  `atomic`, `connect`, ...),
+- it is a function whose decorators are none, or only ones no rule reads (`@classmethod`,
+  `@pytest.fixture`, `@mock.patch(...)`, resolved through the module's imports): a task, a
+  receiver, `@atomic`, a beat hook, a project's own decorator keep theirs; or a class none of whose
+  decorators may make a task (`@extend_schema_view(...)` keeps nothing) and that is no class-based
+  task (a `run` method) and defines no task in its body,
+- its text, decorators included, holds none of the KEEP_WORDS of the rules that run on the file
+  (a word, or a tuple of words all present),
 - no kept code names it, and it names no kept `def`/`class` (a view calling a helper that
   waits on a result; a `connect(handler)`), followed until nothing changes,
 - it is not the statement a fix's new imports go before.
 The same holds one level down, for the methods of a kept top-level class: a view class with one
 method that dispatches keeps that method (and the methods it names, and those naming it), its class
-attributes and a method of the names rules read on a task or model class (`run`, `save`, ...);
-its other methods are blanked out. A class keeps at least one statement.
+attributes, a method with a decorator that may make a task and a method of the names rules read on
+a task or model class (`run`, `save`, ...); its other methods (`@action(...)` ones too) are blanked
+out. A class keeps at least one statement.
 Everything else (imports, assignments, `if` blocks, module docstring, comments) is kept as is.
 The stdlib `ast` finds the statements (about eight times faster than libcst's parse); a module
 it cannot parse is not reduced.
@@ -40,11 +43,13 @@ _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-# what a top-level definition must mention for a rule to need it, besides the rules' words: an
-# atomic block, a signal hookup (`post_save.connect(handler)` in a method)
+# the transaction rules' context words (their KEEP_WORDS hold them too): the index's plan keeps
+# what they need whichever rules run
 CONTEXT_WORDS = (b"atomic", b"connect", b"receiver")
 
 Plan = tuple[tuple[int, int], ...]  # line ranges to blank out, 1-based and inclusive
+# what keeps a definition: a word it holds, or a tuple of words it holds all of
+KeepWords = tuple["bytes | tuple[bytes, ...]", ...]
 
 # decorators no rule reads (a decorator's own words, e.g. `@mock.patch("x.delay")`, still keep
 # its function): the builtins, when the module does not rebind them, and these by resolved name
@@ -58,7 +63,7 @@ _PLAIN_DECORATORS = frozenset({
 _PLAIN_DECORATOR_MODULES = ("pytest.", "unittest.mock.", "mock.", "freezegun.")
 
 
-def reduce_module(source: bytes, keep_words: tuple[bytes, ...]) -> bytes | None:
+def reduce_module(source: bytes, keep_words: KeepWords) -> bytes | None:
     """`source` with the top-level definitions no rule can need blanked out; None when nothing
     is blanked out (or the module is small, or `ast` cannot parse it)."""
     if not worth_reducing(source):
@@ -77,19 +82,54 @@ def worth_reducing(source: bytes) -> bool:
     return sum(source.count(start) for start in _TOP_LEVEL_DEFS) >= MIN_DEFS
 
 
-def blank_plan(body: list[ast.stmt], source: bytes, keep_words: tuple[bytes, ...]) -> Plan:
+def blank_plan(body: list[ast.stmt], source: bytes, keep_words: KeepWords) -> Plan:
     """The lines of the top-level statements of `body` (the module's `ast`) no rule can need."""
-    lines = source.split(b"\n")
-    texts = [b"\n".join(lines[_first_line(s) - 1 : s.end_lineno]) for s in body]
+    return plan_of(outline(body, source), source, keep_words)
+
+
+# what of a module's `ast` the plan needs, whatever the words (plain tuples: a worker process sends
+# it back): per top-level statement (first line, last line, name or None, kept whatever the words,
+# the class's methods or None), the index of the statement a fix's imports go before (or None), and
+# the size of the source it describes. A method: (first line, last line, name or None, kept
+# whatever the words, on lines of its own).
+Outline = tuple[tuple[tuple[int, int, "bytes | None", bool, "tuple | None"], ...], "int | None", int]
+
+
+def outline(body: list[ast.stmt], source: bytes) -> Outline:
+    """The word-independent part of the plan (the index's worker works it out with its `ast`)."""
     names = _names_of(body)
-    keep = [_needed(statement, text, keep_words, names) for statement, text in zip(body, texts)]
-    _follow_names(body, texts, keep)
-    _keep_import_anchor(body, keep)  # for the layout only: what it names need not stay
-    plan = [(_first_line(s), s.end_lineno) for s, kept in zip(body, keep) if not kept]
-    for statement, kept in zip(body, keep):
-        if kept and isinstance(statement, ast.ClassDef):
-            plan += _method_plan(statement, lines, keep_words, names)
+    entries = []
+    for statement in body:
+        methods = None
+        if isinstance(statement, ast.ClassDef) and len(statement.body) >= 2:
+            methods = _method_outline(statement, names)
+        entries.append((_first_line(statement), statement.end_lineno, _name(statement), _fixed(statement, names), methods))
+    return tuple(entries), _import_anchor(body), len(source)
+
+
+def plan_of(shape: Outline, source: bytes, keep_words: KeepWords) -> Plan:
+    """The lines to blank out for these words, from the module's outline (of this `source`)."""
+    entries, anchor, size = shape
+    assert size == len(source), "an outline of other source"
+    lines = source.split(b"\n")
+    texts = [b"\n".join(lines[first - 1 : last]) for first, last, *_ in entries]
+    keep = [fixed or _holds_any(text, keep_words) for (_, _, _, fixed, _), text in zip(entries, texts)]
+    _follow_names([entry[2] for entry in entries], texts, keep)
+    if anchor is not None:
+        keep[anchor] = True  # for the layout only: what it names need not stay
+    plan = [(entry[0], entry[1]) for entry, kept in zip(entries, keep) if not kept]
+    for entry, kept in zip(entries, keep):
+        if kept and entry[4] is not None:
+            plan += _method_plan(entry[4], lines, keep_words)
     return tuple(sorted(plan))
+
+
+def _name(statement: ast.stmt) -> bytes | None:
+    return statement.name.encode() if isinstance(statement, _DEFS) else None
+
+
+def _holds_any(text: bytes, keep_words: KeepWords) -> bool:
+    return any(holds(text, word) for word in keep_words)
 
 
 def _first_line(statement: ast.stmt) -> int:
@@ -129,30 +169,30 @@ _ALWAYS_KEPT_METHODS = frozenset({
 })
 
 
-def _method_plan(
-    cls: ast.ClassDef, lines: list[bytes], keep_words: tuple[bytes, ...], names: NameTable | None
-) -> list[tuple[int, int]]:
+def _method_outline(cls: ast.ClassDef, names: NameTable | None) -> tuple:
     body = cls.body
-    if len(body) < 2:
-        return []
-    texts = [b"\n".join(lines[_first_line(s) - 1 : s.end_lineno]) for s in body]
-    keep = [
-        not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) or s.name in _ALWAYS_KEPT_METHODS
-        or _needed(s, text, keep_words, names)
-        for s, text in zip(body, texts)
-    ]
-    _follow_names(body, texts, keep)
-    if not any(keep):
-        keep[0] = True  # a class body cannot be empty
-    plan = []
-    for index, (statement, kept) in enumerate(zip(body, keep)):
+    methods = []
+    for index, statement in enumerate(body):
         first = _first_line(statement)
         before = body[index - 1].end_lineno if index else cls.lineno
         after = _first_line(body[index + 1]) if index + 1 < len(body) else None
+        fixed = (
+            not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) or statement.name in _ALWAYS_KEPT_METHODS
+            or _fixed(statement, names, method=True)
+        )
         # only a method on lines of its own (`class A: def f(self): ...` shares the class's line)
-        if not kept and first > before and (after is None or after > statement.end_lineno):
-            plan.append((first, statement.end_lineno))
-    return plan
+        own_lines = first > before and (after is None or after > statement.end_lineno)
+        methods.append((first, statement.end_lineno, _name(statement), fixed, own_lines))
+    return tuple(methods)
+
+
+def _method_plan(methods: tuple, lines: list[bytes], keep_words: KeepWords) -> list[tuple[int, int]]:
+    texts = [b"\n".join(lines[first - 1 : last]) for first, last, *_ in methods]
+    keep = [fixed or _holds_any(text, keep_words) for (_, _, _, fixed, _), text in zip(methods, texts)]
+    _follow_names([method[2] for method in methods], texts, keep)
+    if not any(keep):
+        keep[0] = True  # a class body cannot be empty
+    return [(method[0], method[1]) for method, kept in zip(methods, keep) if not kept and method[4]]
 
 
 def apply_plan(source: bytes, plan: Plan) -> bytes | None:
@@ -166,16 +206,57 @@ def apply_plan(source: bytes, plan: Plan) -> bytes | None:
     return b"\n".join(lines)
 
 
-def _needed(statement: ast.stmt, text: bytes, keep_words: tuple[bytes, ...], names: NameTable | None) -> bool:
+def _fixed(statement: ast.stmt, names: NameTable | None, method: bool = False) -> bool:
+    """Whether the statement is kept whatever words it holds."""
     if not isinstance(statement, _DEFS):
         return True
-    if not all(_plain_decorator(d, names) for d in statement.decorator_list):
-        return True
-    return any(word in text for word in keep_words)
+    decorators = [d for d in statement.decorator_list if not _plain_decorator(d, names)]
+    if method or (decorators and isinstance(statement, ast.ClassDef)):
+        # a class's or a method's decorator (`@extend_schema_view(...)`, `@action(...)`) is read by
+        # no rule but the task rules: it keeps the definition when it may make a task
+        if any(_task_like(d, names) for d in decorators):
+            return True
+    elif decorators:
+        return True  # a function's: a task, a receiver, `@atomic`, a beat hook, the project's own
+    return isinstance(statement, ast.ClassDef) and _may_hold_task(statement, names)
 
 
-def _keep_import_anchor(body: list[ast.stmt], keep: list[bool]) -> None:
-    """Keep the statement a fix's new imports go before (imports._insert_position, on `ast`), so
+def holds(text: bytes, word: bytes | tuple[bytes, ...]) -> bool:
+    """`word` is in `text`; a tuple of words: all of them are."""
+    if type(word) is bytes:
+        return word in text
+    return all(part in text for part in word)
+
+
+def _may_hold_task(cls: ast.ClassDef, names: NameTable | None) -> bool:
+    """A class-based task (a `run` method) or a class body defining a task (`@app.task` on a
+    method, in nested classes too): the task rules read these whatever words they hold, so their
+    KEEP_WORDS need not name them."""
+    for statement in cls.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if statement.name == "run" or any(_task_like(d, names) for d in statement.decorator_list):
+                return True
+        elif isinstance(statement, ast.ClassDef) and _may_hold_task(statement, names):
+            return True
+        elif isinstance(statement, (ast.If, ast.Try, ast.With)) and any(
+            isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for s in ast.walk(statement)
+        ):
+            return True  # a definition under a condition in a class body: rare, keep it
+    return False
+
+
+def _task_like(decorator: ast.expr, names: NameTable | None) -> bool:
+    dotted = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+    if dotted is None or names is None or "task" in dotted.lower():
+        return True  # a decorator we cannot name or resolve may make a task
+    binding = names.bindings.get(dotted.partition(".")[0])
+    return names.is_task_factory_dotted(dotted) or (
+        binding is not None and binding.kind in ("app", "task_preset", "task_decorator")
+    )
+
+
+def _import_anchor(body: list[ast.stmt]) -> int | None:
+    """The statement a fix's new imports go before (imports._insert_position, on `ast`): kept, so
     that they land where they would in the whole module."""
     position = 1 if body and _is_docstring(body[0]) else 0
     last_import = None
@@ -185,8 +266,7 @@ def _keep_import_anchor(body: list[ast.stmt], keep: list[bool]) -> None:
         elif index > position and not _is_docstring(statement) and last_import is not None:
             break
     anchor = last_import + 1 if last_import is not None else position
-    if anchor < len(body):
-        keep[anchor] = True
+    return anchor if anchor < len(body) else None
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
@@ -197,12 +277,11 @@ def _is_docstring(statement: ast.stmt) -> bool:
     )
 
 
-def _follow_names(body: list[ast.stmt], texts: list[bytes], keep: list[bool]) -> None:
+def _follow_names(names: list[bytes | None], texts: list[bytes], keep: list[bool]) -> None:
     """Keep, besides what is kept for its own sake, its callers (a view calling a helper that
     waits; their callers in turn) and what any kept code names (a `connect(handler)`, the helper
     a task calls). A helper kept only because kept code calls it keeps nothing more that calls it:
     it holds nothing a rule looks for, so neither does a caller reaching it."""
-    names = [s.name.encode() if isinstance(s, _DEFS) else None for s in body]
     used = [set(_IDENTIFIER.findall(text)) for text in texts]
     up = {names[i] for i, kept in enumerate(keep) if kept and names[i] is not None}
     changed = True

@@ -260,7 +260,10 @@ def build_index(
             else:
                 skipped.append(path)
         meter.advance(len(skipped))
-        facts = _collect_cached(selected, jobs, cache, while_waiting)
+        outlines = {} if isinstance(read, SourceReader) else None
+        facts = _collect_cached(selected, jobs, cache, while_waiting, outlines)
+        for path_name, shape in (outlines or {}).items():
+            read.remember_plan(path_name, shape)  # the engine plans its reduction from it
         first_round = len(selected)
     # second round: atomic-only files that call a function which dispatches, and files that use
     # a project helper registering signal receivers (an `apps.py` whose `ready()` only calls
@@ -286,7 +289,10 @@ def build_index(
             skipped.append(path)
             if atomic:
                 meter.advance()
-    facts += _collect_cached(second, jobs, cache)
+    outlines = {} if isinstance(read, SourceReader) else None
+    facts += _collect_cached(second, jobs, cache, outlines=outlines)
+    for path_name, shape in (outlines or {}).items():
+        read.remember_plan(path_name, shape)
     stats.parsed = first_round + len(second)
     stats.skipped = len(skipped)
     for f in facts:
@@ -400,11 +406,7 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
     (selected, atomic-only, skipped) and collects the facts of the selected ones. The words found
     come back for the engine's prefilter."""
     global _TRIAGE
-    from celery_fix.engine.elide import CONTEXT_WORDS
-
-    # what a definition must mention for the engine to need it: every rule's word is a scanned word
-    keep_words = _minimal(tuple({*read.scan.words, *CONTEXT_WORDS}))
-    _TRIAGE = (sources, read.scan, atomic_words, cache, keep_words, roots)
+    _TRIAGE = (sources, read.scan, atomic_words, cache, roots)
     try:
         chunks = [(start, min(start + TRIAGE_CHUNK, len(sources))) for start in range(0, len(sources), TRIAGE_CHUNK)]
         from celery_fix.engine.pool import WorkerPool
@@ -441,7 +443,7 @@ def _triage_parallel(sources, read: SourceReader, atomic_words, jobs, cache, whi
 
 
 def _triage_chunk(bounds: tuple[int, int]) -> list[tuple]:
-    sources, scan, atomic_words, cache, keep_words, roots = _TRIAGE  # type: ignore[misc]
+    sources, scan, atomic_words, cache, roots = _TRIAGE  # type: ignore[misc]
     rows = []
     for position in range(*bounds):
         path, source = sources[position]
@@ -454,7 +456,7 @@ def _triage_chunk(bounds: tuple[int, int]) -> list[tuple]:
                 continue
         found = scan.found(source)
         if mentions_celery(source, found=found) or path.stem == "celeryconfig":
-            facts, plan = _collect_with_plan((str(path), source, index_module_name(path, roots)), cache, keep_words)
+            facts, plan = _collect_with_plan((str(path), source, index_module_name(path, roots)), cache)
             rows.append((position, found.words, "selected", facts, plan, None))
         elif mentions_celery(source, atomic_words, found):
             rows.append((position, found.words, "atomic", None, None, read_here))  # round two needs it
@@ -463,28 +465,41 @@ def _triage_chunk(bounds: tuple[int, int]) -> list[tuple]:
     return rows
 
 
-def _collect_with_plan(item: tuple[str, bytes, str], cache: Any, keep_words: tuple[bytes, ...]):
+def _collect_with_plan(item: tuple[str, bytes, str], cache: Any):
     """The file's facts (from the cache, or collected) and, when its `ast` is parsed here anyway,
-    the lines the engine may blank out (elide.py), which saves the engine a second `ast` parse."""
-    from celery_fix.engine.elide import blank_plan, worth_reducing
+    its outline (elide.py), from which the engine plans its reduction without a second `ast` parse."""
+    from celery_fix.engine.elide import worth_reducing
 
-    path, source, module = item
-    if not worth_reducing(source):
+    if not worth_reducing(item[1]):
         return _collect_cached([item], 1, cache)[0], None
     key, cached = _cached_facts(cache, item)
     if cached is not None:
         return cached, None
-    with gc_paused():  # the parse too: its young collections would walk the growing tree
+    facts, shape = _collect_outlined(item)
+    if key is not None:
+        cache.put(key, facts)
+    return facts, shape
+
+
+def _collect_outlined(item: tuple[str, bytes, str]):
+    """(facts, outline or None): one `ast` parse for both."""
+    from celery_fix.engine.elide import outline, worth_reducing
+
+    path, source, module = item
+    if not worth_reducing(source):
+        return _collect_one(item), None
+    with gc_paused():  # as for the collector's own parse (engine/gcpause.py)
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeDecodeError, LookupError):
             tree = None
         facts = _collect_one(item, tree)
-        plan = blank_plan(tree.body, source, keep_words) if tree is not None and facts.error is None else None
-        del tree  # freed here, by reference counting, before collections resume
-    if key is not None:
-        cache.put(key, facts)
-    return facts, plan
+        if tree is None or facts.error is not None:
+            return facts, None
+        try:
+            return facts, outline(tree.body, source)
+        except RecursionError:
+            return facts, None
 
 
 def _dispatcher_names(facts: list[FileFacts]) -> set[tuple[bytes, bytes | None]]:
@@ -690,11 +705,13 @@ _CACHE_TAG = b"celery-fix index facts v7\0"
 
 
 def _collect_cached(
-    selected: list[tuple[str, bytes, str]], jobs: int | None, cache: Any, while_waiting: Callable[[], None] | None = None
+    selected: list[tuple[str, bytes, str]], jobs: int | None, cache: Any, while_waiting: Callable[[], None] | None = None,
+    outlines: dict | None = None,
 ) -> list[FileFacts]:
-    """FileFacts in the order of `selected`: from the cache when it has them, else collected (and stored)."""
+    """FileFacts in the order of `selected`: from the cache when it has them, else collected (and stored).
+    `outlines` (path -> elide outline) gets those of the files parsed here."""
     if cache is None:
-        return _collect_all(selected, jobs, while_waiting)
+        return _collect_all(selected, jobs, while_waiting, outlines)
     results: list[FileFacts | None] = []
     missing: list[int] = []
     keys: list[str] = []
@@ -706,7 +723,7 @@ def _collect_cached(
             missing.append(position)
     meter.advance(len(selected) - len(missing))
     if missing:
-        collected = _collect_all([selected[i] for i in missing], jobs, while_waiting)
+        collected = _collect_all([selected[i] for i in missing], jobs, while_waiting, outlines)
         for position, facts in zip(missing, collected):
             results[position] = facts
             cache.put(keys[position], facts)
@@ -725,19 +742,34 @@ def _cached_facts(cache: Any, item: tuple[str, bytes, str]) -> tuple[str | None,
 
 
 def _collect_all(
-    selected: list[tuple[str, bytes, str]], jobs: int | None, while_waiting: Callable[[], None] | None = None
+    selected: list[tuple[str, bytes, str]], jobs: int | None, while_waiting: Callable[[], None] | None = None,
+    outlines: dict | None = None,
 ) -> list[FileFacts]:
     jobs = worker_count(jobs)
+    if outlines is None:
+        collect = _collect_one
+    else:
+        collect = _collect_outlined  # type: ignore[assignment]
     if jobs <= 1 or len(selected) < PARALLEL_THRESHOLD:
-        return [_counted(_collect_one(item)) for item in selected]
+        return [_counted(_outlined(item, collect(item), outlines)) for item in selected]
     chunk = max(1, len(selected) // (jobs * 4))
     from celery_fix.engine.pool import WorkerPool
 
     with WorkerPool(max_workers=jobs) as pool:
-        collected = pool.map(_collect_one, selected, chunksize=chunk)  # submitted: the workers start
+        collected = pool.map(collect, selected, chunksize=chunk)  # submitted: the workers start
         if while_waiting is not None:
             while_waiting()
-        return [_counted(facts) for facts in collected]
+        return [_counted(_outlined(item, found, outlines)) for item, found in zip(selected, collected)]
+
+
+def _outlined(item: tuple[str, bytes, str], found: Any, outlines: dict | None) -> FileFacts:
+    """The facts of `found`, its outline (when asked for and made) kept in `outlines`."""
+    if outlines is None:
+        return found
+    facts, shape = found
+    if shape is not None:
+        outlines[item[0]] = shape
+    return facts
 
 
 def _counted(facts: FileFacts) -> FileFacts:

@@ -66,6 +66,7 @@ class DispatchInAtomicRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRule):
     FIX_KIND = "safe/unsafe"
     SEVERITY = "error"
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
+    KEEP_WORDS = dispatch_rule.DISPATCH_KEEP_WORDS
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:

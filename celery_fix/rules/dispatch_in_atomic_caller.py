@@ -60,6 +60,7 @@ class DispatchInAtomicCallerRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
     SEVERITY = "error"
     NEEDS_INDEX = True
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
+    KEEP_WORDS = dispatch_rule.DISPATCH_KEEP_WORDS
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:

@@ -69,6 +69,7 @@ class DispatchInSaveOrSignalRule(dispatch_rule.DispatchRuleMixin, rule.CeleryRul
     FIX_KIND = "safe/unsafe"
     SEVERITY = "error"
     TRIGGERS = dispatch_rule.DISPATCH_TRIGGERS
+    KEEP_WORDS = dispatch_rule.DISPATCH_KEEP_WORDS
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:

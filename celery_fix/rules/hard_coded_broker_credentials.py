@@ -68,6 +68,10 @@ class HardCodedBrokerCredentialsRule(rule.CeleryRule):
     SEVERITY = "error"
     TRIGGERS = (b"BROKER", b"broker", b"BACKEND", b"backend")
     SKIPS_TEST_CODE = True
+    # in a definition only `Celery(broker=..., backend=...)` is read (settings are module-level
+    # statements, never blanked), and only a literal URL is reported (`relevant` too takes `://`
+    # as spelled): a definition holding both
+    KEEP_WORDS = ((b"://", b"broker"), (b"://", b"backend"))
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:

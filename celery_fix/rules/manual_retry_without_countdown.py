@@ -51,6 +51,7 @@ class ManualRetryWithoutCountdownRule(rule.CeleryRule):
     MESSAGE = "`self.retry()` without `countdown`/`eta` waits the fixed `default_retry_delay` (180 s) every try"
     HELP = "pass a growing `countdown`, e.g. `2 ** self.request.retries` with jitter"
     TRIGGERS = (b"retry",)
+    KEEP_WORDS = ()  # retry calls in task bodies only (kept by decorators / `run`)
 
     VALID = [
         Valid(

@@ -53,6 +53,7 @@ class MissingTimeLimitRule(rule.CeleryRule):
     NEEDS_INDEX = True
     ENABLED_BY_DEFAULT = False
     TRIGGERS = (b"task", b"Task")
+    KEEP_WORDS = ()  # task definitions only (kept by their decorators / `run`)
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # `task` is in most files: with the index, only files defining one of its tasks

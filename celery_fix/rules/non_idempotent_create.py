@@ -76,6 +76,7 @@ class NonIdempotentCreateRule(rule.CeleryRule):
     HELP = "use `get_or_create`/`update_or_create` (with a unique constraint) or guard the write"
     FIX_KIND = "lint"
     TRIGGERS = (b"task", b"Task")
+    KEEP_WORDS = ()  # task bodies only (kept by decorators / `run`, with what they call); options come from the index
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # `task` is in most files: with the index, only files defining one of its tasks

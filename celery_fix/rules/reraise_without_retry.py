@@ -46,6 +46,7 @@ class ReraiseWithoutRetryRule(rule.CeleryRule):
     MESSAGE = "broad `except` that only re-raises, in a task that never retries"
     HELP = "retry the transient errors (`autoretry_for` or `self.retry()`)"
     TRIGGERS = (b"except",)
+    KEEP_WORDS = ()  # handlers in task bodies only (kept by decorators / `run`)
 
     VALID = [
         Valid(

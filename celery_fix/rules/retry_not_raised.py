@@ -55,6 +55,7 @@ class RetryNotRaisedRule(rule.CeleryRule):
     HELP = "write `raise self.retry(...)` to make that visible"
     FIX_TITLE = "Write `raise self.retry(...)`"
     TRIGGERS = (b"retry",)
+    KEEP_WORDS = ()  # retry calls in task bodies only (kept by decorators / `run`)
 
     VALID = [
         Valid(

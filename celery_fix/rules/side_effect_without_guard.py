@@ -60,6 +60,7 @@ class SideEffectWithoutGuardRule(rule.CeleryRule):
     HELP = "check that it was not done yet (an early `return`, `get_or_create`, a lock or `cache.add`, an idempotency key)"
     FIX_KIND = "lint"
     TRIGGERS = (b"task", b"Task")
+    KEEP_WORDS = ()  # task bodies only: tasks are kept by their decorators, class tasks by `run`, and what they call by name
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # `task` is in most files: with the index, only files defining one of its tasks

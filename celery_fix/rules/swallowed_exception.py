@@ -57,6 +57,7 @@ class SwallowedExceptionRule(rule.CeleryRule):
     MESSAGE = "broad `except` in a task that neither re-raises, retries nor logs: failures end in SUCCESS"
     HELP = "log it (`logger.exception(...)`), retry, or re-raise"
     TRIGGERS = (b"except",)
+    KEEP_WORDS = ()  # handlers in task bodies only (kept by decorators / `run`)
 
     VALID = [
         Valid(

@@ -52,6 +52,7 @@ class SyncSubtaskWaitRule(rule.CeleryRule):
     HELP = "use a `chain`/`chord` callback instead"
     FIX_KIND = "lint"
     TRIGGERS = (b"task", b"Task")
+    KEEP_WORDS = ()  # waits in task bodies only (kept by decorators / `run`, with what they call)
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # `task` is in most files: with the index, only files defining one of its tasks

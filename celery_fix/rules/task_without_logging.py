@@ -53,6 +53,7 @@ class TaskWithoutLoggingRule(rule.CeleryRule):
     ENABLED_BY_DEFAULT = False
     OPTIONS = {"min-statements": 3}
     TRIGGERS = (b"task", b"Task")
+    KEEP_WORDS = ()  # task bodies and the module functions they call (kept by name)
 
     VALID = [
         Valid(

@@ -58,6 +58,7 @@ class UnknownTaskOptionRule(rule.CeleryRule):
     FIX_TITLE = "Rename to the known option"
     FIX_KIND = "unsafe"
     TRIGGERS = (b"task", b"apply_async")
+    KEEP_WORDS = (b"apply_async",)  # task decorators (kept as decorators) and `apply_async(...)` options
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # `task` is in most files: with the index, only files defining one of its tasks

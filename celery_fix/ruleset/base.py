@@ -95,6 +95,11 @@ class CeleryRule(LintRule):
     # words (bytes) without which the rule cannot fire: files that contain none of the enabled
     # rules' words are not parsed at all. Empty means the rule must see every file.
     TRIGGERS: ClassVar[tuple[bytes, ...]] = ()
+    # words a top-level definition (or a method of a kept class) must hold for the rule to need it
+    # (engine/elide.py keeps it then, with what it names and what calls it); a tuple of words: all
+    # of them. None: TRIGGERS. Narrower than TRIGGERS when the rule reads only some definitions
+    # (tasks are kept by their decorators, class tasks by their `run`): what it reports in or reads.
+    KEEP_WORDS: ClassVar[Optional[tuple[Any, ...]]] = None
     # a beat rule: also relevant in files the index saw beat entries written in (index.schedule_files)
     READS_SCHEDULES: ClassVar[bool] = False
     # a rule about settings that reports nothing in test code (constructs/test_code.py, whose settings
@@ -126,6 +131,11 @@ class CeleryRule(LintRule):
         if cls.READS_SCHEDULES and path is not None and path in getattr(index, "schedule_files", ()):
             return True  # a schedule dict in its own module, with none of the rule's words
         return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
+
+    @classmethod
+    def keep_words(cls) -> tuple[Any, ...]:
+        """The words that keep a definition for this rule when a module is reduced (KEEP_WORDS)."""
+        return cls.TRIGGERS if cls.KEEP_WORDS is None else cls.KEEP_WORDS
 
     @classmethod
     def survives_fixes(cls, report: RawReport) -> bool:

@@ -18,6 +18,9 @@ from celery_fix.constructs.scopes import ScopeTracker, TrackingRule
 # the options every transaction rule reads (one [tool.celery-fix] key each, shared by the rules)
 OPTIONS = {"on-commit-style": "partial", "atomic-functions": []}
 DISPATCH_TRIGGERS = TRIGGERS
+# and what keeps a definition for them: an atomic block (with no dispatch of its own when it calls
+# a dispatching function of another module), a signal hookup (`post_save.connect(handler)`)
+DISPATCH_KEEP_WORDS = (*TRIGGERS, b"atomic", b"connect", b"receiver")
 _SNIPPET = cst.Module(body=[])
 
 
