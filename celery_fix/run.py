@@ -108,7 +108,12 @@ def execute(options: RunOptions) -> int:
     options = replace(options, output_format=options.output_format or config.output_format or "text")
     if options.stdin_source is not None:
         return _run_stdin(paths[0], options, config, rules)
-    discovery = discover(paths, config)
+    if len(paths) == 1 and not options.no_cache and paths[0].is_dir():
+        from celery_fix.project_files import project_discovery
+
+        discovery = project_discovery(paths[0], config, True)  # the walk's list while no directory changed
+    else:
+        discovery = discover(paths, config)
     profile.lap("discover")
     if options.force_exclude:
         discovery = replace(discovery, files=without_excluded(discovery.files, config))
