@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,8 +25,21 @@ from celery_fix.engine.model import FileResult
 _TAG = "run-entry-1"
 
 
-def run_key(fingerprint: str, project: list[Path], checked: list[Path]) -> str | None:
+RACY_NS = 2_000_000_000  # a file changed this close to the run may change again unseen (coarse clocks)
+
+
+class RunKey(str):
+    """The key, and whether the entry may be kept: not when a file changed within RACY_NS of the
+    run, as git does for its index (a second write in the same clock tick, same size, would keep
+    the signature)."""
+
+    racy: bool = False
+
+
+def run_key(fingerprint: str, project: list[Path], checked: list[Path]) -> RunKey | None:
     """The entry's key; None when a file cannot be stat'ed (such a run keeps no entry)."""
+    recent = time.time_ns() - RACY_NS
+    newest = 0
     digest = hashlib.blake2b(f"{_TAG}\0{fingerprint}\0{os.getcwd()}\0".encode("utf-8", "surrogateescape"), digest_size=20)
     seen: dict[str, bytes] = {}
     names = [str(p) for p in project]
@@ -42,11 +56,14 @@ def run_key(fingerprint: str, project: list[Path], checked: list[Path]) -> str |
                 except OSError:
                     return None
                 # the relative spelling with the working directory names the file (abspath is slow)
+                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
                 signature = seen[name] = (
                     f"{name}\0{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}\0"
                 ).encode("utf-8", "surrogateescape")
             digest.update(signature)
-    return "run-" + digest.hexdigest()
+    key = RunKey("run-" + digest.hexdigest())
+    key.racy = newest >= recent
+    return key
 
 
 def load(cache, key: str, checked: list[Path]) -> tuple[list[FileResult], list[str], list[str]] | None:
@@ -72,7 +89,9 @@ def load(cache, key: str, checked: list[Path]) -> tuple[list[FileResult], list[s
     return results, list(entry["warnings"]), list(entry["errors"])
 
 
-def store(cache, key: str, results: list[FileResult], warnings: list[str], errors: list[str]) -> None:
+def store(cache, key: RunKey, results: list[FileResult], warnings: list[str], errors: list[str]) -> None:
+    if key.racy:
+        return
     kept = []
     for position, result in enumerate(results):
         if result.internal_error:
