@@ -8,7 +8,9 @@ index nor any clean file. The entry keeps only the results that are not bare (fi
 error, a parsed flag) and the index's messages the run prints. A file whose result has findings or a
 fix is read again (its bytes are diffed, shown, written) and must have the digest the entry was
 made from; any mismatch, or an unreadable or malformed entry, is a miss and the run takes the
-normal path. A run that could not stat a file, or that holds an internal error, keeps no entry.
+normal path. A run that could not stat a file, that holds an internal error, or that saw a file
+changed in its last RACY_NS keeps no entry. Standard input and the review format (which prints the
+index) never use one (run.py).
 """
 
 from __future__ import annotations
