@@ -117,7 +117,8 @@ def execute(options: RunOptions) -> int:
     profile.lap("discover")
     if options.force_exclude:
         discovery = replace(discovery, files=without_excluded(discovery.files, config))
-    discovery.files[:] = same_file_once(discovery.files)  # a symlink to a file of the tree: checked once
+    stats: dict[str, os.stat_result] = {}  # taken before any file is read: the run entry's key uses them
+    discovery.files[:] = same_file_once(discovery.files, stats)  # a symlink to a file of the tree: checked once
     checked = None
     if options.changed_since is not None:
         from celery_fix.changed import ChangedError, changed_files, only_changed
@@ -137,7 +138,7 @@ def execute(options: RunOptions) -> int:
     # `-j 10**20`: the CPU count; no `-j`: the idle CPUs
     options = replace(options, jobs=worker_count(options.jobs))
 
-    return _check(discovery.files, discovery.errors, paths, options, config, rules, checked=checked)
+    return _check(discovery.files, discovery.errors, paths, options, config, rules, checked=checked, stats=stats)
 
 
 def _show(paths: list[Path], discovery, checked: list[Path] | None, options: RunOptions, config: Config, rules) -> int:
@@ -187,10 +188,11 @@ def _run_stdin(path: Path, options: RunOptions, config: Config, rules) -> int:
 
 
 def _check(files: list[Path], errors: list[str], paths: list[Path], options: RunOptions, config: Config, rules,
-           supplied: dict[str, bytes] | None = None, whole_project: bool = True, checked: list[Path] | None = None) -> int:
+           supplied: dict[str, bytes] | None = None, whole_project: bool = True, checked: list[Path] | None = None,
+           stats: dict[str, os.stat_result] | None = None) -> int:
     """Index the project, run the rules on `files` (or on `checked`, some of them), report.
     `supplied`: files read from elsewhere than the disk (standard input); `whole_project` False
-    indexes `files` alone."""
+    indexes `files` alone; `stats`: files' stats taken since discovery."""
     project, complete = index_files(files, paths, config, not options.no_cache) if whole_project else (list(files), False)
     to_check = files if checked is None else checked
     style = read_project_style(config.root)
@@ -200,7 +202,7 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
         from celery_fix import run_cache
 
         run_store = ResultCache(config.root, "run")
-        run_key = run_cache.run_key(_run_fingerprint(rules, config, style, complete), project, to_check)
+        run_key = run_cache.run_key(_run_fingerprint(rules, config, style, complete), project, to_check, stats)
         hit = run_cache.load(run_store, run_key, to_check) if run_key is not None else None
         profile.lap("run entry")
     if hit is not None:

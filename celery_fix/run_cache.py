@@ -38,8 +38,10 @@ class RunKey(str):
     racy: bool = False
 
 
-def run_key(fingerprint: str, project: list[Path], checked: list[Path]) -> RunKey | None:
-    """The entry's key; None when a file cannot be stat'ed (such a run keeps no entry)."""
+def run_key(fingerprint: str, project: list[Path], checked: list[Path], stats: dict | None = None) -> RunKey | None:
+    """The entry's key; None when a file cannot be stat'ed (such a run keeps no entry). `stats`: the
+    files' stats this run already took (before reading any), by path."""
+    stats = stats or {}
     recent = time.time_ns() - RACY_NS
     newest = 0
     digest = hashlib.blake2b(f"{_TAG}\0{fingerprint}\0{os.getcwd()}\0".encode("utf-8", "surrogateescape"), digest_size=20)
@@ -53,10 +55,12 @@ def run_key(fingerprint: str, project: list[Path], checked: list[Path]) -> RunKe
         for name in listed:
             signature = seen.get(name)
             if signature is None:
-                try:
-                    info = os.stat(name)
-                except OSError:
-                    return None
+                info = stats.get(name)
+                if info is None:
+                    try:
+                        info = os.stat(name)
+                    except OSError:
+                        return None
                 # the relative spelling with the working directory names the file (abspath is slow)
                 newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
                 signature = seen[name] = (
