@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from celery_fix import progress, stdin
+from celery_fix import stdin
 from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.discover import discover, without_excluded
 from celery_fix.engine import profile
@@ -214,6 +214,8 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
         read = SourceReader(scan, scan_cache)
         for name, source in (supplied or {}).items():
             read.supply(name, source)
+        from celery_fix import progress  # a run from the run entry shows no progress
+
         with progress.shown(options.quiet or supplied is not None, options.output_format):
             index, results = _index_and_check(files, project, complete, options, config, rules, read, style, checked)
         if scan_cache is not None:

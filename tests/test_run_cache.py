@@ -214,3 +214,19 @@ def test_a_whole_run_sees_a_new_file_in_a_kept_walk(shop, monkeypatch):
     (shop / "orders" / "late.py").write_text("from orders.tasks import send_receipt\n\ndef f(o):\n    send_receipt.delay(o).get()\n")
     assert _run(".") == _run("--no-cache", ".")
     assert f"{len(list(shop.rglob('*.py')))} files checked" in _run(".")[1]
+
+
+def test_fix_titles_come_from_the_catalogue_without_importing_a_rule(monkeypatch):
+    """A warm json/sarif run prints the fixes' titles: the catalogue has them, so it imports no rule (libcst)."""
+    from celery_fix.engine.catalogue import RULES
+    from celery_fix.engine.rule_info import RuleInfo
+    from celery_fix.output import fix_titles
+
+    expected = {info.CODE: info.load().FIX_TITLE for info in RULES if getattr(info.load(), "FIX_TITLE", None)}
+    assert expected and fix_titles(RULES) == expected
+
+    def refuse(self):
+        raise AssertionError(f"{self.CODE} imported")
+
+    monkeypatch.setattr(RuleInfo, "load", refuse)
+    assert fix_titles(RULES) == expected

@@ -7,7 +7,6 @@ import hashlib
 import os
 import signal
 import stat
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,6 +74,8 @@ def write_atomic(path: Path, new: bytes, expected_old: bytes) -> None:
 
 
 def _replace(target: Path, new: bytes, info: os.stat_result) -> None:
+    import tempfile  # (random, shutil: only a run that writes needs them)
+
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         # no fsync: a run must not take 5 ms a file; the rename is atomic for every process, and
