@@ -230,3 +230,37 @@ def test_fix_titles_come_from_the_catalogue_without_importing_a_rule(monkeypatch
 
     monkeypatch.setattr(RuleInfo, "load", refuse)
     assert fix_titles(RULES) == expected
+
+
+def test_add_noqa_from_a_hit_writes_what_a_cold_run_writes(shop, monkeypatch):
+    _run(".")
+    normal = _normal_path(monkeypatch)
+    added = _run("--add-noqa", ".")
+    assert not normal
+    expected_dir = shop.parent / "expected"
+    shutil.copytree(SHOP, expected_dir, ignore=shutil.ignore_patterns(".celery-fix-cache"))
+    monkeypatch.chdir(expected_dir)
+    assert _run("--no-cache", "--add-noqa", ".") == added
+    assert {p.relative_to(shop): p.read_bytes() for p in shop.rglob("*.py")} == {
+        p.relative_to(expected_dir): p.read_bytes() for p in expected_dir.rglob("*.py")
+    }
+
+
+def test_changed_since_keeps_its_own_entry(shop, monkeypatch):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=shop, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "first")
+    services = shop / "orders" / "services.py"
+    services.write_text(services.read_text() + "\n# changed\n")
+    cold = _run("--no-cache", "--changed-since", "HEAD", ".")
+    assert "1 file checked" in cold[1]
+    assert _run("--changed-since", "HEAD", ".") == cold
+    normal = _normal_path(monkeypatch)
+    assert _run("--changed-since", "HEAD", ".") == cold
+    assert _run(".") == _run("--no-cache", ".")
+    assert len(normal) == 1  # the whole run is not the subset's entry
