@@ -108,7 +108,9 @@ def execute(options: RunOptions) -> int:
     options = replace(options, output_format=options.output_format or config.output_format or "text")
     if options.stdin_source is not None:
         return _run_stdin(paths[0], options, config, rules)
-    if len(paths) == 1 and not options.no_cache and paths[0].is_dir():
+    # (a listing (--show-files, --list-tasks) neither reads nor writes the cache)
+    checking = not (options.show_files or options.show_settings or options.list_tasks)
+    if checking and len(paths) == 1 and not options.no_cache and paths[0].is_dir():
         from celery_fix.project_files import project_discovery
 
         discovery = project_discovery(paths[0], config, True)  # the walk's list while no directory changed
