@@ -289,17 +289,3 @@ def test_unchanged_tree_reads_no_file_for_the_index(tmp_path: Path):
     assert tasks.stat().st_mtime_ns == info.st_mtime_ns and tasks.stat().st_size == info.st_size
     changed = build_index(files, tmp_path, jobs=1, cache=ResultCache(tmp_path / "cache", "fp"))
     assert [t.name for t in changed.tasks] == ["tasks.b"]
-
-
-def test_the_prefix_groups_say_what_every_name_says():
-    """Second round: `_may_call_any` (one scan per shared prefix first) answers as `_may_call` over every name."""
-    import random
-
-    from celery_fix.index.build import _by_prefix, _may_call, _may_call_any
-
-    rng = random.Random(7)
-    parts = [b"send", b"send_", b"email", b"perform", b"_mutation", b"te", b"test_", b"x", b"Order", b"notify"]
-    for _ in range(300):
-        pairs = {(b"".join(rng.sample(parts, rng.randint(1, 3))), rng.choice([None, b"Order", b"Svc"])) for _ in range(rng.randint(1, 12))}
-        source = b" ".join(rng.choice([*parts, b"(", b" as ", b".", b"\n", b"import"]) for _ in range(rng.randint(0, 40)))
-        assert _may_call_any(source, _by_prefix(pairs)) == any(_may_call(source, n, o) for n, o in pairs)

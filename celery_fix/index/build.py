@@ -265,7 +265,7 @@ def build_index(
     # second round: atomic-only files that call a function which dispatches, and files that use
     # a project helper registering signal receivers (an `apps.py` whose `ready()` only calls
     # `register(handler)`: no word of the first round's)
-    dispatchers = _by_prefix(_dispatcher_names(facts))
+    dispatchers = _dispatcher_names(facts)
     helpers = _receiver_helper_names(facts)
     candidates: list[tuple[Path, bytes | None, bool]] = [(path, source, True) for path, source in atomic_only]
     if helpers:
@@ -280,7 +280,7 @@ def build_index(
             except FileError:
                 skipped.append(path)  # (reported by the engine, which reads it too)
                 continue
-        if (atomic and _may_call_any(source, dispatchers)) or any(
+        if (atomic and any(_may_call(source, name, owner) for name, owner in dispatchers)) or any(
             _may_use_helper(source, name) for name in helpers
         ):
             second.append((str(path), source, index_module_name(path, roots)))
@@ -531,20 +531,6 @@ def _receiver_helper_names(facts: list[FileFacts]) -> set[bytes]:
 def _may_use_helper(source: bytes, name: bytes) -> bool:
     """Whether `source` may call or decorate with the helper `name` (`register(h)`, `@register`)."""
     return name in source and (name + b"(" in source or b"@" in source or b" as " in source)
-
-
-def _by_prefix(dispatchers: set[tuple[bytes, bytes | None]]) -> list[tuple[bytes, list[tuple[bytes, bytes | None]]]]:
-    """The (name, owner) pairs under their names' first four bytes (saleor: 322 names, 52 prefixes)."""
-    groups: dict[bytes, list[tuple[bytes, bytes | None]]] = {}
-    for name, owner in dispatchers:
-        groups.setdefault(name[:4], []).append((name, owner))
-    return list(groups.items())
-
-
-def _may_call_any(source: bytes, groups: list[tuple[bytes, list[tuple[bytes, bytes | None]]]]) -> bool:
-    """`_may_call` for any of the pairs, one scan per shared prefix first: a file without the
-    prefix holds none of its names (exact, and a few times fewer scans of a file)."""
-    return any(prefix in source and any(_may_call(source, name, owner) for name, owner in pairs) for prefix, pairs in groups)
 
 
 def _may_call(source: bytes, name: bytes, owner: bytes | None) -> bool:
