@@ -4,7 +4,7 @@
     python bench/run.py --apps 5                  # one small generated project
     python bench/run.py --path ~/src/saleor       # a real project
 
-Per project: celery-fix cold (--no-cache), celery-fix twice with its cache (the
+Per project: celery-fix cold (--no-cache, and with -j1), celery-fix twice with its cache (the
 first run fills it, the second is the warm time), `ruff check --select E9,F
 --no-cache`, and `fixit lint` with celery-fix's rules. Each command runs in its
 own child process; we record wall-clock time and peak memory of its whole
@@ -46,6 +46,7 @@ TARGETS = {  # from the speed issue with every rule on (the paperless-ngx-like s
     "warm <= 1x ruff": lambda r: r["warm/ruff"] <= 1,
     "one-file <= 0.25 s": lambda r: r["one-file s"] <= 0.25,
     "peak < 1 GB": lambda r: r["celery-fix peak MB"] < 1024,
+    "default jobs <= -j1": lambda r: r["cold/cold -j1"] <= 1,
 }
 
 
@@ -168,18 +169,19 @@ def find_tool(name: str) -> str | None:
 def bench_celery_fix(cmd: list[str] | None, root: Path, repeat: int, one_file: Path | None = None) -> dict[str, Measurement]:
     if cmd is None:
         missing = Measurement(error="celery-fix not found (pip install -e . or pass --celery-fix CMD)")
-        return {"cold": missing, "first": missing, "warm": missing, "one-file": missing}
+        return {"cold": missing, "cold -j1": missing, "first": missing, "warm": missing, "one-file": missing}
     # the cache lives in a temporary directory (CELERY_FIX_CACHE_DIR), never in the benchmarked tree;
     # every run starts in the root and names the tree `.` and the file relative to it, as pre-commit does
     with tempfile.TemporaryDirectory(prefix="celery-fix-bench-cache-") as cache:
-        cold = []
-        for _ in range(repeat):
+        cold, single = [], []
+        for _ in range(repeat):  # interleaved: a drift in the machine's load hits both alike
             shutil.rmtree(cache, ignore_errors=True)
             cold.append(_celery_fix(cmd, ["--no-cache", "."], root, cache))
+            single.append(_celery_fix(cmd, ["--no-cache", "-j1", "."], root, cache))
         shutil.rmtree(cache, ignore_errors=True)  # in case --no-cache still wrote one
         first = _celery_fix(cmd, ["."], root, cache)
         warm = best_of([_celery_fix(cmd, ["."], root, cache) for _ in range(repeat)])
-        runs = {"cold": best_of(cold), "first": first, "warm": warm}
+        runs = {"cold": best_of(cold), "cold -j1": best_of(single), "first": first, "warm": warm}
         if one_file is not None:  # warm cache and index, one named file (pre-commit with one staged file)
             runs["one-file"] = best_of([_celery_fix(cmd, [str(one_file)], root, cache) for _ in range(repeat)])
     return runs
@@ -320,12 +322,14 @@ def ratios(runs: dict[str, Measurement], tree: Tree) -> dict[str, float | None]:
 
     cold, warm, ruff, fixit = (secs(k) for k in ("celery-fix cold", "celery-fix warm", "ruff", "fixit"))
     one_file = secs("celery-fix one-file")
+    single = secs("celery-fix cold -j1")
     peaks = [m.peak_mb for k, m in runs.items() if k.startswith("celery-fix") and not m.error]
     return {
         "cold/ruff": div(cold, ruff),
         "warm/ruff": div(warm, ruff),
         "one-file s": one_file,
         "fixit/cold": div(fixit, cold),
+        "cold/cold -j1": div(cold, single),
         # Flat across sizes = linear in the number of Celery-relevant files.
         "cold ms/relevant file": div(cold * 1000 if cold is not None else None, tree.relevant_files),
         "celery-fix peak MB": max(peaks) if peaks else None,
@@ -336,7 +340,7 @@ def ratios(runs: dict[str, Measurement], tree: Tree) -> dict[str, float | None]:
 # Output.
 # --------------------------------------------------------------------------
 
-TIME_COLUMNS = ["celery-fix cold", "celery-fix first", "celery-fix warm", "celery-fix one-file", "ruff", "fixit"]
+TIME_COLUMNS = ["celery-fix cold", "celery-fix cold -j1", "celery-fix first", "celery-fix warm", "celery-fix one-file", "ruff", "fixit"]
 
 
 def print_report(results: list[dict]) -> None:

@@ -390,3 +390,54 @@ def test_a_decorator_call_the_fix_makes_too_long_is_wrapped_as_black_does(decora
     assert ("@shared_task(\n    autoretry_for=" in fixed) is wrapped
     if wrapped:
         assert all(len(line) <= line_length for line in fixed.splitlines())
+
+
+def test_settings_rules_that_skip_test_code_do_not_parse_a_test_file(monkeypatch):
+    """CEL306/CEL604/CEL307 report nothing in test code (its settings are fixtures): the engine
+    does not parse a test module for them; the same settings elsewhere are reported."""
+    source = b'CELERY_TASK_ALWAYS_EAGER = True\nCELERY_BROKER_URL = "redis://user:secret@cache:6379/0"\n'
+    outside = check_one("shop/settings.py", source, settings("CEL306", "CEL604"))
+    assert sorted(f.code for f in outside.findings) == ["CEL306", "CEL604"]
+    skipping = [r.CODE for r in all_rule_classes() if r.SKIPS_TEST_CODE]
+    assert sorted(skipping) == ["CEL306", "CEL307", "CEL604"]
+
+    def no_parse(path, source):
+        raise AssertionError(f"{path} was parsed")
+
+    monkeypatch.setattr(engine, "_parse", no_parse)
+    for path in ("shop/tests/settings.py", "shop/test_settings.py", "conftest.py"):
+        result = check_one(path, source, settings("CEL306", "CEL604", "CEL307"))
+        assert result.findings == [] and result.error is None and not result.parsed
+
+
+def test_each_rules_visitor_names_are_the_ones_libcst_finds():
+    """The engine's walk takes a rule's hook names from its class (CeleryRule.visitor_names, found
+    once): they must be what libcst's get_visitors() finds on an instance."""
+    for rule_class in all_rule_classes():
+        assert rule_class.visitor_names() == tuple(rule_class().get_visitors()), rule_class.CODE
+
+
+def test_little_work_is_checked_without_worker_processes(tmp_path, monkeypatch):
+    """Starting workers costs more than a few small files take (runner.PARALLEL_BYTES): below it the
+    files are checked in the main process whatever `jobs` says; above it, in workers."""
+    from celery_fix.engine import pool, runner
+
+    started = []
+
+    class RecordingPool(pool.WorkerPool):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pool, "WorkerPool", RecordingPool)
+    monkeypatch.setattr(runner, "worker_count", lambda jobs: 2)
+    paths = []
+    for number in range(6):
+        path = tmp_path / f"m{number}.py"
+        path.write_text(f"from celery import shared_task\n\n@shared_task(autoretry_for=(IOError,))\ndef t{number}():\n    pass\n")
+        paths.append(str(path))
+    small = run_files(paths, settings("CEL202"), jobs=2)
+    assert started == [] and all(r.findings for r in small)
+    monkeypatch.setattr(runner, "PARALLEL_BYTES", 0)
+    large = run_files(paths, settings("CEL202"), jobs=2)
+    assert started == [2] and [r.findings for r in large] == [r.findings for r in small]

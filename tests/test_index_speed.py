@@ -289,3 +289,17 @@ def test_unchanged_tree_reads_no_file_for_the_index(tmp_path: Path):
     assert tasks.stat().st_mtime_ns == info.st_mtime_ns and tasks.stat().st_size == info.st_size
     changed = build_index(files, tmp_path, jobs=1, cache=ResultCache(tmp_path / "cache", "fp"))
     assert [t.name for t in changed.tasks] == ["tasks.b"]
+
+
+def test_round_two_finds_a_call_of_a_dispatching_function_by_whole_names():
+    """The second round's test (build._may_call_any) looks for the dispatcher's name as a whole
+    identifier: a call, an alias import and a method through its class or instance pass; the name
+    inside a longer one does not."""
+    dispatchers = {(b"notify", None), (b"perform", b"Mutation"), ("envoy\u00e9".encode(), None)}
+    assert project._may_call_any(b"with atomic():\n    notify(order)\n", dispatchers)
+    assert project._may_call_any(b"from shop.x import notify as tell\nwith atomic():\n    tell()\n", dispatchers)
+    assert project._may_call_any(b"with atomic():\n    Mutation.perform(x)\n", dispatchers)
+    assert project._may_call_any("with atomic():\n    envoy\u00e9(x)\n".encode(), dispatchers)
+    assert not project._may_call_any(b"with atomic():\n    renotify_all(order)\n", dispatchers)
+    assert not project._may_call_any(b"with atomic():\n    BaseMutation.perform(x)\n", dispatchers)
+    assert not project._may_call_any(b"with atomic():\n    notify(order)\n", set())

@@ -27,8 +27,17 @@ def test_a_cold_run_names_every_phase(tmp_path):
 
 
 def test_worker_processes_send_their_figures_back(tmp_path):
-    serial = run_profiled(tmp_path, "--no-cache", "-j", "1", str(EXAMPLE))
-    parallel = run_profiled(tmp_path, "--no-cache", "-j", "2", str(EXAMPLE))
+    # six copies of the shop: enough source for the rules' worker processes (runner.PARALLEL_BYTES)
+    import shutil
+
+    from celery_fix.engine.runner import PARALLEL_BYTES
+
+    tree = tmp_path / "tree"
+    for copy in range(6):
+        shutil.copytree(EXAMPLE, tree / f"shop{copy}", ignore=shutil.ignore_patterns("__pycache__", ".celery-fix-cache"))
+    assert sum(p.stat().st_size for p in tree.rglob("*.py")) > PARALLEL_BYTES
+    serial = run_profiled(tmp_path, "--no-cache", "-j", "1", str(tree))
+    parallel = run_profiled(tmp_path, "--no-cache", "-j", "2", str(tree))
     # the same files are parsed either way: the workers' parse time reaches the main process
     assert parallel["cpu"]["rule parse"] > 0.2 * serial["cpu"]["rule parse"]
 

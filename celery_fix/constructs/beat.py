@@ -24,6 +24,7 @@ from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.scopes import local_names
 from celery_fix.index.evaluate import evaluate
 from celery_fix.index.values import UNKNOWN, Call, is_unknown, timedelta_seconds
+from celery_fix.syntax.file_memo import file_memo
 from celery_fix.syntax.walk import visit_readonly
 
 TIMEDELTA = frozenset({"datetime.timedelta"})
@@ -87,7 +88,7 @@ class BeatEntry:
 
 
 # -- reading a module ------------------------------------------------------------------------
-_CACHE: dict[int, tuple[cst.Module, NameTable, list[BeatEntry]]] = {}
+_CACHE: dict[int, tuple[cst.Module, NameTable, list[BeatEntry]]] = file_memo()
 
 
 def module_entries(module: cst.Module, names: NameTable, context: Any = None) -> list[BeatEntry]:

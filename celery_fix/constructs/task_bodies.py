@@ -9,7 +9,6 @@ the index may have been built before a fix changed the file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
@@ -17,7 +16,7 @@ import libcst as cst
 
 from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.results import find_task, module_task_defs
-from celery_fix.constructs.tasks import TaskDecorator, defines_any
+from celery_fix.constructs.tasks import TaskDecorator, defines_any, names_defined
 from celery_fix.index.values import UNKNOWN, is_unknown
 from celery_fix.syntax.walk import walk
 
@@ -343,7 +342,6 @@ def may_define_task(source: bytes, index: Any = None, classes: bool = False) -> 
     return defines_any(source, index.tasks)
 
 
-_DEFINED = re.compile(rb"(?:def|class)\s+(\w+)")
 _INHERITING: dict[tuple[int, str], tuple] = {}
 
 
@@ -355,4 +353,4 @@ def defines_inheriting(source: bytes, index: Any, key: str) -> bool:
         names = frozenset(t.function.encode() for t in tasks if t.inherited(key) and t.function)
         cached = (tasks, names)
         _INHERITING[(id(index), key)] = cached
-    return bool(cached[1]) and any(name in cached[1] for name in _DEFINED.findall(source))
+    return bool(cached[1]) and not names_defined(source).isdisjoint(cached[1])

@@ -114,5 +114,15 @@ def defines_any(source: bytes, tasks) -> bool:
         cached = (tasks, frozenset(t.qualname.rsplit(".", 1)[-1].encode() for t in tasks))
         _TASK_NAMES.clear()
         _TASK_NAMES[id(tasks)] = cached
-    names = cached[1]
-    return any(match in names for match in _DEFINED.findall(source))
+    return not names_defined(source).isdisjoint(cached[1])
+
+
+_LAST_DEFINED: list = [None, frozenset()]
+
+
+def names_defined(source: bytes) -> frozenset[bytes]:
+    """The names after `def`/`class` in `source`. Remembered for the last source: a file's
+    relevance tests (a dozen rules about tasks) ask for the same bytes one after another."""
+    if _LAST_DEFINED[0] is not source:
+        _LAST_DEFINED[:] = [source, frozenset(_DEFINED.findall(source))]
+    return _LAST_DEFINED[1]

@@ -20,6 +20,7 @@ from libcst._nodes.base import CSTNode
 
 from celery_fix.constructs.modules import module_name_for
 from celery_fix.constructs.names import build_name_table
+from celery_fix.constructs.test_code import is_test_path
 from celery_fix.engine import profile
 from celery_fix.engine.depth import refuse_if_too_deep
 from celery_fix.engine.elide import CONTEXT_WORDS, Plan, apply_plan, reduce_module
@@ -34,6 +35,7 @@ from celery_fix.engine.selection import ignored_for_path, minimal_words, trigger
 from celery_fix.ruleset import base as rule_base
 
 __all__ = ["EngineSettings", "FileResult", "Finding", "check_one", "check_source"]
+from celery_fix.syntax.file_memo import forget_file
 from celery_fix.syntax.walk import visit_batched_fast
 
 MAX_FIX_PASSES = 10  # like ruff's fix loop: overlapping fixes land one per pass
@@ -54,23 +56,48 @@ def _init_worker(settings: EngineSettings) -> None:
         instance = by_code[code]()
         instance.configured = {k: v for k, v in settings.rule_options.items() if k in by_code[code].OPTIONS}
         _RULES.append(instance)
+    global _CONFIGURED
+    _CONFIGURED = [frozenset(vars(r)) | _KEPT_ACROSS_FILES for r in _RULES]
+
+
+_CONFIGURED: list[frozenset[str]] = []  # each rule's attributes before any file
+_KEPT_ACROSS_FILES = frozenset({"_visitors"})  # ruleset/base.py: the rule's visitor table, built once
+
+
+def _forget_file_state() -> None:
+    """Drop what the rules kept of the last file (its tree, by way of their per-file attributes):
+    freed now by reference counting, the tree is not walked again by the next garbage collections."""
+    for rule, configured in zip(_RULES, _CONFIGURED):
+        state = vars(rule)
+        for name in [n for n in state if n not in configured]:
+            del state[name]
+    forget_file()
 
 
 def check_source(path: str, source: bytes, plan: Plan | None = None) -> FileResult:
     assert _SETTINGS is not None, "engine not initialised"
     result = FileResult(path, original=source)
-    rules = [r for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS)]
+    rules = [r for r in _RULES if not ignored_for_path(r.CODE, path, _SETTINGS) and not _skips(r, path)]
     if not rules or (_SETTINGS.prefilter and not _mentions_any(source, rules, path)):
         return result
     try:
         with gc_paused():  # linear time in the size of the module (gcpause.py)
-            _check_parsed(result, source, rules, plan)
+            try:
+                _check_parsed(result, source, rules, plan)
+            finally:
+                _forget_file_state()
     except RecursionError:
         result.error = f"{path}: too deeply nested to analyse (RecursionError); skipped"
     except Exception as exc:  # a bug in a rule must not end the run
         result.error = f"{path}: internal error: {type(exc).__name__}: {exc}"
         result.internal_error = True
     return result
+
+
+def _skips(rule, path: str) -> bool:
+    """A rule that reports nothing in test code, on a test file (also when it checks the fixed
+    versions, which its relevance test sees without a path)."""
+    return rule.SKIPS_TEST_CODE and is_test_path(path)
 
 
 def _mentions_any(source: bytes, rules, path: str) -> bool:
@@ -328,6 +355,7 @@ def _run_rules(
         for r in rules:
             r._sink = None
             r.context = None
+            r.names = None
     return _drop_suppressed(module, source, sink)
 
 

@@ -12,6 +12,7 @@ from multiprocessing import get_all_start_methods, get_context
 from typing import Any, Callable
 
 from celery_fix.engine import tempfiles
+from celery_fix.engine.gcpause import settle_heap
 from celery_fix.engine.jobs import worker_count
 
 _PR_SET_PDEATHSIG = 1
@@ -50,6 +51,7 @@ def _leave(signum, frame) -> None:
 
 
 def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
+    settle_heap()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and ends us
     signal.signal(signal.SIGTERM, _leave)  # stopped: remove a half-written cache entry, then go
     try:  # Linux: end with the main process even when it is killed outright

@@ -43,6 +43,7 @@ class EagerOutsideTestsRule(rule.CeleryRule):
     HELP = "set it only in test settings"
     FIX_KIND = "lint"
     TRIGGERS = (b"ALWAYS_EAGER", b"always_eager")
+    SKIPS_TEST_CODE = True
 
     VALID = [
         Valid("CELERY_TASK_ALWAYS_EAGER = False\n"),

@@ -67,6 +67,7 @@ class HardCodedBrokerCredentialsRule(rule.CeleryRule):
     FIX_KIND = "lint"
     SEVERITY = "error"
     TRIGGERS = (b"BROKER", b"broker", b"BACKEND", b"backend")
+    SKIPS_TEST_CODE = True
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:

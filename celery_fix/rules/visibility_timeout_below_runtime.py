@@ -70,6 +70,7 @@ class VisibilityTimeoutBelowRuntimeRule(rule.CeleryRule):
     FIX_KIND = "lint"
     NEEDS_INDEX = True
     TRIGGERS = (b"BROKER", b"broker")
+    SKIPS_TEST_CODE = True
     OPTIONS = {"broker-transport": "auto"}
 
     VALID = [

@@ -12,6 +12,7 @@ A rule runs two ways:
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
@@ -21,6 +22,7 @@ from fixit import LintRule
 from libcst.metadata import PositionProvider
 
 from celery_fix.constructs.names import NameTable, build_name_table
+from celery_fix.constructs.test_code import is_test_path
 
 SAFE = "safe"
 UNSAFE = "unsafe"
@@ -58,6 +60,9 @@ class RawReport:
     span: Any = None  # filled in by the engine for reports that survive suppression
 
 
+_VISITOR_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def sends_no_task(index: Any, path: str | None) -> bool:
     """The index parsed the file at `path` and found no call that could send a task: a rule
     about dispatches cannot fire there. False when the index has nothing to say about the file."""
@@ -92,6 +97,9 @@ class CeleryRule(LintRule):
     TRIGGERS: ClassVar[tuple[bytes, ...]] = ()
     # a beat rule: also relevant in files the index saw beat entries written in (index.schedule_files)
     READS_SCHEDULES: ClassVar[bool] = False
+    # a rule about settings that reports nothing in test code (constructs/test_code.py, whose settings
+    # are fixtures): the engine does not run it there, nor parse a test file for it
+    SKIPS_TEST_CODE: ClassVar[bool] = False
     # the rule's reports left unfixed stay the same after any other fix (it reads nothing another
     # rule's fix changes): the engine need not check a fixed file again for it (engine._settled)
     SURVIVES_FIXES: ClassVar[bool] = False
@@ -113,6 +121,8 @@ class CeleryRule(LintRule):
         neither parses a file no enabled rule finds relevant nor runs a rule on a file it does not.
         Override for a narrower test (words that must appear together, facts from the index); it
         must never say no to a file the rule would report on."""
+        if cls.SKIPS_TEST_CODE and is_test_path(path):
+            return False
         if cls.READS_SCHEDULES and path is not None and path in getattr(index, "schedule_files", ()):
             return True  # a schedule dict in its own module, with none of the rule's words
         return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
@@ -172,6 +182,22 @@ class CeleryRule(LintRule):
             position=position,
             replacement=None if unsafe else replacement,
         )
+
+    @classmethod
+    def visitor_names(cls) -> tuple[str, ...]:
+        """The names `get_visitors()` maps (libcst's test: methods named `visit_*`/`leave_*` that
+        are not its empty stubs), found once per class: `inspect.getmembers()` on each new instance
+        cost each worker process about 5 ms per rule."""
+        names = _VISITOR_NAMES.get(cls)
+        if names is None:
+            found = []
+            for name in dir(cls):
+                member = getattr(cls, name, None)
+                if (inspect.isfunction(member) and member.__name__.startswith(("visit_", "leave_"))
+                        and not getattr(member, "_is_no_op", False)):
+                    found.append(name)
+            names = _VISITOR_NAMES[cls] = tuple(found)
+        return names
 
     def get_visitors(self):
         # Fixit builds this with inspect.getmembers() on every visit_batched(): ~15 ms per rule

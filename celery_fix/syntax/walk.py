@@ -78,7 +78,9 @@ def visit_batched_fast(module: cst.Module, visitors) -> None:
     visit: dict[type, list] = {}
     leave: dict[type, list] = {}
     for visitor in visitors:
-        for name in visitor.get_visitors():
+        # the names alone (the methods are bound here): from the class when it offers them (ruleset/base.py)
+        names = visitor.visitor_names() if hasattr(type(visitor), "visitor_names") else visitor.get_visitors()
+        for name in names:
             prefix, _, node_name = name.partition("_")
             node_type = getattr(cst, node_name, None)
             if node_type not in NODE_TYPES:
