@@ -100,7 +100,7 @@ def catalogue_source() -> str:
         info = RuleInfo.of(rule_cls)
         lines.append(
             f"    RuleInfo({info.CODE!r}, {info.NAME!r}, {info.module!r}, {info.class_name!r}, "
-            f"{info.ENABLED_BY_DEFAULT!r}, {info.OPTIONS!r}, {info.TRIGGERS!r}),"
+            f"{info.ENABLED_BY_DEFAULT!r}, {info.OPTIONS!r}, {info.TRIGGERS!r}, {info.FIX_TITLE!r}),"
         )
     lines.append(")")
     return "\n".join(lines) + "\n"

@@ -23,12 +23,18 @@ def error(message: str) -> None:
 
 
 def fix_titles(rules) -> dict[str, str]:
+    from celery_fix.engine.catalogue import RULES
+
+    catalogued = set(RULES)
     titles = {}
     for info in rules:
-        try:
-            title = getattr(info.load(), "FIX_TITLE", None)
-        except (ImportError, AttributeError):  # the engine reports a rule that fails to import
-            title = None
+        if info in catalogued:  # the catalogue has it: the rule (libcst, Fixit) is not imported
+            title = info.FIX_TITLE
+        else:
+            try:
+                title = getattr(info.load(), "FIX_TITLE", None)
+            except (ImportError, AttributeError):  # the engine reports a rule that fails to import
+                title = None
         if title:
             titles[info.CODE] = title
     return titles

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from celery_fix import __version__
 from celery_fix.config import DEFAULT_EXCLUDES, Config
-from celery_fix.discover import discover
+from celery_fix.discover import Discovery, discover
 from celery_fix.engine.cache import ResultCache
 from celery_fix.gitignore import _git_dir, work_tree
 
@@ -28,13 +28,18 @@ Stamp = tuple[int, int]  # mtime_ns, size
 
 def project_files(top: Path, config: Config, use_cache: bool) -> list[Path]:
     """The files `discover` finds under `top` (spelled as the run spells it)."""
+    return project_discovery(top, config, use_cache).files
+
+
+def project_discovery(top: Path, config: Config, use_cache: bool) -> Discovery:
+    """`discover([top], config)`, from the kept list while it stands (a walk that met an error is not kept)."""
     if not use_cache:
-        return discover([top], config).files
+        return discover([top], config)
     cache = ResultCache(config.root, "project files")
     key = cache.key(str(top), _fingerprint(top, config).encode("utf-8", "surrogateescape"))
     kept = cache.get(key)
     if _still_valid(kept):
-        return [Path(name) for name in kept["files"]]
+        return Discovery([Path(name) for name in kept["files"]], [])
     started = time.time_ns()
     listed: list[str] = []
     found = discover([top], config, listed)
@@ -42,7 +47,7 @@ def project_files(top: Path, config: Config, use_cache: bool) -> list[Path]:
         entry = _entry(found.files, listed, config, started)
         if entry is not None:
             cache.put(key, entry)
-    return found.files
+    return found
 
 
 def _fingerprint(top: Path, config: Config) -> str:

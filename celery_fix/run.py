@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
-from celery_fix import progress, stdin
+from celery_fix import stdin
 from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.discover import discover, without_excluded
 from celery_fix.engine import profile
@@ -113,11 +114,19 @@ def _execute(options: RunOptions) -> int:
     options = replace(options, output_format=options.output_format or config.output_format or "text")
     if options.stdin_source is not None:
         return _run_stdin(paths[0], options, config, rules)
-    discovery = discover(paths, config)
+    # (a listing (--show-files, --list-tasks) neither reads nor writes the cache)
+    checking = not (options.show_files or options.show_settings or options.list_tasks)
+    if checking and len(paths) == 1 and not options.no_cache and paths[0].is_dir():
+        from celery_fix.project_files import project_discovery
+
+        discovery = project_discovery(paths[0], config, True)  # the walk's list while no directory changed
+    else:
+        discovery = discover(paths, config)
     profile.lap("discover")
     if options.force_exclude:
         discovery = replace(discovery, files=without_excluded(discovery.files, config))
-    discovery.files[:] = same_file_once(discovery.files)  # a symlink to a file of the tree: checked once
+    stats: dict[str, os.stat_result] = {}  # taken before any file is read: the run entry's key uses them
+    discovery.files[:] = same_file_once(discovery.files, stats)  # a symlink to a file of the tree: checked once
     checked = None
     if options.changed_since is not None:
         from celery_fix.changed import ChangedError, changed_files, only_changed
@@ -137,7 +146,7 @@ def _execute(options: RunOptions) -> int:
     # `-j 10**20`: the CPU count; no `-j`: the idle CPUs
     options = replace(options, jobs=worker_count(options.jobs))
 
-    return _check(discovery.files, discovery.errors, paths, options, config, rules, checked=checked)
+    return _check(discovery.files, discovery.errors, paths, options, config, rules, checked=checked, stats=stats)
 
 
 def _show(paths: list[Path], discovery, checked: list[Path] | None, options: RunOptions, config: Config, rules) -> int:
@@ -187,30 +196,67 @@ def _run_stdin(path: Path, options: RunOptions, config: Config, rules) -> int:
 
 
 def _check(files: list[Path], errors: list[str], paths: list[Path], options: RunOptions, config: Config, rules,
-           supplied: dict[str, bytes] | None = None, whole_project: bool = True, checked: list[Path] | None = None) -> int:
+           supplied: dict[str, bytes] | None = None, whole_project: bool = True, checked: list[Path] | None = None,
+           stats: dict[str, os.stat_result] | None = None) -> int:
     """Index the project, run the rules on `files` (or on `checked`, some of them), report.
     `supplied`: files read from elsewhere than the disk (standard input); `whole_project` False
-    indexes `files` alone."""
-    scan = _word_scan(rules, config)
-    scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
-    read = SourceReader(scan, scan_cache)
-    for name, source in (supplied or {}).items():
-        read.supply(name, source)
-    with progress.shown(options.quiet or supplied is not None, options.output_format):
-        index, results = _index_and_check(files, paths, options, config, rules, read, whole_project, checked)
-    if scan_cache is not None:
-        scan_cache.save()
-    _warn_not_indexed(index, results)
+    indexes `files` alone; `stats`: files' stats taken since discovery."""
+    project, complete = index_files(files, paths, config, not options.no_cache) if whole_project else (list(files), False)
+    to_check = files if checked is None else checked
+    style = read_project_style(config.root)
+    run_store = run_key = hit = None
+    # the review format prints the index itself; standard input is not on disk to stat
+    if supplied is None and not options.no_cache and options.output_format != "review":
+        from celery_fix import run_cache
+
+        run_store = ResultCache(config.root, "run")
+        run_key = run_cache.run_key(_run_fingerprint(rules, config, style, complete), project, to_check, stats)
+        hit = run_cache.load(run_store, run_key, to_check) if run_key is not None else None
+        profile.lap("run entry")
+    if hit is not None:
+        results, warnings, index_errors = hit
+        index = None
+    else:
+        scan = _word_scan(rules, config)
+        scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
+        read = SourceReader(scan, scan_cache)
+        for name, source in (supplied or {}).items():
+            read.supply(name, source)
+        from celery_fix import progress  # a run from the run entry shows no progress
+
+        with progress.shown(options.quiet or supplied is not None, options.output_format):
+            index, results = _index_and_check(files, project, complete, options, config, rules, read, style, checked)
+        if scan_cache is not None:
+            scan_cache.save()
+        warnings, index_errors = _index_warnings(index, results), _index_only_errors(index, results)
+        # an --apply run that writes fixes changes the files' signatures: its entry would never hit
+        if run_key is not None and not (options.apply_fixes and any(r.fixed is not None for r in results)):
+            from celery_fix import run_cache
+
+            run_cache.store(run_store, run_key, results, warnings, index_errors)
+    for message in warnings:
+        warning(message)
     if options.add_noqa:
-        return _add_noqa(results, errors + _index_only_errors(index, results), options, config)
-    code = _report(results, errors + _index_only_errors(index, results), options, config, index, rules)
+        return _add_noqa(results, errors + index_errors, options, config)
+    code = _report(results, errors + index_errors, options, config, index, rules)
     profile.lap("output")
     profile.write()
     return code
 
 
-def _index_and_check(files, paths, options: RunOptions, config: Config, rules, read, whole_project, checked):
-    index = _build_index(files, paths, config, options, read, whole_project)
+def _run_fingerprint(rules, config: Config, style, complete: bool) -> str:
+    """What a run's results depend on besides the files: the engine settings (less the index, which
+    the files and the index's settings decide) and the index's settings."""
+    settings = EngineSettings(
+        codes=tuple(r.CODE for r in rules), rule_options=dict(config.rule_options), unsafe_fixes=config.unsafe_fixes,
+        per_file_ignores=config.per_file_ignores, style=style,
+    )
+    index_part = (str(config.root), os.path.abspath(config.root), config.celery_apps, config.src, complete)
+    return f"{settings_fingerprint(settings)} {index_part!r}"
+
+
+def _index_and_check(files, project, complete, options: RunOptions, config: Config, rules, read, style, checked):
+    index = _build_index(project, complete, config, options, read)
     profile.lap("index: the rest")
     settings = EngineSettings(
         codes=tuple(r.CODE for r in rules),
@@ -221,7 +267,7 @@ def _index_and_check(files, paths, options: RunOptions, config: Config, rules, r
         index=index,
         index_digest=_digest_of(index),
         project_apps=frozenset(index.apps) if index is not None else frozenset(),
-        style=read_project_style(config.root),
+        style=style,
     )
     cache = None if options.no_cache else ResultCache(config.root, settings_fingerprint(settings))
     results = run_files([str(p) for p in (files if checked is None else checked)], settings, options.jobs, cache, read)
@@ -238,13 +284,11 @@ def _word_scan(rules, config: Config) -> WordScan:
     return WordScan({*PREFILTER_WORDS, *ATOMIC_WORDS, *atomic_functions, NUL, *(w for r in rules for w in r.TRIGGERS)})
 
 
-def _build_index(files: list[Path], paths: list[Path], config: Config, options: RunOptions, read,
-                 whole_project: bool = True):
+def _build_index(project_files: list[Path], complete: bool, config: Config, options: RunOptions, read):
     """The cross-file facts, built once before the rules run; the rules get it as context.index.
-    Built from the whole project around `paths` (celery_fix/project.py), whichever files are checked."""
+    Built from the whole project around the run's paths (celery_fix/project.py), whichever files are checked."""
     from celery_fix.index.build import build_index
 
-    project_files, complete = index_files(files, paths, config, not options.no_cache) if whole_project else (list(files), False)
     atomic_functions = tuple(config.rule_options.get("atomic-functions", ()))
     cache = None if options.no_cache else ResultCache(config.root, f"index-facts {atomic_functions!r}")
     index = build_index(
@@ -270,17 +314,15 @@ def _digest_of(index) -> str:
     return f"{index.digest or index_digest(index)}-{'complete' if index.complete else 'partial'}"
 
 
-def _warn_not_indexed(index, results: list[FileResult]) -> None:
-    """Files the index's `ast` could not parse; a broken one is reported as an error by the rules' parser instead."""
+def _index_warnings(index, results: list[FileResult]) -> list[str]:
+    """Files the index's `ast` could not parse (a broken one is reported as an error by the rules'
+    parser instead), and the index's notes."""
     if index is None:
-        return
+        return []
     checked = {r.path for r in results}
     reported = {r.path for r in results if r.error}
-    for path, message in index.warnings.items():
-        if path in checked and path not in reported:
-            warning(message)
-    for message in index.notes:
-        warning(message)
+    warnings = [message for path, message in index.warnings.items() if path in checked and path not in reported]
+    return warnings + list(index.notes)
 
 
 def _index_only_errors(index, results: list[FileResult]) -> list[str]:

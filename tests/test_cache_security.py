@@ -123,3 +123,23 @@ def test_the_cache_goes_where_the_environment_says(tmp_path, monkeypatch, capsys
     assert outputs[0] == outputs[1] and outputs[0][0] == 1
     assert not (project / ".celery-fix-cache").exists()
     assert any(p.name.startswith("linked-index-") for p in elsewhere.rglob("*"))
+
+
+def test_a_real_index_and_results_round_trip_exactly(tmp_path):
+    """The decoder's fast paths (scalars, `X | None`, per-class layouts) give back what was stored."""
+    from pathlib import Path
+
+    from celery_fix.config import Config
+    from celery_fix.discover import discover
+    from celery_fix.engine import plain
+    from celery_fix.engine.cache_key import canonical_json
+    from celery_fix.engine.model import FileResult, Finding
+    from celery_fix.index.build import build_index
+
+    shop = Path(__file__).resolve().parent.parent / "examples" / "shop"
+    index = build_index(discover([shop], Config(root=shop)).files, shop)
+    again = plain.loads(plain.dumps(index))
+    assert canonical_json(again) == canonical_json(index) and again == index
+    result = FileResult("a.py", findings=[Finding("a.py", 3, 1, "CEL101", "n", "m", "warning", "safe", note=None)],
+                        fixed=b"x", error=None, parsed=True)
+    assert plain.loads(plain.dumps(result), FileResult) == result

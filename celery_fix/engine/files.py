@@ -7,7 +7,6 @@ import hashlib
 import os
 import signal
 import stat
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,6 +74,8 @@ def write_atomic(path: Path, new: bytes, expected_old: bytes) -> None:
 
 
 def _replace(target: Path, new: bytes, info: os.stat_result) -> None:
+    import tempfile  # (random, shutil: only a run that writes needs them)
+
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         # no fsync: a run must not take 5 ms a file; the rename is atomic for every process, and
@@ -128,15 +129,17 @@ def signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def same_file_once(paths: list[Path]) -> list[Path]:
+def same_file_once(paths: list[Path], stats: dict[str, os.stat_result] | None = None) -> list[Path]:
     """`paths` less the ones that are another of them reached again (a symlink, a hard link, the
     same file named twice): each file is checked and written once, under the path that is not a
-    link when there is one."""
+    link when there is one. `stats` gets each path's stat (the run entry's key needs them too)."""
     chosen: dict[tuple[int, int] | str, int] = {}
     result: list[Path | None] = []
     for path in paths:
         try:
             info = os.stat(path)
+            if stats is not None:
+                stats[str(path)] = info
             key: tuple[int, int] | str = (info.st_dev, info.st_ino)
         except OSError:
             key = os.path.abspath(path)  # unreadable: reported later, once

@@ -69,22 +69,31 @@ def _encode(value: Any) -> Any:
     raise PlainError(f"cannot store a {kind.__name__}")
 
 
+# JSON gives exactly these types (never a subclass): a value of one of them is itself
+_SCALARS = frozenset({type(None), bool, int, float, str})
+
+
 def _decode(data: Any) -> Any:
-    if data is None or isinstance(data, (bool, int, float, str)):
+    kind = type(data)
+    if kind in _SCALARS:
         return data
-    if isinstance(data, list):
-        return [_decode(v) for v in data]
-    if not isinstance(data, dict):
+    if kind is list:
+        return [v if type(v) in _SCALARS else _decode(v) for v in data]
+    if kind is not dict:
         raise PlainError("not JSON data")
     if "t" in data:
-        return tuple(_decode(v) for v in _items(data, "t"))
+        return tuple([v if type(v) in _SCALARS else _decode(v) for v in _items(data, "t")])
+    if "c" in data:
+        return _decode_dataclass(data)
     if "d" in data:
         pairs = _items(data, "d")
         result = {}
         for pair in pairs:
-            if not isinstance(pair, list) or len(pair) != 2:
+            if type(pair) is not list or len(pair) != 2:
                 raise PlainError("bad dict item")
-            result[_decode(pair[0])] = _decode(pair[1])  # TypeError (unhashable key): a bad entry
+            key, value = pair
+            # TypeError (unhashable key): a bad entry
+            result[key if type(key) in _SCALARS else _decode(key)] = value if type(value) in _SCALARS else _decode(value)
         return result
     if "s" in data:
         return {_decode(v) for v in _items(data, "s")}
@@ -94,8 +103,6 @@ def _decode(data: Any) -> Any:
         if len(data) != 1 or not isinstance(data["b"], str):
             raise PlainError("bad bytes")
         return data["b"].encode("latin-1")
-    if "c" in data:
-        return _decode_dataclass(data)
     raise PlainError("unknown tag")
 
 
@@ -106,31 +113,48 @@ def _items(data: dict, tag: str) -> list:
     return items
 
 
+_OBJECT_KEYS = frozenset({"c", "m", "v"})
+
+
 def _decode_dataclass(data: dict) -> Any:
     cls = _class(data.get("m"), data.get("c"))
     values = data.get("v")
-    if set(data) != {"c", "m", "v"} or not isinstance(values, dict):
+    if data.keys() != _OBJECT_KEYS or type(values) is not dict:
         raise PlainError("bad object")
-    fields = _fields(cls)
-    if set(values) != {f.name for f in fields}:
+    names, checks = _layout(cls)
+    if values.keys() != names:
         raise PlainError(f"{cls.__name__}: fields do not match")
     kwargs = {}
-    for field, check in zip(fields, _checks(cls)):
-        value = _decode(values[field.name])
+    for name, check in checks:
+        value = values[name]
+        if type(value) not in _SCALARS:
+            value = _decode(value)
         if check is not None and not check(value):
-            raise PlainError(f"{cls.__name__}.{field.name}: wrong type")
-        kwargs[field.name] = value
+            raise PlainError(f"{cls.__name__}.{name}: wrong type")
+        kwargs[name] = value
     return cls(**kwargs)
+
+
+_LAYOUTS: dict[type, tuple] = {}
+
+
+def _layout(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
+    """The stored fields' names, and each with its type check, once per class."""
+    found = _LAYOUTS.get(cls)
+    if found is None:
+        fields = _fields(cls)
+        found = _LAYOUTS[cls] = (frozenset(f.name for f in fields), tuple(zip((f.name for f in fields), _checks(cls))))
+    return found
 
 
 _CLASSES: dict[tuple[str, str], type] = {}
 
 
 def _class(module: Any, name: Any) -> type:
-    if module not in _MODULES or not isinstance(name, str):
-        raise PlainError("not one of ours")
-    found = _CLASSES.get((module, name))
-    if found is None:
+    found = _CLASSES.get((module, name)) if type(module) is str and type(name) is str else None
+    if found is None:  # (only classes that passed the checks below are in _CLASSES)
+        if module not in _MODULES or not isinstance(name, str):
+            raise PlainError("not one of ours")
         candidate = getattr(importlib.import_module(module), name, None)  # only our own modules
         if not (isinstance(candidate, type) and dataclasses.is_dataclass(candidate) and candidate.__module__ == module):
             raise PlainError(f"{name}: not a dataclass of {module}")
@@ -186,6 +210,10 @@ def _build_checker(hint: Any):
         options = [_checker(option) for option in typing.get_args(hint)]
         if any(option is None for option in options):
             return None
+        others = [option for option, hint_part in zip(options, typing.get_args(hint)) if hint_part is not type(None)]
+        if len(others) == 1 and len(options) == 2:  # `X | None`, the common case
+            only = others[0]
+            return lambda value: value is None or only(value)
         return lambda value: any(option(value) for option in options)
     if hint is None or hint is type(None):
         return lambda value: value is None
@@ -200,18 +228,18 @@ def _build_checker(hint: Any):
         return lambda value: isinstance(value, origin)
     if origin is dict:
         key, item = _checker(args[0]) or _anything, _checker(args[1]) or _anything
-        return lambda value: isinstance(value, dict) and all(key(k) and item(v) for k, v in value.items())
+        return lambda value: isinstance(value, dict) and all(map(key, value)) and all(map(item, value.values()))
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             each = _checker(args[0]) or _anything
-            return lambda value: isinstance(value, tuple) and all(each(v) for v in value)
+            return lambda value: isinstance(value, tuple) and all(map(each, value))
         parts = [_checker(a) or _anything for a in args]
         return lambda value: isinstance(value, tuple) and len(value) == len(parts) and all(
             part(v) for v, part in zip(value, parts)
         )
     if origin in (list, set, frozenset):
         each = _checker(args[0]) or _anything
-        return lambda value: isinstance(value, origin) and all(each(v) for v in value)
+        return lambda value: isinstance(value, origin) and all(map(each, value))
     return lambda value: isinstance(value, origin)
 
 

@@ -18,6 +18,7 @@ class RuleInfo:
     ENABLED_BY_DEFAULT: bool = True
     OPTIONS: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     TRIGGERS: tuple[bytes, ...] = ()
+    FIX_TITLE: str | None = None  # the json/sarif formats print it: known without importing the rule
 
     def load(self) -> type:
         return getattr(importlib.import_module(self.module), self.class_name)
@@ -26,5 +27,5 @@ class RuleInfo:
     def of(cls, rule_cls: type) -> RuleInfo:
         return cls(
             rule_cls.CODE, rule_cls.NAME, rule_cls.__module__, rule_cls.__name__, rule_cls.ENABLED_BY_DEFAULT,
-            dict(rule_cls.OPTIONS), tuple(rule_cls.TRIGGERS),
+            dict(rule_cls.OPTIONS), tuple(rule_cls.TRIGGERS), getattr(rule_cls, "FIX_TITLE", None) or None,
         )
