@@ -212,7 +212,13 @@ def build_index(
     tree = hashlib.blake2b(settings_part, digest_size=20)
     spelling = _spelling(files) if cache is not None else ""
     # files unchanged since a run that stored their stat signature: the index's key without reading them
-    by_stat = _stat_key(files, settings_part) if cache is not None else None
+    infos: dict[str, os.stat_result] = {}
+    by_stat = _stat_key(files, settings_part, infos) if cache is not None else None
+    # unchanged files' digests from the stat table (engine/stat_digests.py): no read for the key
+    by_table = cache is not None and isinstance(read, SourceReader) and read.digests is not None
+    if by_table:
+        for name, info in infos.items():
+            read.note_stat(name, info)
     known_key = cache.get(by_stat) if by_stat is not None else None
     if isinstance(known_key, str) and known_key.startswith("linked-index-"):
         cached = _cached_index(cache.get(known_key), spelling, files)
@@ -226,6 +232,12 @@ def build_index(
         if workers_read and not read.holds(path):  # (a file given on stdin is read here)
             sources.append((path, None))
             continue
+        if by_table and not read.holds(path):
+            digest = read.digest_by_stat(path)
+            if digest is not None:
+                tree.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
+                sources.append((path, None))  # read in the triage only if its words ask for it
+                continue
         try:
             source = read(path)
         except FileError as exc:
@@ -244,14 +256,31 @@ def build_index(
             cache.put(by_stat, tree_key)
         cached.stats.seconds = time.perf_counter() - started
         return cached
-    if workers_read or _triage_in_workers(sources, read, jobs):
+    lazy = by_table and any(source is None for _, source in sources)
+    # (files not read yet are triaged here: a read that finds other bytes than the table said is seen)
+    if workers_read or (not lazy and _triage_in_workers(sources, read, jobs)):
         facts, atomic_only, skipped, read_errors = _triage_parallel(
             sources, read, atomic_words, jobs, cache, while_waiting, roots
         )
         errors.update(read_errors)
         first_round = len(facts)
     else:
+        triaged: list[tuple[Path, bytes | None]] = []
         for path, source in sources:
+            if source is None:
+                found = read.found_by_digest(path)
+                if found is None or _needs_bytes(found, atomic_words) or path.stem == "celeryconfig":
+                    try:
+                        source = read(path)
+                    except FileError as exc:
+                        errors[str(path)] = str(exc)
+                        meter.advance()
+                        continue
+                else:  # no word of either round's first test: skipped, its bytes not needed
+                    triaged.append((path, None))
+                    skipped.append(path)
+                    continue
+            triaged.append((path, source))
             found = read.found(path, source) if isinstance(read, SourceReader) else None
             if mentions_celery(source, found=found) or path.stem == "celeryconfig":
                 selected.append((str(path), source, index_module_name(path, roots)))
@@ -259,6 +288,7 @@ def build_index(
                 atomic_only.append((path, source))
             else:
                 skipped.append(path)
+        sources = triaged
         meter.advance(len(skipped))
         outlines = {} if isinstance(read, SourceReader) else None
         facts = _collect_cached(selected, jobs, cache, while_waiting, outlines)
@@ -322,7 +352,7 @@ def build_index(
     stats.seconds = time.perf_counter() - started
     index.stats = stats
     index.digest = index_digest(index)
-    if tree_key is not None and not loader.errors:
+    if tree_key is not None and not loader.errors and not getattr(read, "stale", False):
         cache.put(tree_key, (os.getcwd(), spelling, index))
         if by_stat is not None:
             cache.put(by_stat, tree_key)
@@ -339,7 +369,13 @@ def _spelling(files: list[Path]) -> str:
     return spelling.hexdigest()
 
 
-def _stat_key(files: list[Path], settings_part: bytes) -> str | None:
+def _needs_bytes(found: Any, atomic_words: tuple[bytes, ...]) -> bool:
+    """Whether the first round's triage of a file needs its bytes: `mentions_celery` decides a
+    file with none of these words (every one is in the run's scan) from its words alone."""
+    return found.any(PREFILTER_WORDS) or found.any(atomic_words)
+
+
+def _stat_key(files: list[Path], settings_part: bytes, infos: dict | None = None) -> str | None:
     """A key from every file's absolute path and stat signature, taken before any is read (a
     file written meanwhile then has a new signature next time). The change time is in it: a write
     always sets it, `touch -d` or a checkout keeping the modification time cannot set it back.
@@ -350,6 +386,8 @@ def _stat_key(files: list[Path], settings_part: bytes) -> str | None:
             info = os.stat(path)
         except OSError:
             return None
+        if infos is not None:
+            infos[str(path)] = info
         digest.update(
             f"{os.path.abspath(path)}\0{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}\0"
             .encode("utf-8", "surrogateescape")
