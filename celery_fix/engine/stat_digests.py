@@ -16,6 +16,7 @@ from typing import Any
 
 RACY_NS = 2_000_000_000
 _KEY = "stat-digests-1"
+SAVE_AFTER = 32  # files the table must newly know before it is rewritten
 
 Signature = tuple[int, int, int, int, int]  # dev, ino, size, mtime_ns, ctime_ns
 
@@ -32,7 +33,7 @@ class StatDigests:
         loaded = store.get(_KEY) if store is not None else None
         self.known: dict[str, tuple[Signature, bytes]] = loaded if _is_table(loaded) else {}
         self.seen: dict[str, tuple[Signature, bytes]] = {}
-        self.changed = False
+        self.changed = 0  # entries recorded that the table did not hold
         self._racy_after = time.time_ns() - RACY_NS
 
     def digest(self, path: str, info: os.stat_result) -> bytes | None:
@@ -49,17 +50,21 @@ class StatDigests:
             return
         entry = (signature(info), digest)
         if self.known.get(path) != entry:
-            self.changed = True
+            self.changed += 1
         self.seen[path] = entry
 
     def save(self) -> None:
-        """Keep what this run saw; a run that saw under half the table (one file) keeps the rest too."""
+        """Keep what this run saw, when that spares the next run enough reads: rewriting saleor's
+        table costs as much as reading a few dozen files, and a file changed since is read anyway
+        (pre-commit's one edited file is read to be checked). A run that saw under half the table
+        (one file) keeps the rest too."""
         if self.store is None:
             return
+        worth = min(SAVE_AFTER, max(1, len(self.seen) // 8))
         if len(self.seen) * 2 < len(self.known):
-            if self.changed:
+            if self.changed >= worth:
                 self.store.put(_KEY, {**self.known, **self.seen})
-        elif self.changed or len(self.seen) != len(self.known):
+        elif self.changed >= worth or len(self.known) - len(self.seen) >= worth:
             self.store.put(_KEY, self.seen)
 
 
