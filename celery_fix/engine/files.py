@@ -215,9 +215,16 @@ class SourceReader:
             self._by_stat.add(key)
         return digest
 
+    def known_digest(self, path: Path | str) -> bytes | None:
+        """The file's digest when this run has it (from its bytes or the stat table)."""
+        return self._digests.get(str(path))
+
     def found_by_digest(self, path: Path | str) -> Found | None:
         """The scan's words of a file not read, by its digest, when the scan cache knows them."""
         key = str(path)
+        known = self._found.get(key)
+        if known is not None:
+            return known
         digest = self._digests.get(key)
         if self.scan is None or self.scan_cache is None or digest is None:
             return None

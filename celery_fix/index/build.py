@@ -256,6 +256,16 @@ def build_index(
             cache.put(by_stat, tree_key)
         cached.stats.seconds = time.perf_counter() - started
         return cached
+    # the index of a tree that differs only in files no word of which the index looks at
+    words_key, free = _words_key(sources, read, settings_part, atomic_words) if by_table and not errors else (None, {})
+    pointed = _pointed(cache.get(words_key), free) if words_key is not None else None
+    if pointed is not None:
+        cached = _cached_index(cache.get(pointed), spelling, files)
+        if cached is not None:
+            if by_stat is not None:
+                cache.put(by_stat, pointed)
+            cached.stats.seconds = time.perf_counter() - started
+            return cached
     lazy = by_table and any(source is None for _, source in sources)
     # (files not read yet are triaged here: a read that finds other bytes than the table said is seen)
     if workers_read or (not lazy and _triage_in_workers(sources, read, jobs)):
@@ -356,6 +366,11 @@ def build_index(
         cache.put(tree_key, (os.getcwd(), spelling, index))
         if by_stat is not None:
             cache.put(by_stat, tree_key)
+        # only while no free file's bytes count but those the linker loaded (kept with their
+        # digests, which must match): round two had no receiver helper to look for in them
+        loaded = {os.path.abspath(p): d for p, d in loader.loaded.items()}
+        if words_key is not None and not helpers and all(free.get(p, d) == d for p, d in loaded.items()):
+            cache.put(words_key, (tree_key, {p: d for p, d in loaded.items() if p in free}))
     return index
 
 
@@ -367,6 +382,52 @@ def _spelling(files: list[Path]) -> str:
     if any(not p.is_absolute() for p in files):
         spelling.update(os.getcwd().encode("utf-8", "surrogateescape"))
     return spelling.hexdigest()
+
+
+WORDS_KEY_SCANS = 64  # files the words key may scan here (the edited ones); more: no such key
+
+
+def _pointed(entry: Any, free: dict[str, bytes]) -> str | None:
+    """The linked index's key a words key's entry points at, when the free files the linker
+    loaded for it still have their digests."""
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], dict)):
+        return None
+    tree_key, loaded = entry
+    if not tree_key.startswith("linked-index-"):
+        return None
+    return tree_key if all(free.get(p) == d for p, d in loaded.items()) else None
+
+
+def _words_key(sources: list, read: SourceReader, settings_part: bytes, atomic_words: tuple[bytes, ...]) -> tuple[str | None, dict[str, bytes]]:
+    """A key of the linked index that leaves out the bytes of *free* files: those with no word of
+    the first round (nor named celeryconfig). Such a file is skipped whatever else it holds, so
+    while the index needs no free file's bytes later (round two's receiver helpers, the linker's
+    loads: the build stores this key only then), the files' names and the other files' digests
+    decide the index. Also the free files' digests by absolute path; None without every file's words."""
+    key = hashlib.blake2b(settings_part + b"\0words\0", digest_size=20)
+    free: dict[str, bytes] = {}
+    unknown = 0
+    for path, source in sources:
+        found = read.found_by_digest(path) if source is None else None
+        if found is None:
+            if source is None or not read.knows_words(path, source):
+                unknown += 1
+                if unknown > WORDS_KEY_SCANS:  # a cold tree: its files are scanned by the triage, on workers
+                    return None, {}
+            if source is None:
+                return None, {}  # (words of an unread file unknown: rare, the scan table was lost)
+            found = read.found(path, source)
+        digest = read.known_digest(path)
+        if found is None or digest is None:
+            return None, {}
+        absolute = os.path.abspath(path)
+        name = absolute.encode("utf-8", "surrogateescape")
+        if path.stem != "celeryconfig" and not _needs_bytes(found, atomic_words):
+            free[absolute] = digest
+            key.update(name + b"\0free\0")
+        else:
+            key.update(name + b"\0" + digest)
+    return f"words-index-{key.hexdigest()}", free
 
 
 def _needs_bytes(found: Any, atomic_words: tuple[bytes, ...]) -> bool:
@@ -684,6 +745,7 @@ class _SkippedLoader:
         self.errors: dict[str, str] = {}
         self.warnings: dict[str, str] = {}
         self._names: dict[str, list[Path]] | None = None
+        self.loaded: dict[str, bytes | None] = {}  # the files read, their bytes' digests (they count for the index)
 
     def _by_name(self) -> dict[str, list[Path]]:
         """Skipped files by the last part of the module name they can be (`tasks.py` and
@@ -703,11 +765,14 @@ class _SkippedLoader:
                 continue
             if index_module_name(path, self.roots) != module:
                 continue
+            self.loaded[str(path)] = None
             try:
-                facts = _collect_cached([(str(path), read_source(path), module)], 1, self.cache)[0]
+                source = read_source(path)
             except FileError as exc:
                 self.errors[str(path)] = str(exc)
                 return None
+            self.loaded[str(path)] = content_digest(source)
+            facts = _collect_cached([(str(path), source, module)], 1, self.cache)[0]
             if facts.error:
                 self.errors[facts.path] = facts.error
                 return None
