@@ -56,6 +56,7 @@ def _init_worker(settings: EngineSettings) -> None:
         instance = by_code[code]()
         instance.configured = {k: v for k, v in settings.rule_options.items() if k in by_code[code].OPTIONS}
         _RULES.append(instance)
+        by_code[code].visitor_names()  # found here, before workers fork: they inherit it
     global _CONFIGURED
     _CONFIGURED = [frozenset(vars(r)) | _KEPT_ACROSS_FILES for r in _RULES]
 

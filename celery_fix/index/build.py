@@ -125,8 +125,15 @@ class ProjectIndex:
                 self._by_name.setdefault(task.name, task)
 
     def module_name(self, path: str | Path) -> str:
-        """The module name of `path`, from this project's source roots (as the index named it)."""
-        return module_name_for(Path(path), self.source_roots)
+        """The module name of `path`, from this project's source roots (as the index named it).
+        Remembered per index (not a field: neither cached nor compared): the engine and CEL704's
+        relevance test ask for each file several times, and each answer costs a few `stat`s."""
+        memo = self.__dict__.setdefault("_module_names", {})
+        key = str(path)
+        name = memo.get(key)
+        if name is None:
+            name = memo[key] = module_name_for(Path(path), self.source_roots)
+        return name
 
     def task_by_name(self, name: str) -> TaskInfo | None:
         return self._by_name.get(name)

@@ -61,6 +61,22 @@ class RawReport:
 
 
 _VISITOR_NAMES: dict[type, tuple[str, ...]] = {}
+_LAST_SOURCE: list = [None, {}]
+
+
+def holds_any(source: bytes, words) -> bool:
+    """Whether `source` contains one of `words`. Each word is looked for once per source: the
+    engine asks every rule about the same bytes, several times over a check."""
+    if _LAST_SOURCE[0] is not source:
+        _LAST_SOURCE[:] = [source, {}]
+    seen = _LAST_SOURCE[1]
+    for word in words:
+        found = seen.get(word)
+        if found is None:
+            found = seen[word] = word in source
+        if found:
+            return True
+    return False
 
 
 def sends_no_task(index: Any, path: str | None) -> bool:
@@ -130,7 +146,7 @@ class CeleryRule(LintRule):
             return False
         if cls.READS_SCHEDULES and path is not None and path in getattr(index, "schedule_files", ()):
             return True  # a schedule dict in its own module, with none of the rule's words
-        return not cls.TRIGGERS or any(word in source for word in cls.TRIGGERS)
+        return not cls.TRIGGERS or holds_any(source, cls.TRIGGERS)
 
     @classmethod
     def keep_words(cls) -> tuple[Any, ...]:
