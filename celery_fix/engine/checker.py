@@ -23,7 +23,7 @@ from celery_fix.constructs.names import build_name_table
 from celery_fix.constructs.test_code import is_test_path
 from celery_fix.engine import profile
 from celery_fix.engine.depth import refuse_if_too_deep
-from celery_fix.engine.elide import KeepWords, Outline, apply_plan, plan_of, reduce_module
+from celery_fix.engine.elide import KeepWords, Outline, apply_plan, outline_of, plan_of
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.engine.formfeed import without_indent_form_feeds
@@ -182,12 +182,12 @@ def _check_parsed(result: FileResult, source: bytes, rules, shape: Outline | Non
         # only the words of the rules that run here keep a definition (views.py of a project:
         # `print` and `except` are words of rules that look only at tasks)
         words = _words_of(here)
-        if words != _keep_words():
-            within = frozenset(map(id, here))
-        if shape is not None and shape[2] == len(source):  # (else the file changed since the index read it)
-            reduced = apply_plan(source, plan_of(shape, source, words))
-        else:
-            reduced = reduce_module(source, words)
+        if shape is None or shape[2] != len(source):  # (else the file changed since the index read it)
+            shape = outline_of(source)
+        plan = plan_of(shape, source, words) if shape is not None else ()
+        reduced = apply_plan(source, plan)
+        if reduced is not None and words != _keep_words():
+            within = _Within(here, source, shape, plan)
     reduced = without_indent_form_feeds(reduced if reduced is not None else source) or reduced
     if reduced is not None:
         try:
@@ -203,6 +203,26 @@ def _check_parsed(result: FileResult, source: bytes, rules, shape: Outline | Non
 
 class _NotMirrored(Exception):
     """A fix of the reduced module cannot be carried over to the whole one as text edits."""
+
+
+class _Within:
+    """The rules the reduced module serves: those it was reduced for, and any other whose words
+    blank out nothing more (the same module reduced for them too: a fixed version some rule the
+    index had ruled out on the original finds relevant is checked on it without a fall back)."""
+
+    def __init__(self, rules, source: bytes, shape: Outline, plan) -> None:
+        self.rules, self.source, self.shape, self.plan = list(rules), source, shape, plan
+        self.ids = set(map(id, rules))
+
+    def serves(self, rules) -> bool:
+        extra = [r for r in rules if id(r) not in self.ids]
+        if not extra:
+            return True
+        if plan_of(self.shape, self.source, _words_of(self.rules + extra)) != self.plan:
+            return False  # their words keep a definition the reduced module lacks
+        self.rules += extra
+        self.ids.update(map(id, extra))
+        return True
 
 
 def _keep_words() -> KeepWords:
@@ -233,8 +253,8 @@ _KEEP_WORDS: KeepWords | None = None
 def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None, within=None) -> None:
     """Check `source`; with `reduced` (elide.py), parse and fix that instead and carry the fixes
     over to `source` (same lines and columns, so findings point at the same places). `within`:
-    the rules `reduced` kept the words of (ids; None: all); a fixed version some other rule finds
-    relevant is checked whole instead."""
+    the rules `reduced` serves (_Within; None: all); a fixed version some rule it does not serve
+    finds relevant is checked whole instead."""
     path = result.path
     parsed = reduced if reduced is not None else source
     try:
@@ -341,7 +361,7 @@ def _run_rules(
     if _SETTINGS.prefilter:
         index = _index_for(path)
         rules = [r for r in rules if r.relevant(words, index, path if original else None)]
-        if within is not None and any(id(r) not in within for r in rules):
+        if within is not None and not within.serves(rules):
             raise _NotMirrored  # `source` may lack what this rule reads: check the whole module
     if not rules:
         return []

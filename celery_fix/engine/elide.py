@@ -75,6 +75,16 @@ def reduce_module(source: bytes, keep_words: KeepWords) -> bytes | None:
     return apply_plan(source, blank_plan(body, source, keep_words))
 
 
+def outline_of(source: bytes) -> Outline | None:
+    """The module's outline (below); None when it is not worth reducing or `ast` cannot parse it."""
+    if not worth_reducing(source):
+        return None
+    try:
+        return outline(ast.parse(source).body, source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def worth_reducing(source: bytes) -> bool:
     if len(source) < MIN_SIZE or b"\r" in source.replace(b"\r\n", b""):
         return False  # a lone `\r` ends a line for the tokenizer but not for the line split here
