@@ -23,7 +23,7 @@ from celery_fix.constructs.names import build_name_table
 from celery_fix.constructs.test_code import is_test_path
 from celery_fix.engine import profile
 from celery_fix.engine.depth import refuse_if_too_deep
-from celery_fix.engine.elide import KeepWords, Outline, apply_plan, outline_of, plan_of
+from celery_fix.engine.elide import KeepWords, Outline, apply_plan, first_lines, first_lines_of, outline_of, plan_of
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.engine.formfeed import without_indent_form_feeds
@@ -174,7 +174,7 @@ def _one_line(text: str) -> str:
 
 def _check_parsed(result: FileResult, source: bytes, rules, shape: Outline | None = None) -> None:
     """`shape`: the module's outline (elide.py), when the index's pass worked it out already."""
-    within = None
+    within = lines = whole_lines = None
     if not _SETTINGS.prefilter:
         reduced = None
     else:
@@ -188,14 +188,16 @@ def _check_parsed(result: FileResult, source: bytes, rules, shape: Outline | Non
         reduced = apply_plan(source, plan)
         if reduced is not None and words != _keep_words():
             within = _Within(here, source, shape, plan)
+        if shape is not None:  # where the top-level statements start, for the positions
+            lines, whole_lines = first_lines(shape, plan), first_lines(shape)
     reduced = without_indent_form_feeds(reduced if reduced is not None else source) or reduced
     if reduced is not None:
         try:
-            _check_text(result, source, rules, reduced, within)
+            _check_text(result, source, rules, reduced, within, lines)
             return
         except _NotMirrored:
             result.findings, result.remaining, result.fixed, result.error = [], [], None, None
-    _check_text(result, source, rules, None)
+    _check_text(result, source, rules, None, lines=whole_lines)
     if result.fixed is not None and without_indent_form_feeds(source) is not None:
         # libcst drops such form feeds from the code it writes: report, do not rewrite the file
         result.fixed, result.remaining = None, list(result.findings)
@@ -250,11 +252,12 @@ def _words_of(rules) -> KeepWords:
 _KEEP_WORDS: KeepWords | None = None
 
 
-def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None, within=None) -> None:
+def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None, within=None, lines=None) -> None:
     """Check `source`; with `reduced` (elide.py), parse and fix that instead and carry the fixes
     over to `source` (same lines and columns, so findings point at the same places). `within`:
     the rules `reduced` serves (_Within; None: all); a fixed version some rule it does not serve
-    finds relevant is checked whole instead."""
+    finds relevant is checked whole instead. `lines`: where the top-level statements of what is
+    parsed start (elide.first_lines), when known."""
     path = result.path
     parsed = reduced if reduced is not None else source
     try:
@@ -268,7 +271,7 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None,
     result.encoding = module.encoding
     index = _SETTINGS.index
     module_name = index.module_name(path) if hasattr(index, "module_name") else module_name_for(Path(path))
-    reports = _run_rules(module, rules, path, module_name, parsed, original=True, words=source)
+    reports = _run_rules(module, rules, path, module_name, parsed, original=True, words=source, lines=lines)
     with profile.work("positions"):
         result.findings = _to_findings(path, module, parsed, reports)
 
@@ -288,8 +291,10 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None,
                 raise _NotMirrored
             encoding = module.encoding
             fixed_source = mirrored(current_source.decode(encoding), current_parsed.decode(encoding), applied.edits).encode(encoding)
+        tree = None
         if applied.complete and not _SETTINGS.full_fix_loop:
-            remaining = _settled(path, current, current_parsed, current_reports, applied)
+            tree = _ast_body(applied.source)
+            remaining = _settled(path, current, current_parsed, current_reports, applied, tree is not None)
             if remaining is not None:
                 current_source = fixed_source
                 break
@@ -304,7 +309,8 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None,
             return
         current_parsed, current_source = applied.source, fixed_source
         current_reports = _run_rules(
-            current, rules, path, module_name, current_parsed, original=False, words=current_source, within=within
+            current, rules, path, module_name, current_parsed, original=False, words=current_source, within=within,
+            lines=first_lines_of(tree) if tree is not None else None,
         )
     if current_source != source:
         result.fixed = current_source
@@ -313,15 +319,15 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None,
         result.remaining = list(result.findings)
 
 
-def _parses(source: bytes) -> bool:
+def _ast_body(source: bytes) -> list[ast.stmt] | None:
+    """The module's top-level statements by the stdlib `ast`; None when it does not parse."""
     try:
-        ast.parse(source)
+        return ast.parse(source).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+        return None
 
 
-def _settled(path: str, module: cst.Module, source: bytes, reports, applied: Applied) -> list[Finding] | None:
+def _settled(path: str, module: cst.Module, source: bytes, reports, applied: Applied, parses: bool) -> list[Finding] | None:
     """The findings left after a pass where every fix landed as a text edit, without parsing and
     checking the result again. Only when nothing is left but reports that survive fixes
     (CeleryRule.survives_fixes): any other report may turn fixable once a fix lands (CEL806's `minute=0` makes
@@ -330,7 +336,7 @@ def _settled(path: str, module: cst.Module, source: bytes, reports, applied: App
     hold: the fixed code must be parsed and checked again."""
     # a fix must never write code that does not parse. When `source` is reduced, the whole fixed
     # module is this plus top-level definitions that parsed before and did not change
-    if not _parses(applied.source):
+    if not parses:
         return None  # newer syntax than this Python's, or a broken fix: libcst decides
     left = [r for r in reports if not _fix_allowed(r)]
     if not all(r.rule.survives_fixes(r) for r in left):
@@ -353,7 +359,7 @@ def _fix_allowed(report: rule_base.RawReport) -> bool:
 
 def _run_rules(
     module: cst.Module, rules, path: str, module_name: str, source: bytes, original: bool, words: bytes,
-    within=None,
+    within=None, lines=None,
 ) -> list[rule_base.RawReport]:
     # each rule sees only files it can fire on (`words`: the whole module's bytes, `source` may be
     # reduced): its visitors cost nothing elsewhere. The index's facts about the file describe the
@@ -382,14 +388,15 @@ def _run_rules(
             r._sink = None
             r.context = None
             r.names = None
-    return _drop_suppressed(module, source, sink)
+    return _drop_suppressed(module, source, sink, lines)
 
 
-def _drop_suppressed(module: cst.Module, source: bytes, reports: list[rule_base.RawReport]) -> list[rule_base.RawReport]:
+def _drop_suppressed(module: cst.Module, source: bytes, reports: list[rule_base.RawReport], first=None) -> list[rule_base.RawReport]:
     if not reports:
         return reports
-    spans = spans_of(module, [r.node for r in reports] + [r.at for r in reports if r.at is not None])
-    lines = LINE_BREAK.split(source.decode(module.encoding, errors="replace"))
+    code = source.decode(module.encoding, errors="replace")
+    spans = spans_of(module, [r.node for r in reports] + [r.at for r in reports if r.at is not None], first, code)
+    lines = LINE_BREAK.split(code)
     kept = []
     for report in reports:
         span = spans[id(report.node)]

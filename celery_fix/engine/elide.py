@@ -117,6 +117,29 @@ def outline(body: list[ast.stmt], source: bytes) -> Outline:
     return tuple(entries), _import_anchor(body), len(source)
 
 
+def first_lines(shape: Outline, plan: Plan = ()) -> tuple[int, ...]:
+    """The line of the first token of each top-level statement libcst sees in the source the
+    outline describes, with the statements `plan` blanks out gone (positions.statement_spans):
+    `ast` statements joined by `;` are one statement there."""
+    blanked = set(plan)
+    return _joined((first, last) for first, last, *_ in shape[0] if (first, last) not in blanked)
+
+
+def first_lines_of(body: list[ast.stmt]) -> tuple[int, ...]:
+    """first_lines, from a module's `ast`."""
+    return _joined((_first_line(statement), statement.end_lineno) for statement in body)
+
+
+def _joined(ranges) -> tuple[int, ...]:
+    lines: list[int] = []
+    end = 0
+    for first, last in ranges:
+        if first > end:
+            lines.append(first)
+        end = max(end, last)
+    return tuple(lines)
+
+
 def plan_of(shape: Outline, source: bytes, keep_words: KeepWords) -> Plan:
     """The lines to blank out for these words, from the module's outline (of this `source`)."""
     entries, anchor, size = shape
