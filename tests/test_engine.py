@@ -488,3 +488,32 @@ def test_a_rule_relevant_only_on_fixed_versions_is_served_by_the_reduced_module(
     monkeypatch.setattr(engine._Within, "serves", lambda self, rules: all(id(r) in self.ids for r in rules))
     slow = check_one("t.py", source, settings("CEL998", "CEL994", full_fix_loop=True))
     assert (slow.findings, slow.fixed, slow.remaining) == fast and len(parsed) == 4
+
+
+def test_reports_left_that_survive_the_fixes_of_the_rules_that_fixed_settle_the_file(tmp_path, monkeypatch):
+    """CEL101's reports survive CEL401's fixes (SURVIVES_FIXES_OF): a task module where only those
+    landed is not parsed again, and gives what the full fix loop gives."""
+    from celery_fix.index.build import build_index
+
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "__init__.py").write_text("")
+    (tmp_path / "proj" / "celery.py").write_text('from celery import Celery\n\napp = Celery("proj", backend="redis://localhost/1")\n')
+    tasks = tmp_path / "proj" / "tasks.py"
+    tasks.write_text(
+        "from django.core.mail import send_mail\n\nfrom proj.celery import app\n\n\n"
+        "@app.task\ndef notify(address):\n    send_mail('hi', 'body', None, [address])\n\n\n"
+        "@app.task\ndef other(address):\n    return 1\n"
+    )
+    index = build_index(sorted(tmp_path.rglob("*.py")), tmp_path)
+    codes = ("CEL101", "CEL401")
+    settled = []
+    real_settled = engine._settled
+    monkeypatch.setattr(engine, "_settled", lambda *a: settled.append(real_settled(*a)) or settled[-1])
+    data = tasks.read_bytes()
+    fast = check_one(str(tasks), data, EngineSettings(codes, {}, unsafe_fixes=True, index=index, root=str(tmp_path)))
+    assert sorted(f.code for f in fast.findings) == ["CEL101", "CEL401", "CEL401"]
+    assert [f.code for f in fast.remaining] == ["CEL101"] and settled and settled[-1] is not None
+    full = check_one(
+        str(tasks), data, EngineSettings(codes, {}, unsafe_fixes=True, index=index, root=str(tmp_path), full_fix_loop=True)
+    )
+    assert (fast.findings, fast.fixed, fast.remaining) == (full.findings, full.fixed, full.remaining)

@@ -294,7 +294,8 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None,
         tree = None
         if applied.complete and not _SETTINGS.full_fix_loop:
             tree = _ast_body(applied.source)
-            remaining = _settled(path, current, current_parsed, current_reports, applied, tree is not None)
+            fixed_by = frozenset(r.rule.CODE for r in applicable)
+            remaining = _settled(path, current, current_parsed, current_reports, applied, tree is not None, fixed_by)
             if remaining is not None:
                 current_source = fixed_source
                 break
@@ -327,10 +328,12 @@ def _ast_body(source: bytes) -> list[ast.stmt] | None:
         return None
 
 
-def _settled(path: str, module: cst.Module, source: bytes, reports, applied: Applied, parses: bool) -> list[Finding] | None:
+def _settled(
+    path: str, module: cst.Module, source: bytes, reports, applied: Applied, parses: bool, fixed_by=frozenset(),
+) -> list[Finding] | None:
     """The findings left after a pass where every fix landed as a text edit, without parsing and
     checking the result again. Only when nothing is left but reports that survive fixes
-    (CeleryRule.survives_fixes): any other report may turn fixable once a fix lands (CEL806's `minute=0` makes
+    (CeleryRule.survives_fixes), or the fixes of the rules `fixed_by` (SURVIVES_FIXES_OF): any other report may turn fixable once a fix lands (CEL806's `minute=0` makes
     a CEL801 entry's period known), and no fix creates a new finding (the snapshots check each fix
     on its own output; test_engine checks all rules together). None when the shortcut does not
     hold: the fixed code must be parsed and checked again."""
@@ -339,7 +342,7 @@ def _settled(path: str, module: cst.Module, source: bytes, reports, applied: App
     if not parses:
         return None  # newer syntax than this Python's, or a broken fix: libcst decides
     left = [r for r in reports if not _fix_allowed(r)]
-    if not all(r.rule.survives_fixes(r) for r in left):
+    if not all(r.rule.survives_fixes(r) or fixed_by <= r.rule.SURVIVES_FIXES_OF for r in left):
         return None  # a fix may have made it fixable (a crontab given `minute=0`): check again
     moved = shifted_positions(left, applied.edits or [], source.decode(module.encoding), applied.source.decode(module.encoding))
     if moved is None:
