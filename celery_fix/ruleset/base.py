@@ -124,6 +124,9 @@ class CeleryRule(LintRule):
     # the rule's reports left unfixed stay the same after any other fix (it reads nothing another
     # rule's fix changes): the engine need not check a fixed file again for it (engine._settled)
     SURVIVES_FIXES: ClassVar[bool] = False
+    # codes of the rules whose fixes the rule's unfixed reports survive (what it reads those fixes
+    # never change): a file where only their fixes landed need not be checked again for it
+    SURVIVES_FIXES_OF: ClassVar[frozenset[str]] = frozenset()
 
     TAGS = {"celery"}
 
