@@ -759,14 +759,20 @@ def _collect_all(
         collect = _collect_outlined  # type: ignore[assignment]
     if jobs <= 1 or len(selected) < PARALLEL_THRESHOLD:
         return [_counted(_outlined(item, collect(item), outlines)) for item in selected]
-    chunk = max(1, len(selected) // (jobs * 4))
+    # largest first, in small chunks: a few big modules decide the wall time (paperless-ngx: views.py,
+    # 200 KB of 2 MB, sat in one chunk of six files)
+    order = sorted(range(len(selected)), key=lambda i: -len(selected[i][1]))
+    chunk = max(1, len(selected) // (jobs * 16))
     from celery_fix.engine.pool import WorkerPool
 
     with WorkerPool(max_workers=jobs) as pool:
-        collected = pool.map(collect, selected, chunksize=chunk)  # submitted: the workers start
+        collected = pool.map(collect, [selected[i] for i in order], chunksize=chunk)  # submitted: the workers start
         if while_waiting is not None:
             while_waiting()
-        return [_counted(_outlined(item, found, outlines)) for item, found in zip(selected, collected)]
+        found: list[Any] = [None] * len(selected)
+        for position, result in zip(order, collected):
+            found[position] = _counted(result)  # (as each arrives: the progress bar)
+        return [_outlined(item, result, outlines) for item, result in zip(selected, found)]
 
 
 def _outlined(item: tuple[str, bytes, str], found: Any, outlines: dict | None) -> FileFacts:
