@@ -379,7 +379,7 @@ def test_the_index_outline_plans_what_the_engines_own_parse_would(monkeypatch, n
     monkeypatch.setattr(checker, "_parse", recording)
     checker._init_worker(settings)
     own = checker.check_source("own.py", source)
-    monkeypatch.setattr(checker, "reduce_module", None)  # would fail if called
+    monkeypatch.setattr(checker, "outline_of", None)  # would fail if called
     planned = checker.check_source("planned.py", source, shape)
     assert parsed["own.py"] == parsed["planned.py"] and len(parsed["own.py"]) < len(source)
     assert [(f.line, f.code, f.message) for f in own.findings] == [(f.line, f.code, f.message) for f in planned.findings]

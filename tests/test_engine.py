@@ -441,3 +441,79 @@ def test_little_work_is_checked_without_worker_processes(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "PARALLEL_BYTES", 0)
     large = run_files(paths, settings("CEL202"), jobs=2)
     assert started == [2] and [r.findings for r in large] == [r.findings for r in small]
+
+
+class SeenOnFixedVersionsRule(rule_base.CeleryRule):
+    """Test double: a rule the index rules out on the original (as CEL501 at a file that is not the
+    first app's) and that the engine runs on the fixed versions, which it judges without a path."""
+
+    CODE = "CEL994"
+    NAME = "seen-on-fixed-versions"
+    MESSAGE = "a word"
+    TRIGGERS = (b"odd_word",)
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        return path is None and super().relevant(source, index, path)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "odd_word":
+            self.report(node)
+
+
+_HELPERS = "".join(f"\n\ndef helper_{i}(x):\n    return [x] * {i}  # {'filler ' * 8}\n" for i in range(60))
+
+
+@pytest.mark.parametrize("blanked_word", [False, True], ids=["word-in-kept-code", "word-in-a-blanked-helper"])
+def test_a_rule_relevant_only_on_fixed_versions_is_served_by_the_reduced_module(extra_rules, monkeypatch, blanked_word):
+    """A fixed version some rule not run on the original finds relevant is checked on the reduced
+    module when that rule's words blank out nothing more (else the whole module, as before), and
+    gives what always checking the whole module gives (the full fix loop: the fixed version is
+    checked)."""
+    extra_rules(AddsIgnoreResultRule, SeenOnFixedVersionsRule)
+    odd = "\n\ndef uses_it():\n    return odd_word\n" if blanked_word else ""
+    source = (
+        "from celery import shared_task\n\n\n@shared_task()\ndef sync():\n    return odd_word\n" + odd + _HELPERS
+    ).encode()
+    parsed = []
+    real_parse = engine._parse
+    monkeypatch.setattr(engine, "_parse", lambda path, text: parsed.append(len(text)) or real_parse(path, text))
+    result = check_one("t.py", source, settings("CEL998", "CEL994", full_fix_loop=True))
+    assert [f.code for f in result.findings] == ["CEL998"] and result.fixed is not None
+    assert [f.code for f in result.remaining] == (["CEL994", "CEL994"] if blanked_word else ["CEL994"])
+    # the reduced module, its fixed version; with the word in a blanked helper, the whole module too
+    assert len(parsed) == (4 if blanked_word else 2) and parsed[0] < len(source)
+    fast = (result.findings, result.fixed, result.remaining)
+    parsed.clear()
+    monkeypatch.setattr(engine._Within, "serves", lambda self, rules: all(id(r) in self.ids for r in rules))
+    slow = check_one("t.py", source, settings("CEL998", "CEL994", full_fix_loop=True))
+    assert (slow.findings, slow.fixed, slow.remaining) == fast and len(parsed) == 4
+
+
+def test_reports_left_that_survive_the_fixes_of_the_rules_that_fixed_settle_the_file(tmp_path, monkeypatch):
+    """CEL101's reports survive CEL401's fixes (SURVIVES_FIXES_OF): a task module where only those
+    landed is not parsed again, and gives what the full fix loop gives."""
+    from celery_fix.index.build import build_index
+
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "__init__.py").write_text("")
+    (tmp_path / "proj" / "celery.py").write_text('from celery import Celery\n\napp = Celery("proj", backend="redis://localhost/1")\n')
+    tasks = tmp_path / "proj" / "tasks.py"
+    tasks.write_text(
+        "from django.core.mail import send_mail\n\nfrom proj.celery import app\n\n\n"
+        "@app.task\ndef notify(address):\n    send_mail('hi', 'body', None, [address])\n\n\n"
+        "@app.task\ndef other(address):\n    return 1\n"
+    )
+    index = build_index(sorted(tmp_path.rglob("*.py")), tmp_path)
+    codes = ("CEL101", "CEL401")
+    settled = []
+    real_settled = engine._settled
+    monkeypatch.setattr(engine, "_settled", lambda *a: settled.append(real_settled(*a)) or settled[-1])
+    data = tasks.read_bytes()
+    fast = check_one(str(tasks), data, EngineSettings(codes, {}, unsafe_fixes=True, index=index, root=str(tmp_path)))
+    assert sorted(f.code for f in fast.findings) == ["CEL101", "CEL401", "CEL401"]
+    assert [f.code for f in fast.remaining] == ["CEL101"] and settled and settled[-1] is not None
+    full = check_one(
+        str(tasks), data, EngineSettings(codes, {}, unsafe_fixes=True, index=index, root=str(tmp_path), full_fix_loop=True)
+    )
+    assert (fast.findings, fast.fixed, fast.remaining) == (full.findings, full.fixed, full.remaining)

@@ -10,6 +10,7 @@ from celery_fix.constructs.arguments import Argument, Kind, Origins, sent_argume
 from celery_fix.constructs.dispatch import as_dispatch
 from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.results import module_task_defs
+from celery_fix.syntax.file_memo import file_memo
 
 _FOREIGN_ROOTS = frozenset({"re", "requests", "httpx", "django", "os", "time"})
 
@@ -59,14 +60,31 @@ class ArgumentScan:
                     continue
                 for argument in sent_arguments(call) or ():
                     if origins is None:
-                        origins = Origins(self.names, self.names.resolve, self._module)
-                        origins.read_function(function, method)
+                        origins = _origins(self.names, self._module, function, method)
                     kind = origins.kind(argument.value)
                     if kind is not None:
                         self.check_argument(call, argument, kind)
 
     def check_argument(self, call: cst.Call, argument: Argument, kind: Kind) -> None:
         raise NotImplementedError
+
+
+def _origins(names: NameTable, module: cst.Module, function: cst.FunctionDef, method: bool) -> Origins:
+    """What each name of `function` holds, read once for the file's rules that ask (CEL601, CEL602)."""
+    if _ORIGINS.get("names") is not names:
+        _ORIGINS.clear()
+        _ORIGINS["names"] = names
+    key = (id(function), method)
+    found = _ORIGINS.get(key)
+    if found is not None and found[0] is function:
+        return found[1]
+    origins = Origins(names, names.resolve, module)
+    origins.read_function(function, method)
+    _ORIGINS[key] = (function, origins)
+    return origins
+
+
+_ORIGINS = file_memo()
 
 
 SENDING_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature", "send_task"})

@@ -23,7 +23,7 @@ from celery_fix.constructs.names import build_name_table
 from celery_fix.constructs.test_code import is_test_path
 from celery_fix.engine import profile
 from celery_fix.engine.depth import refuse_if_too_deep
-from celery_fix.engine.elide import KeepWords, Outline, apply_plan, plan_of, reduce_module
+from celery_fix.engine.elide import KeepWords, Outline, apply_plan, first_lines, first_lines_of, outline_of, plan_of
 from celery_fix.engine.files import FileError
 from celery_fix.engine.fixing import Applied, apply_fixes, mirrored, shifted_positions
 from celery_fix.engine.formfeed import without_indent_form_feeds
@@ -56,6 +56,7 @@ def _init_worker(settings: EngineSettings) -> None:
         instance = by_code[code]()
         instance.configured = {k: v for k, v in settings.rule_options.items() if k in by_code[code].OPTIONS}
         _RULES.append(instance)
+        by_code[code].visitor_names()  # found here, before workers fork: they inherit it
     global _CONFIGURED
     _CONFIGURED = [frozenset(vars(r)) | _KEPT_ACROSS_FILES for r in _RULES]
 
@@ -174,7 +175,7 @@ def _one_line(text: str) -> str:
 
 def _check_parsed(result: FileResult, source: bytes, rules, shape: Outline | None = None) -> None:
     """`shape`: the module's outline (elide.py), when the index's pass worked it out already."""
-    within = None
+    within = lines = whole_lines = None
     if not _SETTINGS.prefilter:
         reduced = None
     else:
@@ -182,20 +183,22 @@ def _check_parsed(result: FileResult, source: bytes, rules, shape: Outline | Non
         # only the words of the rules that run here keep a definition (views.py of a project:
         # `print` and `except` are words of rules that look only at tasks)
         words = _words_of(here)
-        if words != _keep_words():
-            within = frozenset(map(id, here))
-        if shape is not None and shape[2] == len(source):  # (else the file changed since the index read it)
-            reduced = apply_plan(source, plan_of(shape, source, words))
-        else:
-            reduced = reduce_module(source, words)
+        if shape is None or shape[2] != len(source):  # (else the file changed since the index read it)
+            shape = outline_of(source)
+        plan = plan_of(shape, source, words) if shape is not None else ()
+        reduced = apply_plan(source, plan)
+        if reduced is not None and words != _keep_words():
+            within = _Within(here, source, shape, plan)
+        if shape is not None:  # where the top-level statements start, for the positions
+            lines, whole_lines = first_lines(shape, plan), first_lines(shape)
     reduced = without_indent_form_feeds(reduced if reduced is not None else source) or reduced
     if reduced is not None:
         try:
-            _check_text(result, source, rules, reduced, within)
+            _check_text(result, source, rules, reduced, within, lines)
             return
         except _NotMirrored:
             result.findings, result.remaining, result.fixed, result.error = [], [], None, None
-    _check_text(result, source, rules, None)
+    _check_text(result, source, rules, None, lines=whole_lines)
     if result.fixed is not None and without_indent_form_feeds(source) is not None:
         # libcst drops such form feeds from the code it writes: report, do not rewrite the file
         result.fixed, result.remaining = None, list(result.findings)
@@ -203,6 +206,26 @@ def _check_parsed(result: FileResult, source: bytes, rules, shape: Outline | Non
 
 class _NotMirrored(Exception):
     """A fix of the reduced module cannot be carried over to the whole one as text edits."""
+
+
+class _Within:
+    """The rules the reduced module serves: those it was reduced for, and any other whose words
+    blank out nothing more (the same module reduced for them too: a fixed version some rule the
+    index had ruled out on the original finds relevant is checked on it without a fall back)."""
+
+    def __init__(self, rules, source: bytes, shape: Outline, plan) -> None:
+        self.rules, self.source, self.shape, self.plan = list(rules), source, shape, plan
+        self.ids = set(map(id, rules))
+
+    def serves(self, rules) -> bool:
+        extra = [r for r in rules if id(r) not in self.ids]
+        if not extra:
+            return True
+        if plan_of(self.shape, self.source, _words_of(self.rules + extra)) != self.plan:
+            return False  # their words keep a definition the reduced module lacks
+        self.rules += extra
+        self.ids.update(map(id, extra))
+        return True
 
 
 def _keep_words() -> KeepWords:
@@ -230,11 +253,12 @@ def _words_of(rules) -> KeepWords:
 _KEEP_WORDS: KeepWords | None = None
 
 
-def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None, within=None) -> None:
+def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None, within=None, lines=None) -> None:
     """Check `source`; with `reduced` (elide.py), parse and fix that instead and carry the fixes
     over to `source` (same lines and columns, so findings point at the same places). `within`:
-    the rules `reduced` kept the words of (ids; None: all); a fixed version some other rule finds
-    relevant is checked whole instead."""
+    the rules `reduced` serves (_Within; None: all); a fixed version some rule it does not serve
+    finds relevant is checked whole instead. `lines`: where the top-level statements of what is
+    parsed start (elide.first_lines), when known."""
     path = result.path
     parsed = reduced if reduced is not None else source
     try:
@@ -248,7 +272,7 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None,
     result.encoding = module.encoding
     index = _SETTINGS.index
     module_name = index.module_name(path) if hasattr(index, "module_name") else module_name_for(Path(path))
-    reports = _run_rules(module, rules, path, module_name, parsed, original=True, words=source)
+    reports = _run_rules(module, rules, path, module_name, parsed, original=True, words=source, lines=lines)
     with profile.work("positions"):
         result.findings = _to_findings(path, module, parsed, reports)
 
@@ -268,8 +292,11 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None,
                 raise _NotMirrored
             encoding = module.encoding
             fixed_source = mirrored(current_source.decode(encoding), current_parsed.decode(encoding), applied.edits).encode(encoding)
+        tree = None
         if applied.complete and not _SETTINGS.full_fix_loop:
-            remaining = _settled(path, current, current_parsed, current_reports, applied)
+            tree = _ast_body(applied.source)
+            fixed_by = frozenset(r.rule.CODE for r in applicable)
+            remaining = _settled(path, current, current_parsed, current_reports, applied, tree is not None, fixed_by)
             if remaining is not None:
                 current_source = fixed_source
                 break
@@ -284,7 +311,8 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None,
             return
         current_parsed, current_source = applied.source, fixed_source
         current_reports = _run_rules(
-            current, rules, path, module_name, current_parsed, original=False, words=current_source, within=within
+            current, rules, path, module_name, current_parsed, original=False, words=current_source, within=within,
+            lines=first_lines_of(tree) if tree is not None else None,
         )
     if current_source != source:
         result.fixed = current_source
@@ -293,27 +321,29 @@ def _check_text(result: FileResult, source: bytes, rules, reduced: bytes | None,
         result.remaining = list(result.findings)
 
 
-def _parses(source: bytes) -> bool:
+def _ast_body(source: bytes) -> list[ast.stmt] | None:
+    """The module's top-level statements by the stdlib `ast`; None when it does not parse."""
     try:
-        ast.parse(source)
+        return ast.parse(source).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+        return None
 
 
-def _settled(path: str, module: cst.Module, source: bytes, reports, applied: Applied) -> list[Finding] | None:
+def _settled(
+    path: str, module: cst.Module, source: bytes, reports, applied: Applied, parses: bool, fixed_by=frozenset(),
+) -> list[Finding] | None:
     """The findings left after a pass where every fix landed as a text edit, without parsing and
     checking the result again. Only when nothing is left but reports that survive fixes
-    (CeleryRule.survives_fixes): any other report may turn fixable once a fix lands (CEL806's `minute=0` makes
+    (CeleryRule.survives_fixes), or the fixes of the rules `fixed_by` (SURVIVES_FIXES_OF): any other report may turn fixable once a fix lands (CEL806's `minute=0` makes
     a CEL801 entry's period known), and no fix creates a new finding (the snapshots check each fix
     on its own output; test_engine checks all rules together). None when the shortcut does not
     hold: the fixed code must be parsed and checked again."""
     # a fix must never write code that does not parse. When `source` is reduced, the whole fixed
     # module is this plus top-level definitions that parsed before and did not change
-    if not _parses(applied.source):
+    if not parses:
         return None  # newer syntax than this Python's, or a broken fix: libcst decides
     left = [r for r in reports if not _fix_allowed(r)]
-    if not all(r.rule.survives_fixes(r) for r in left):
+    if not all(r.rule.survives_fixes(r) or fixed_by <= r.rule.SURVIVES_FIXES_OF for r in left):
         return None  # a fix may have made it fixable (a crontab given `minute=0`): check again
     moved = shifted_positions(left, applied.edits or [], source.decode(module.encoding), applied.source.decode(module.encoding))
     if moved is None:
@@ -333,7 +363,7 @@ def _fix_allowed(report: rule_base.RawReport) -> bool:
 
 def _run_rules(
     module: cst.Module, rules, path: str, module_name: str, source: bytes, original: bool, words: bytes,
-    within=None,
+    within=None, lines=None,
 ) -> list[rule_base.RawReport]:
     # each rule sees only files it can fire on (`words`: the whole module's bytes, `source` may be
     # reduced): its visitors cost nothing elsewhere. The index's facts about the file describe the
@@ -341,7 +371,7 @@ def _run_rules(
     if _SETTINGS.prefilter:
         index = _index_for(path)
         rules = [r for r in rules if r.relevant(words, index, path if original else None)]
-        if within is not None and any(id(r) not in within for r in rules):
+        if within is not None and not within.serves(rules):
             raise _NotMirrored  # `source` may lack what this rule reads: check the whole module
     if not rules:
         return []
@@ -362,14 +392,15 @@ def _run_rules(
             r._sink = None
             r.context = None
             r.names = None
-    return _drop_suppressed(module, source, sink)
+    return _drop_suppressed(module, source, sink, lines)
 
 
-def _drop_suppressed(module: cst.Module, source: bytes, reports: list[rule_base.RawReport]) -> list[rule_base.RawReport]:
+def _drop_suppressed(module: cst.Module, source: bytes, reports: list[rule_base.RawReport], first=None) -> list[rule_base.RawReport]:
     if not reports:
         return reports
-    spans = spans_of(module, [r.node for r in reports] + [r.at for r in reports if r.at is not None])
-    lines = LINE_BREAK.split(source.decode(module.encoding, errors="replace"))
+    code = source.decode(module.encoding, errors="replace")
+    spans = spans_of(module, [r.node for r in reports] + [r.at for r in reports if r.at is not None], first, code)
+    lines = LINE_BREAK.split(code)
     kept = []
     for report in reports:
         span = spans[id(report.node)]

@@ -75,6 +75,16 @@ def reduce_module(source: bytes, keep_words: KeepWords) -> bytes | None:
     return apply_plan(source, blank_plan(body, source, keep_words))
 
 
+def outline_of(source: bytes) -> Outline | None:
+    """The module's outline (below); None when it is not worth reducing or `ast` cannot parse it."""
+    if not worth_reducing(source):
+        return None
+    try:
+        return outline(ast.parse(source).body, source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def worth_reducing(source: bytes) -> bool:
     if len(source) < MIN_SIZE or b"\r" in source.replace(b"\r\n", b""):
         return False  # a lone `\r` ends a line for the tokenizer but not for the line split here
@@ -105,6 +115,29 @@ def outline(body: list[ast.stmt], source: bytes) -> Outline:
             methods = _method_outline(statement, names)
         entries.append((_first_line(statement), statement.end_lineno, _name(statement), _fixed(statement, names), methods))
     return tuple(entries), _import_anchor(body), len(source)
+
+
+def first_lines(shape: Outline, plan: Plan = ()) -> tuple[int, ...]:
+    """The line of the first token of each top-level statement libcst sees in the source the
+    outline describes, with the statements `plan` blanks out gone (positions.statement_spans):
+    `ast` statements joined by `;` are one statement there."""
+    blanked = set(plan)
+    return _joined((first, last) for first, last, *_ in shape[0] if (first, last) not in blanked)
+
+
+def first_lines_of(body: list[ast.stmt]) -> tuple[int, ...]:
+    """first_lines, from a module's `ast`."""
+    return _joined((_first_line(statement), statement.end_lineno) for statement in body)
+
+
+def _joined(ranges) -> tuple[int, ...]:
+    lines: list[int] = []
+    end = 0
+    for first, last in ranges:
+        if first > end:
+            lines.append(first)
+        end = max(end, last)
+    return tuple(lines)
 
 
 def plan_of(shape: Outline, source: bytes, keep_words: KeepWords) -> Plan:

@@ -107,8 +107,17 @@ class _TargetedPositionState(CodegenState):
             self.syntactic[id(node)] = (line, column, end_line, end_column)
 
 
-def spans_of(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, Span]:
-    """Syntactic positions (as PositionProvider computes them) of `nodes`, keyed by id()."""
+def spans_of(
+    module: cst.Module, nodes: list[cst.CSTNode], first_lines: tuple[int, ...] | None = None, code: str | None = None,
+) -> dict[int, Span]:
+    """Syntactic positions (as PositionProvider computes them) of `nodes`, keyed by id().
+    `first_lines`: the line of each top-level statement's first token (from the `ast`, see
+    statement_spans) and `code` the module's code: then only the statements holding the nodes
+    are generated."""
+    if first_lines is not None and code is not None and nodes:
+        found = statement_spans(module, nodes, first_lines, code)
+        if found is not None:
+            return found
     wanted = frozenset(id(node) for node in nodes)
     state = _TargetedPositionState(
         default_indent=module.default_indent,
@@ -126,6 +135,90 @@ def spans_of(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, Span]:
 
 class _AllFound(Exception):
     pass
+
+
+def statement_spans(
+    module: cst.Module, nodes: list[cst.CSTNode], first_lines: tuple[int, ...], code: str,
+) -> dict[int, Span] | None:
+    """spans_of, generating only the top-level statements that hold `nodes`: a statement's code
+    starts at column 0 of its first token's line less its leading (comment or blank) lines. None
+    when that does not hold up (a node in no statement's fields, a statement whose generated code
+    is not the text found there): spans_of then generates the module."""
+    body = module.body
+    if len(first_lines) != len(body):
+        return None
+    homes = _homes(body, {id(node) for node in nodes})
+    if homes is None:
+        return None
+    starts = [0, *(match.end() for match in LINE_BREAK.finditer(code))]
+    found: dict[int, Span] = {}
+    for index, wanted in homes.items():
+        statement = body[index]
+        line = first_lines[index] - len(statement.leading_lines)
+        decorators = getattr(statement, "decorators", ())
+        if decorators:
+            line -= len(decorators[0].leading_lines)
+        if not 0 < line <= len(starts):
+            return None
+        state = _CheckedPositionState(
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            targets=set(wanted),
+            wanted=frozenset(wanted),
+            left=len(wanted),
+            line=line,
+            offset=starts[line - 1],
+        )
+        try:
+            statement._codegen(state)
+        except _AllFound:
+            pass  # the rest of the statement cannot move a position already found
+        start = starts[line - 1]
+        if not code.startswith("".join(state.tokens), start):
+            return None  # not where the `ast` lines put it
+        found.update(state.found)
+    return found
+
+
+def _homes(body, targets: set[int]) -> dict[int, set[int]] | None:
+    """The ids of `targets` each top-level statement holds (by its fields, as the rules' walk
+    goes); None when some target is in none of them."""
+    from celery_fix.syntax.walk import walk
+
+    homes: dict[int, set[int]] = {}
+    left = set(targets)
+    if not left:
+        return homes
+    for index, statement in enumerate(body):
+        here: set[int] = set()
+
+        def enter(node, here=here) -> bool:
+            if id(node) in left:
+                here.add(id(node))
+            return True
+
+        walk(statement, enter)
+        if here:
+            homes[index] = here
+            left -= here
+            if not left:
+                return homes
+    return None
+
+
+@add_slots
+@dataclass(frozen=False)
+class _CheckedPositionState(_TargetedPositionState):
+    """Keeps the generated tokens, to check them against the module's code."""
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self._advance(token)
+            self.tokens.append(token)
+
+    def add_token(self, value: str) -> None:
+        self._advance(value)
+        self.tokens.append(value)
 
 
 def code_in_place(module: cst.Module, node: cst.CSTNode, indent_tokens: tuple[str, ...]) -> str:
