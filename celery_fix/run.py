@@ -219,7 +219,12 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
     else:
         scan = _word_scan(rules, config)
         scan_cache = None if options.no_cache else ScanCache(ResultCache(config.root, "word scan"), scan)
-        read = SourceReader(scan, scan_cache)
+        digests = None
+        if not options.no_cache and supplied is None:
+            from celery_fix.engine.stat_digests import StatDigests
+
+            digests = StatDigests(ResultCache(config.root, "stat digests"))
+        read = SourceReader(scan, scan_cache, digests)
         for name, source in (supplied or {}).items():
             read.supply(name, source)
         from celery_fix import progress  # a run from the run entry shows no progress
@@ -228,6 +233,8 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
             index, results = _index_and_check(files, project, complete, options, config, rules, read, style, checked)
         if scan_cache is not None:
             scan_cache.save()
+        if digests is not None:
+            digests.save()
         warnings, index_errors = _index_warnings(index, results), _index_only_errors(index, results)
         # an --apply run that writes fixes changes the files' signatures: its entry would never hit
         if run_key is not None and not (options.apply_fixes and any(r.fixed is not None for r in results)):

@@ -161,20 +161,79 @@ class SourceReader:
     digest, and the words `scan` finds in them (each file is scanned once, and not at all when
     `scan_cache` knows its digest)."""
 
-    def __init__(self, scan: WordScan | None = None, scan_cache: ScanCache | None = None) -> None:
+    def __init__(self, scan: WordScan | None = None, scan_cache: ScanCache | None = None, digests=None) -> None:
         self._sources: dict[str, bytes] = {}
         self._digests: dict[str, bytes] = {}
         self.scan = scan
         self.scan_cache = scan_cache
         self._found: dict[str, Found] = {}
         self._plans: dict[str, tuple] = {}
+        self.digests = digests  # an engine/stat_digests.py StatDigests, or None
+        self._stats: dict[str, os.stat_result] = {}  # taken before the file was read
+        self._by_stat: set[str] = set()  # digests taken from the table, not from the bytes
+        # a file read after its digest came from the table held other bytes (written meanwhile):
+        # what was keyed by the table's digest must not be kept
+        self.stale = False
 
     def __call__(self, path: Path) -> bytes:
         key = str(path)
         source = self._sources.get(key)
         if source is None:
             source = self._sources[key] = read_source(path)
+            if self.digests is not None:
+                self._checked_read(key, source)
         return source
+
+    def _checked_read(self, key: str, source: bytes) -> None:
+        digest = content_digest(source)
+        if key in self._by_stat:
+            self._by_stat.discard(key)
+            if digest != self._digests.get(key):
+                self.stale = True
+                self._found.pop(key, None)
+        self._digests[key] = digest
+        found = self._found.get(key)
+        if found is not None and found.source is None:
+            self._found[key] = Found(source, found.words, found.scanned)
+        info = self._stats.get(key)
+        if info is not None and not self.stale:
+            self.digests.record(os.path.abspath(key), info, digest)
+
+    def note_stat(self, path: Path | str, info: os.stat_result) -> None:
+        """The file's stat, taken before any read of it this run."""
+        self._stats[str(path)] = info
+
+    def digest_by_stat(self, path: Path | str) -> bytes | None:
+        """The file's digest from the stat table (no read), when its noted stat is the kept one."""
+        key = str(path)
+        info = self._stats.get(key)
+        if self.digests is None or info is None or key in self._sources:
+            return None
+        digest = self.digests.digest(os.path.abspath(key), info)
+        if digest is not None:
+            self._digests[key] = digest
+            self._by_stat.add(key)
+        return digest
+
+    def known_digest(self, path: Path | str) -> bytes | None:
+        """The file's digest when this run has it (from its bytes or the stat table)."""
+        return self._digests.get(str(path))
+
+    def found_by_digest(self, path: Path | str) -> Found | None:
+        """The scan's words of a file not read, by its digest, when the scan cache knows them."""
+        key = str(path)
+        known = self._found.get(key)
+        if known is not None:
+            return known
+        digest = self._digests.get(key)
+        if self.scan is None or self.scan_cache is None or digest is None:
+            return None
+        words = self.scan_cache.known.get(digest)
+        if words is None:
+            return None
+        self.scan_cache.record(digest, words)
+        found = self._found[key] = Found(None, words, self.scan.words)
+        return found
 
     def supply(self, path: Path | str, source: bytes) -> None:
         """`path` reads as `source` for this run (standard input stands in for the file on disk)."""
@@ -199,9 +258,12 @@ class SourceReader:
 
     def knows_words(self, path: Path | str, source: bytes) -> bool:
         """Whether the words of the file are known without scanning it."""
-        return str(path) in self._found or (
-            self.scan_cache is not None and self.digest(path, source) in self.scan_cache.known
-        )
+        if str(path) in self._found:
+            return True
+        if self.scan_cache is None:
+            return False
+        digest = self.digest(path, source) if source is not None else self._digests.get(str(path))
+        return digest in self.scan_cache.known
 
     def remember_words(self, path: Path | str, source: bytes | None, words: frozenset[bytes]) -> None:
         """The scan's words for the file, found elsewhere (a worker process; `source` None when

@@ -219,7 +219,13 @@ def build_index(
     tree = hashlib.blake2b(settings_part, digest_size=20)
     spelling = _spelling(files) if cache is not None else ""
     # files unchanged since a run that stored their stat signature: the index's key without reading them
-    by_stat = _stat_key(files, settings_part) if cache is not None else None
+    infos: dict[str, os.stat_result] = {}
+    by_stat = _stat_key(files, settings_part, infos) if cache is not None else None
+    # unchanged files' digests from the stat table (engine/stat_digests.py): no read for the key
+    by_table = cache is not None and isinstance(read, SourceReader) and read.digests is not None
+    if by_table:
+        for name, info in infos.items():
+            read.note_stat(name, info)
     known_key = cache.get(by_stat) if by_stat is not None else None
     if isinstance(known_key, str) and known_key.startswith("linked-index-"):
         cached = _cached_index(cache.get(known_key), spelling, files)
@@ -233,6 +239,12 @@ def build_index(
         if workers_read and not read.holds(path):  # (a file given on stdin is read here)
             sources.append((path, None))
             continue
+        if by_table and not read.holds(path):
+            digest = read.digest_by_stat(path)
+            if digest is not None:
+                tree.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
+                sources.append((path, None))  # read in the triage only if its words ask for it
+                continue
         try:
             source = read(path)
         except FileError as exc:
@@ -251,14 +263,41 @@ def build_index(
             cache.put(by_stat, tree_key)
         cached.stats.seconds = time.perf_counter() - started
         return cached
-    if workers_read or _triage_in_workers(sources, read, jobs):
+    # the index of a tree that differs only in files no word of which the index looks at
+    words_key, free = _words_key(sources, read, settings_part, atomic_words) if by_table and not errors else (None, {})
+    pointed = _pointed(cache.get(words_key), free) if words_key is not None else None
+    if pointed is not None:
+        cached = _cached_index(cache.get(pointed), spelling, files)
+        if cached is not None:
+            if by_stat is not None:
+                cache.put(by_stat, pointed)
+            cached.stats.seconds = time.perf_counter() - started
+            return cached
+    lazy = by_table and any(source is None for _, source in sources)
+    # (files not read yet are triaged here: a read that finds other bytes than the table said is seen)
+    if workers_read or (not lazy and _triage_in_workers(sources, read, jobs)):
         facts, atomic_only, skipped, read_errors = _triage_parallel(
             sources, read, atomic_words, jobs, cache, while_waiting, roots
         )
         errors.update(read_errors)
         first_round = len(facts)
     else:
+        triaged: list[tuple[Path, bytes | None]] = []
         for path, source in sources:
+            if source is None:
+                found = read.found_by_digest(path)
+                if found is None or _needs_bytes(found, atomic_words) or path.stem == "celeryconfig":
+                    try:
+                        source = read(path)
+                    except FileError as exc:
+                        errors[str(path)] = str(exc)
+                        meter.advance()
+                        continue
+                else:  # no word of either round's first test: skipped, its bytes not needed
+                    triaged.append((path, None))
+                    skipped.append(path)
+                    continue
+            triaged.append((path, source))
             found = read.found(path, source) if isinstance(read, SourceReader) else None
             if mentions_celery(source, found=found) or path.stem == "celeryconfig":
                 selected.append((str(path), source, index_module_name(path, roots)))
@@ -266,6 +305,7 @@ def build_index(
                 atomic_only.append((path, source))
             else:
                 skipped.append(path)
+        sources = triaged
         meter.advance(len(skipped))
         outlines = {} if isinstance(read, SourceReader) else None
         facts = _collect_cached(selected, jobs, cache, while_waiting, outlines)
@@ -329,10 +369,15 @@ def build_index(
     stats.seconds = time.perf_counter() - started
     index.stats = stats
     index.digest = index_digest(index)
-    if tree_key is not None and not loader.errors:
+    if tree_key is not None and not loader.errors and not getattr(read, "stale", False):
         cache.put(tree_key, (os.getcwd(), spelling, index))
         if by_stat is not None:
             cache.put(by_stat, tree_key)
+        # only while no free file's bytes count but those the linker loaded (kept with their
+        # digests, which must match): round two had no receiver helper to look for in them
+        loaded = {os.path.abspath(p): d for p, d in loader.loaded.items()}
+        if words_key is not None and not helpers and all(free.get(p, d) == d for p, d in loaded.items()):
+            cache.put(words_key, (tree_key, {p: d for p, d in loaded.items() if p in free}))
     return index
 
 
@@ -346,7 +391,59 @@ def _spelling(files: list[Path]) -> str:
     return spelling.hexdigest()
 
 
-def _stat_key(files: list[Path], settings_part: bytes) -> str | None:
+WORDS_KEY_SCANS = 64  # files the words key may scan here (the edited ones); more: no such key
+
+
+def _pointed(entry: Any, free: dict[str, bytes]) -> str | None:
+    """The linked index's key a words key's entry points at, when the free files the linker
+    loaded for it still have their digests."""
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], dict)):
+        return None
+    tree_key, loaded = entry
+    if not tree_key.startswith("linked-index-"):
+        return None
+    return tree_key if all(free.get(p) == d for p, d in loaded.items()) else None
+
+
+def _words_key(sources: list, read: SourceReader, settings_part: bytes, atomic_words: tuple[bytes, ...]) -> tuple[str | None, dict[str, bytes]]:
+    """A key of the linked index that leaves out the bytes of *free* files: those with no word of
+    the first round (nor named celeryconfig). Such a file is skipped whatever else it holds, so
+    while the index needs no free file's bytes later (round two's receiver helpers, the linker's
+    loads: the build stores this key only then), the files' names and the other files' digests
+    decide the index. Also the free files' digests by absolute path; None without every file's words."""
+    key = hashlib.blake2b(settings_part + b"\0words\0", digest_size=20)
+    free: dict[str, bytes] = {}
+    unknown = 0
+    for path, source in sources:
+        found = read.found_by_digest(path) if source is None else None
+        if found is None:
+            if source is None or not read.knows_words(path, source):
+                unknown += 1
+                if unknown > WORDS_KEY_SCANS:  # a cold tree: its files are scanned by the triage, on workers
+                    return None, {}
+            if source is None:
+                return None, {}  # (words of an unread file unknown: rare, the scan table was lost)
+            found = read.found(path, source)
+        digest = read.known_digest(path)
+        if found is None or digest is None:
+            return None, {}
+        absolute = os.path.abspath(path)
+        name = absolute.encode("utf-8", "surrogateescape")
+        if path.stem != "celeryconfig" and not _needs_bytes(found, atomic_words):
+            free[absolute] = digest
+            key.update(name + b"\0free\0")
+        else:
+            key.update(name + b"\0" + digest)
+    return f"words-index-{key.hexdigest()}", free
+
+
+def _needs_bytes(found: Any, atomic_words: tuple[bytes, ...]) -> bool:
+    """Whether the first round's triage of a file needs its bytes: `mentions_celery` decides a
+    file with none of these words (every one is in the run's scan) from its words alone."""
+    return found.any(PREFILTER_WORDS) or found.any(atomic_words)
+
+
+def _stat_key(files: list[Path], settings_part: bytes, infos: dict | None = None) -> str | None:
     """A key from every file's absolute path and stat signature, taken before any is read (a
     file written meanwhile then has a new signature next time). The change time is in it: a write
     always sets it, `touch -d` or a checkout keeping the modification time cannot set it back.
@@ -357,6 +454,8 @@ def _stat_key(files: list[Path], settings_part: bytes) -> str | None:
             info = os.stat(path)
         except OSError:
             return None
+        if infos is not None:
+            infos[str(path)] = info
         digest.update(
             f"{os.path.abspath(path)}\0{info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}\0"
             .encode("utf-8", "surrogateescape")
@@ -653,6 +752,7 @@ class _SkippedLoader:
         self.errors: dict[str, str] = {}
         self.warnings: dict[str, str] = {}
         self._names: dict[str, list[Path]] | None = None
+        self.loaded: dict[str, bytes | None] = {}  # the files read, their bytes' digests (they count for the index)
 
     def _by_name(self) -> dict[str, list[Path]]:
         """Skipped files by the last part of the module name they can be (`tasks.py` and
@@ -672,11 +772,14 @@ class _SkippedLoader:
                 continue
             if index_module_name(path, self.roots) != module:
                 continue
+            self.loaded[str(path)] = None
             try:
-                facts = _collect_cached([(str(path), read_source(path), module)], 1, self.cache)[0]
+                source = read_source(path)
             except FileError as exc:
                 self.errors[str(path)] = str(exc)
                 return None
+            self.loaded[str(path)] = content_digest(source)
+            facts = _collect_cached([(str(path), source, module)], 1, self.cache)[0]
             if facts.error:
                 self.errors[facts.path] = facts.error
                 return None
