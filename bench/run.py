@@ -496,12 +496,46 @@ def resolve_celery_fix(command: str) -> list[str] | None:
     return [exe, *cmd[1:]] if exe else None
 
 
+def byte_compile(cmd: list[str]) -> None:
+    """Compile the measured celery-fix's modules once, as `pip install` does: where
+    PYTHONDONTWRITEBYTECODE is set (this machine), every run would compile them from source
+    again (about 0.2 s, more than a third of a run on a small tree)."""
+    interpreter = _interpreter_of(cmd[0])
+    if interpreter is None:
+        log("warning: cannot tell celery-fix's interpreter; its modules are not byte-compiled")
+        return
+    found = subprocess.run([interpreter, "-c", "import celery_fix, os; print(os.path.dirname(celery_fix.__file__))"],
+                           capture_output=True, text=True)
+    package = found.stdout.strip()
+    if found.returncode != 0 or not package:
+        log("warning: cannot import celery_fix to byte-compile it")
+        return
+    subprocess.run([interpreter, "-m", "compileall", "-q", package], capture_output=True)
+
+
+def _interpreter_of(executable: str) -> str | None:
+    """The Python a command runs: itself, or the one its `#!` line names."""
+    if Path(executable).name.startswith("python"):
+        return executable
+    try:
+        with open(executable, "rb") as script:
+            first = script.readline()
+    except OSError:
+        return None
+    if not first.startswith(b"#!"):
+        return None
+    words = first[2:].decode(errors="replace").split()
+    return words[0] if words else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     load = os.getloadavg()[0]
     if load > 0.5:
         log(f"warning: load average {load:.1f}; other work on this machine will skew the timings")
     celery_fix = resolve_celery_fix(args.celery_fix)
+    if celery_fix is not None:
+        byte_compile(celery_fix)
     results = []
     for path in args.path:
         root = path.resolve()
