@@ -247,6 +247,10 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
         return _add_noqa(results, errors + index_errors, options, config)
     code = _report(results, errors + index_errors, options, config, index, rules)
     profile.lap("output")
+    if not options.no_cache:
+        from celery_fix.engine.cache_prune import prune_now_and_then
+
+        prune_now_and_then(ResultCache(config.root, "").directory)
     profile.write()
     return code
 

@@ -352,6 +352,34 @@ def test_the_code_digest_follows_every_module_of_the_package(tmp_path):
     assert code_digest.__wrapped__(str(package)) not in (first, second)
 
 
+def test_the_code_digest_follows_the_python_and_the_libcst_it_runs_on(tmp_path, monkeypatch):
+    """An upgrade of Python (its `ast` makes the index's facts) or of libcst (its parser makes the
+    rules' trees) must not read what the old one cached."""
+    import importlib.machinery
+
+    from celery_fix.engine import code_digest as module
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "a.py").write_text("A = 1\n")
+    libcst = tmp_path / "site" / "libcst"
+    libcst.mkdir(parents=True)
+    (libcst / "_version.py").write_text("__version__ = '1.9.0'\n")
+    (libcst / "native.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\0" * 8)
+    spec = importlib.machinery.ModuleSpec("libcst", None, is_package=True)
+    spec.submodule_search_locations = [str(libcst)]
+    monkeypatch.setattr(module.importlib.util, "find_spec", lambda name: spec if name == "libcst" else None)
+    first = module.code_digest.__wrapped__(str(package))
+    (libcst / "_version.py").write_text("__version__ = '1.10.0'\n")
+    second = module.code_digest.__wrapped__(str(package))
+    assert second != first
+    (libcst / "native.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\0" * 9)
+    third = module.code_digest.__wrapped__(str(package))
+    assert third not in (first, second)
+    monkeypatch.setattr(module.sys, "version", module.sys.version + " (other build)")
+    assert module.code_digest.__wrapped__(str(package)) not in (first, second, third)
+
+
 def test_other_code_of_the_same_version_never_reads_the_cache(tmp_path, monkeypatch):
     """An editable checkout that changed code keeps `__version__`: its results must not come
     from the entries the old code wrote."""
