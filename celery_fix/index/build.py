@@ -230,8 +230,7 @@ def build_index(
     if isinstance(known_key, str) and known_key.startswith("linked-index-"):
         cached = _cached_index(cache.get(known_key), spelling, files)
         if cached is not None:
-            cached.stats.seconds = time.perf_counter() - started
-            return cached
+            return _served(cached, started)
     sources: list[tuple[Path, bytes | None]] = []
     # without a cache no key needs every file's bytes up front: the triage workers read them
     workers_read = cache is None and _workers_can_triage(read, jobs) and len(files) >= TRIAGE_THRESHOLD
@@ -245,11 +244,8 @@ def build_index(
                 tree.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0" + digest)
                 sources.append((path, None))  # read in the triage only if its words ask for it
                 continue
-        try:
-            source = read(path)
-        except FileError as exc:
-            errors[str(path)] = str(exc)
-            meter.advance()
+        source = _read_noting_error(read, path, errors)
+        if source is None:
             continue
         if cache is not None:
             digest = read.digest(path, source) if isinstance(read, SourceReader) else content_digest(source)
@@ -259,20 +255,14 @@ def build_index(
     tree_key = f"linked-index-{tree.hexdigest()}-{len(errors)}" if cache is not None else None
     cached = _cached_index(cache.get(tree_key), spelling, files) if tree_key is not None else None
     if cached is not None:
-        if by_stat is not None:
-            cache.put(by_stat, tree_key)
-        cached.stats.seconds = time.perf_counter() - started
-        return cached
+        return _served(cached, started, cache, by_stat, tree_key)
     # the index of a tree that differs only in files no word of which the index looks at
     words_key, free = _words_key(sources, read, settings_part, atomic_words) if by_table and not errors else (None, {})
     pointed = _pointed(cache.get(words_key), free) if words_key is not None else None
     if pointed is not None:
         cached = _cached_index(cache.get(pointed), spelling, files)
         if cached is not None:
-            if by_stat is not None:
-                cache.put(by_stat, pointed)
-            cached.stats.seconds = time.perf_counter() - started
-            return cached
+            return _served(cached, started, cache, by_stat, pointed)
     lazy = by_table and any(source is None for _, source in sources)
     # (files not read yet are triaged here: a read that finds other bytes than the table said is seen)
     if workers_read or (not lazy and _triage_in_workers(sources, read, jobs)):
@@ -287,11 +277,8 @@ def build_index(
             if source is None:
                 found = read.found_by_digest(path)
                 if found is None or _needs_bytes(found, atomic_words) or path.stem == "celeryconfig":
-                    try:
-                        source = read(path)
-                    except FileError as exc:
-                        errors[str(path)] = str(exc)
-                        meter.advance()
+                    source = _read_noting_error(read, path, errors)
+                    if source is None:
                         continue
                 else:  # no word of either round's first test: skipped, its bytes not needed
                     triaged.append((path, None))
@@ -379,6 +366,25 @@ def build_index(
         if words_key is not None and not helpers and all(free.get(p, d) == d for p, d in loaded.items()):
             cache.put(words_key, (tree_key, {p: d for p, d in loaded.items() if p in free}))
     return index
+
+
+def _read_noting_error(read: Any, path: Path, errors: dict[str, str]) -> bytes | None:
+    """The file's bytes; None when it cannot be read (the error noted, the file counted done)."""
+    try:
+        return read(path)
+    except FileError as exc:
+        errors[str(path)] = str(exc)
+        meter.advance()
+        return None
+
+
+def _served(cached: ProjectIndex, started: float, cache: Any = None, by_stat: str | None = None, key: str | None = None) -> ProjectIndex:
+    """A linked index from the cache, returned as the build's; the stat key (when there is one)
+    then points at the entry it came from, so the next run on these stats finds it at once."""
+    if by_stat is not None and key is not None:
+        cache.put(by_stat, key)
+    cached.stats.seconds = time.perf_counter() - started
+    return cached
 
 
 def _spelling(files: list[Path]) -> str:
