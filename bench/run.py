@@ -525,6 +525,8 @@ def _interpreter_of(executable: str) -> str | None:
     if not first.startswith(b"#!"):
         return None
     words = first[2:].decode(errors="replace").split()
+    if len(words) >= 2 and Path(words[0]).name == "env":  # `#!/usr/bin/env python3`
+        return shutil.which(words[1])
     return words[0] if words else None
 
 

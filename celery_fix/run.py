@@ -13,7 +13,7 @@ from celery_fix import stdin
 from celery_fix.config import Config, ConfigError, load_config
 from celery_fix.discover import discover, without_excluded
 from celery_fix.engine import profile
-from celery_fix.engine.cache import ResultCache, settings_fingerprint
+from celery_fix.engine.cache import ResultCache, settings_fingerprint, version_directory
 from celery_fix.engine.cache_key import index_digest
 from celery_fix.engine.gcpause import quiet_collector
 from celery_fix.engine.files import NUL, SourceReader, same_file_once
@@ -250,7 +250,7 @@ def _check(files: list[Path], errors: list[str], paths: list[Path], options: Run
     if not options.no_cache:
         from celery_fix.engine.cache_prune import prune_now_and_then
 
-        prune_now_and_then(ResultCache(config.root, "").directory)
+        prune_now_and_then(version_directory(config.root))
     profile.write()
     return code
 

@@ -35,10 +35,14 @@ def cache_top(root: Path) -> Path:
     return Path(chosen) if chosen else root / CACHE_DIR
 
 
+def version_directory(root: Path) -> Path:
+    """This version's and code's directory: a checkout with other code never reads its entries."""
+    return cache_top(root) / f"{__version__}-{code_digest()}"
+
+
 class ResultCache:
     def __init__(self, root: Path, fingerprint: str) -> None:
-        # the version and the code: a checkout with other code never reads this one's entries
-        self.directory = cache_top(root) / f"{__version__}-{code_digest()}"
+        self.directory = version_directory(root)
         self.fingerprint = fingerprint
         self.writable = True
         self._made: set[str] = set()  # entry directories known to exist (one mkdir each per run)
