@@ -289,6 +289,10 @@ def test_prefilter_words():
     assert not mentions_celery(b"def test(mocked_apply_async):\n    assert mocked_apply_async.called\n")
     assert mentions_celery(b"send.delay(1)") and mentions_celery(b"send.apply_async ((1,))")
     assert mentions_celery(b"on_commit(partial(send.delay, 1))") and mentions_celery(b"def apply_async(self):")
+    # a mock wrapping the real method sends nothing itself
+    assert not mentions_celery(b'@patch.object(send, "delay", wraps=send.delay)\ndef test(m): ...\n')
+    assert not mentions_celery(b"patch(\n    'x.apply_async',\n    wraps=tasks.send.apply_async,\n)\n")
+    assert mentions_celery(b"m = Mock(wraps=helper)\nsend.delay(1)\n")
     # a setting read inside a name is not Celery configuration; one that starts with the namespace is
     assert not mentions_celery(b"queue = settings.ORDER_EVENTS_CELERY_QUEUE_NAME\n")
     assert mentions_celery(b"CELERY_TASK_ROUTES = {}\n") and mentions_celery(b'namespace="CELERY"')

@@ -193,3 +193,33 @@ def test_base_class_ignore_result_in_another_module(tmp_path):
         "from shop.celery import app", "from shop.celery import app\nfrom shop.base import Quiet")
     index = make(tmp_path, files)
     assert "notify" not in [name for name, _ in found(run(tmp_path / "shop/tasks.py", index))]
+
+
+
+def test_a_mock_wrapping_the_dispatch_sends_nothing(tmp_path):
+    """`patch.object(t, "delay", wraps=t.delay)` hands the real result back to the code under test:
+    the test module sends nothing itself, and is not read for the index (a dispatch next to it is)."""
+    files = dict(FILES)
+    files["shop/tests/__init__.py"] = ""
+    test = '''
+from unittest import mock
+
+from shop import tasks
+from shop.views import place
+
+
+def test_place():
+    with mock.patch.object(tasks.notify, "delay", wraps=tasks.notify.delay) as sent:
+        place(None, 1)
+    sent.assert_called_once_with(1)
+'''
+    files["shop/tests/test_views.py"] = test
+    index = make(tmp_path, files)
+    assert ("notify", "safe") in found(run(tmp_path / "shop/tasks.py", index))
+    assert not any("tests" in d.path for d in index.dispatches)
+    assert str(tmp_path / "shop/tests/test_views.py") not in index.dispatching_files
+    assert (index.stats.parsed, index.stats.skipped) == (5, 3)  # the test module among the skipped
+    files["shop/tests/test_views.py"] = test + "    tasks.notify.delay(2).get()\n"
+    index = make(tmp_path, files)
+    assert [d.line for d in index.dispatches if "tests" in d.path] == [11]
+    assert "notify" not in [name for name, _ in found(run(tmp_path / "shop/tasks.py", index))]

@@ -1196,6 +1196,10 @@ class AstCollector:
 
     def visit_Call(self, node: ast.Call) -> None:
         self.call_funcs.add(id(node.func))
+        for keyword in node.keywords:
+            # a mock's `wraps=t.delay` sends nothing itself and reads no result (build._DISPATCH_USE)
+            if keyword.arg == "wraps" and type(keyword.value) is _Attribute and keyword.value.attr in DISPATCH_METHODS:
+                self.call_funcs.add(id(keyword.value))
         func = node.func
         kind = type(func)
         name = func.attr if kind is _Attribute else func.id if kind is _Name else None

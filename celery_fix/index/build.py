@@ -62,9 +62,23 @@ PREFILTER_WORDS: tuple[bytes, ...] = (
 # `patch("x.send.delay")`, `mocked_apply_async.call_args`) holds no dispatch. `CELERY`: at the start
 # of a name (`CELERY_TASK_ROUTES`, `namespace="CELERY"`), not inside one read from the settings
 # (`settings.ORDER_EVENTS_CELERY_QUEUE`).
+# `mock.patch.object(t, "delay", wraps=t.delay)` neither: the mock hands the real result back to
+# the code under test (ast_collect does not count it either).
 _DISPATCH_USE = re.compile(rb"(?:\.|def )(?:delay|apply_async)(?![.\"'\w])")
-_WHERE_IT_COUNTS = {
-    b".delay": _DISPATCH_USE, b"apply_async": _DISPATCH_USE, b"CELERY": re.compile(rb"(?<!\w)CELERY"),
+_WRAPPED = re.compile(rb"(?<![\w.])wraps\s*=\s*[\w.]+$")
+
+
+def _dispatch_used(source: bytes) -> bool:
+    for match in _DISPATCH_USE.finditer(source):
+        start = match.start()
+        if _WRAPPED.search(source[source.rfind(b"\n", 0, start) + 1 : start]) is None:
+            return True
+    return False
+
+
+_CELERY_NAME = re.compile(rb"(?<!\w)CELERY")
+_WHERE_IT_COUNTS = {  # word: whether it counts in this source
+    b".delay": _dispatch_used, b"apply_async": _dispatch_used, b"CELERY": lambda s: _CELERY_NAME.search(s) is not None,
 }
 # A file that mentions only these (transaction.atomic, and the `atomic-functions` names) matters
 # for the call graph only when it calls a function that dispatches: it is parsed in a second
@@ -181,7 +195,7 @@ def mentions_celery(source: bytes, words: tuple[bytes, ...] = PREFILTER_WORDS, f
         return any_of(words)
     if any_of(_PLAIN_WORDS):
         return True
-    return any(any_of((word,)) and place.search(source) is not None for word, place in _WHERE_IT_COUNTS.items())
+    return any(any_of((word,)) and counts(source) for word, counts in _WHERE_IT_COUNTS.items())
 
 
 _PLAIN_WORDS = tuple(w for w in PREFILTER_WORDS if w not in _WHERE_IT_COUNTS)

@@ -1,3 +1,4 @@
+import re
 from typing import Optional
 from urllib.parse import urlsplit
 
@@ -12,6 +13,9 @@ from celery_fix.index.evaluate import evaluate
 from celery_fix.syntax.walk import walk
 
 URL_SETTINGS = ("broker_url", "result_backend", "broker_read_url", "broker_write_url")
+# a URL with a password has `user:password@host` right after `://` (no `/`, `?` or `#` before the
+# `@`); quotes and line breaks may come between, in a concatenated literal
+_USER_INFO = re.compile(rb"://[^/?#]{0,2000}?@")
 
 
 def password_in(url: object) -> Optional[str]:
@@ -75,7 +79,10 @@ class HardCodedBrokerCredentialsRule(rule.CeleryRule):
 
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
-        return b"://" in source and b"@" in source and super().relevant(source, index, path)
+        return (
+            b"://" in source and b"@" in source and super().relevant(source, index, path)
+            and _USER_INFO.search(source) is not None
+        )
 
     VALID = [
         Valid('CELERY_BROKER_URL = "redis://localhost:6379/0"\n'),

@@ -1,3 +1,5 @@
+import re
+
 import libcst as cst
 from fixit import Invalid, Valid
 
@@ -9,6 +11,9 @@ from celery_fix.constructs.task_bodies import module_tasks
 from celery_fix.constructs.test_code import is_test_path
 
 SERIALIZER_SETTINGS = ("task_serializer", "result_serializer", "event_serializer")
+# every report is at a string literal whose value is one of PICKLE (codemods/json_serializer.py);
+# `pickle.dumps(...)` or a `.pickle` file name is not one
+_PICKLE_LITERAL = re.compile(rb"""(['"])(?:pickle|application/x-python-serialize)\1""")
 _WHY = "anyone who can write to the broker can run code on the workers"
 _JSON = "use `json`"
 
@@ -55,6 +60,10 @@ class PickleSerializerRule(rule.CeleryRule):
     FIX_KIND = "unsafe"
     SEVERITY = "error"
     TRIGGERS = (b"pickle", b"python-serialize")
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        return super().relevant(source, index, path) and _PICKLE_LITERAL.search(source) is not None
 
     VALID = [
         Valid('CELERY_TASK_SERIALIZER = "json"\nCELERY_ACCEPT_CONTENT = ["json"]\n'),

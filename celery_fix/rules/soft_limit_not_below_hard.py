@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 import libcst as cst
@@ -5,10 +6,16 @@ from fixit import Invalid, Valid
 
 from celery_fix.ruleset import base as rule
 from celery_fix.constructs.results import setting_nodes
-from celery_fix.constructs.task_bodies import module_tasks
+from celery_fix.constructs.task_bodies import may_define_task, module_tasks
 from celery_fix.constructs.test_code import is_test_path
 from celery_fix.constructs.time_limits import effective_limit, number, task_limit
 from celery_fix.index.evaluate import evaluate
+
+
+# a setting is reported where it is assigned (`CELERY_TASK_TIME_LIMIT = 0`, `app.conf.update(
+# task_time_limit=0)`, constructs/results.setting_nodes), not where it is read (`timeout=settings.
+# CELERY_TASK_TIME_LIMIT`)
+_LIMIT_SET = re.compile(rb"time_limit[\s\\]*[=:]", re.IGNORECASE)
 
 
 def _is_number(value: Any) -> bool:
@@ -51,6 +58,13 @@ class SoftLimitNotBelowHardRule(rule.CeleryRule):
     HELP = "keep the soft limit below the hard one"
     FIX_KIND = "lint"
     TRIGGERS = (b"time_limit", b"TIME_LIMIT")
+
+    @classmethod
+    def relevant(cls, source: bytes, index=None, path=None) -> bool:
+        # a task defined here, or a limit setting assigned here
+        return super().relevant(source, index, path) and (
+            may_define_task(source, index) or _LIMIT_SET.search(source) is not None
+        )
 
     VALID = [
         Valid(
