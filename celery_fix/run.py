@@ -15,8 +15,8 @@ from celery_fix.discover import discover, without_excluded
 from celery_fix.engine import profile
 from celery_fix.engine.cache import ResultCache, settings_fingerprint, version_directory
 from celery_fix.engine.cache_key import index_digest
-from celery_fix.engine.gcpause import quiet_collector
 from celery_fix.engine.files import NUL, SourceReader, same_file_once
+from celery_fix.engine.gcpause import quiet_collector
 from celery_fix.engine.jobs import worker_count
 from celery_fix.engine.model import EngineSettings, FileResult
 from celery_fix.engine.registry import (
