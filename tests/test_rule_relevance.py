@@ -53,3 +53,10 @@ def test_not_relevant_on_look_alikes(rule, code):
     source = textwrap.dedent(code).encode()
     assert rule.TRIGGERS and any(word in source for word in rule.TRIGGERS)  # the old test said yes
     assert not rule.relevant(source, None, "module.py")
+
+
+def test_names_defined_finds_every_def_and_class():
+    from celery_fix.constructs.tasks import names_defined
+
+    source = b"def a():\n    class B(object): pass\nasync  def c(): ...\nclass\tD: ...\nundefined = e\n"
+    assert names_defined(source) == {b"a", b"B", b"c", b"D"}
