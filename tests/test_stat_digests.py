@@ -5,38 +5,22 @@ that takes the table gives what a cold run gives."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from celery_fix import run_cache
-from celery_fix.cli import main
 from celery_fix.engine import files as files_module
 from celery_fix.engine import stat_digests
 from celery_fix.engine.cache import ResultCache
 from celery_fix.engine.files import SourceReader, content_digest
 from celery_fix.engine.stat_digests import StatDigests, signature
-
-SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
+from tests.cached_shop import copy_shop, run_cli, trust_fresh_files
 
 
 @pytest.fixture
 def shop(tmp_path, monkeypatch):
-    monkeypatch.setenv("CELERY_FIX_CACHE_DIR", str(tmp_path / "cache"))
-    # the copy was just written: trust it anyway (the racy rule has its own tests)
-    monkeypatch.setattr(run_cache, "RACY_NS", 0)
-    monkeypatch.setattr(stat_digests, "RACY_NS", 0)
-    root = tmp_path / "shop"
-    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns(".celery-fix-cache"))
-    monkeypatch.chdir(root)
-    return root
-
-
-def _run(*args: str):
-    result = CliRunner(mix_stderr=False).invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    trust_fresh_files(tmp_path, monkeypatch)
+    return copy_shop(tmp_path, monkeypatch)
 
 
 def _reads(monkeypatch) -> list[str]:
@@ -57,22 +41,22 @@ def _python_files(root: Path) -> list[str]:
 
 
 def test_after_one_edit_the_run_reads_only_what_it_needs_and_gives_the_cold_output(shop, monkeypatch):
-    _run(".")  # fills the table
+    run_cli(".")  # fills the table
     target = shop / "orders" / "services.py"
     target.write_bytes(target.read_bytes().replace(b"refund_payment.delay(order.pk)", b"refund_payment(order.pk)"))
-    cold = _run("--no-cache", ".")
+    cold = run_cli("--no-cache", ".")
     reads = _reads(monkeypatch)
-    warm = _run(".")
+    warm = run_cli(".")
     assert warm == cold
     assert "orders/services.py" in {os.path.normpath(r) for r in reads}  # the edited file is read
     # files with no word of the index's first round are neither read for its key nor its triage
     assert len(set(reads)) < len(_python_files(shop))
     # and the one-file run (pre-commit) agrees with the cold one-file run
-    assert _run("orders/services.py") == _run("--no-cache", "orders/services.py")
+    assert run_cli("orders/services.py") == run_cli("--no-cache", "orders/services.py")
 
 
 def test_a_rewrite_keeping_size_and_mtime_is_read_again(shop):
-    _run(".")
+    run_cli(".")
     target = shop / "orders" / "services.py"
     before = os.stat(target)
     source = target.read_bytes()
@@ -80,7 +64,7 @@ def test_a_rewrite_keeping_size_and_mtime_is_read_again(shop):
     assert len(edited) == len(source) and edited != source
     target.write_bytes(edited)
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # (the change time still moves)
-    assert _run(".") == _run("--no-cache", ".")
+    assert run_cli(".") == run_cli("--no-cache", ".")
 
 
 def test_the_table_gives_a_digest_only_for_the_kept_signature(tmp_path, monkeypatch):

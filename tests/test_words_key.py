@@ -5,32 +5,18 @@ the cold run's."""
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from celery_fix import run_cache
-from celery_fix.cli import main
-from celery_fix.engine import stat_digests
 from celery_fix.index import build
-
-SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
+from tests.cached_shop import copy_shop, run_cli, trust_fresh_files
 
 
 @pytest.fixture(autouse=True)
 def _trusted(tmp_path, monkeypatch):
-    monkeypatch.setenv("CELERY_FIX_CACHE_DIR", str(tmp_path / "cache"))
-    # the trees were just written: trust them anyway (the racy rules have their own tests)
-    monkeypatch.setattr(run_cache, "RACY_NS", 0)
-    monkeypatch.setattr(stat_digests, "RACY_NS", 0)
-
-
-def _run(*args: str):
-    result = CliRunner(mix_stderr=False).invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    trust_fresh_files(tmp_path, monkeypatch)
 
 
 def _links(monkeypatch) -> list[int]:
@@ -47,28 +33,26 @@ def _links(monkeypatch) -> list[int]:
 
 @pytest.fixture
 def shop(tmp_path, monkeypatch):
-    root = tmp_path / "shop"
-    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns(".celery-fix-cache"))
+    root = copy_shop(tmp_path, monkeypatch)
     (root / "shop" / "helpers.py").write_text("def total(items):\n    return sum(items)\n")
-    monkeypatch.chdir(root)
     return root
 
 
 def test_an_edit_to_a_file_without_the_index_words_links_nothing(shop, monkeypatch):
-    _run(".")
+    run_cli(".")
     (shop / "shop" / "helpers.py").write_text("def total(items):\n    return sum(items) + 0\n")
-    _run("shop/helpers.py")  # this run's own index is built: the words key is stored with it
+    run_cli("shop/helpers.py")  # this run's own index is built: the words key is stored with it
     (shop / "shop" / "helpers.py").write_text("def total(items):\n    return sum(items) + 1\n")
     links = _links(monkeypatch)
-    warm = _run(".")
+    warm = run_cli(".")
     assert links == []  # the index came from the words key
-    assert warm == _run("--no-cache", ".")
+    assert warm == run_cli("--no-cache", ".")
 
 
 def test_a_celery_word_added_builds_the_index_again(shop, monkeypatch):
-    _run(".")
+    run_cli(".")
     (shop / "shop" / "helpers.py").write_text("def total(items):\n    return sum(items) + 0\n")
-    _run(".")
+    run_cli(".")
     (shop / "shop" / "helpers.py").write_text(textwrap.dedent("""\
         from celery import shared_task
 
@@ -78,9 +62,9 @@ def test_a_celery_word_added_builds_the_index_again(shop, monkeypatch):
             return sum(items)
         """))
     links = _links(monkeypatch)
-    warm = _run(".")
+    warm = run_cli(".")
     assert links  # the file is no longer free: the index is built
-    cold = _run("--no-cache", ".")
+    cold = run_cli("--no-cache", ".")
     assert warm == cold and "helpers.py" in cold[1]
 
 
