@@ -199,11 +199,13 @@ def _sources_with_fixes():
     return paths + sorted((root / "examples" / "shop").rglob("*.py"))
 
 
-def test_single_pass_shortcut_gives_what_the_full_fix_loop_gives(monkeypatch, tmp_path):
+@pytest.mark.parametrize("unsafe", [True, False])
+def test_single_pass_shortcut_gives_what_the_full_fix_loop_gives(monkeypatch, tmp_path, unsafe):
     """When every fix lands as a text edit the engine does not parse and check the result again
     (engine._settled): with every rule on, that must give the findings, fixed code and remaining
     findings (moved to their new lines) that re-checking gives. A fix whose output another fix
-    applies to would show up here."""
+    applies to would show up here; without unsafe fixes, so would a report left unfixed that a
+    rule wrongly says survives the others' fixes (SURVIVES_FIXES_OF)."""
     from pathlib import Path
 
     from celery_fix.index.build import build_index
@@ -229,9 +231,9 @@ def test_single_pass_shortcut_gives_what_the_full_fix_loop_gives(monkeypatch, tm
         data = path.read_bytes()
         with_index = index if shop in path.parents else synthetic_index if path in synthetic else None
         root = str(tmp_path / "synthetic") if path in synthetic else str(shop)
-        fast = check_one(str(path), data, EngineSettings(codes, {}, unsafe_fixes=True, index=with_index, root=root))
+        fast = check_one(str(path), data, EngineSettings(codes, {}, unsafe_fixes=unsafe, index=with_index, root=root))
         full = check_one(
-            str(path), data, EngineSettings(codes, {}, unsafe_fixes=True, index=with_index, root=root, full_fix_loop=True)
+            str(path), data, EngineSettings(codes, {}, unsafe_fixes=unsafe, index=with_index, root=root, full_fix_loop=True)
         )
         assert (fast.findings, fast.fixed, fast.remaining, fast.error) == (full.findings, full.fixed, full.remaining, full.error), path
         fixed += fast.fixed is not None

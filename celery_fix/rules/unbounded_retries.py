@@ -45,6 +45,8 @@ class UnboundedRetriesRule(rule.CeleryRule):
     MESSAGE = "`max_retries=None` retries forever: a permanent failure never surfaces"
     HELP = "set a bound"
     TRIGGERS = (b"max_retries",)
+    # their decorator keywords (`ignore_result`, `retry_backoff*`/`retry_jitter`) leave `max_retries` as written
+    SURVIVES_FIXES_OF = frozenset({"CEL401", "CEL202"})
     OPTIONS = {"max-retries": 10}
 
     VALID = [
