@@ -14,9 +14,10 @@ import libcst as cst
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # libcst's node classes use ABCMeta, which makes isinstance() slow in a hot loop: test the
-# concrete type against this set instead
+# concrete type against this set instead (built from the MRO: issubclass() on 255 ABCs cost ~6 ms
+# of every run's start)
 NODE_TYPES = frozenset(
-    value for value in vars(cst).values() if isinstance(value, type) and issubclass(value, cst.CSTNode)
+    value for value in vars(cst).values() if isinstance(value, type) and cst.CSTNode in value.__mro__
 )
 
 
