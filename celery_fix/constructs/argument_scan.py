@@ -10,7 +10,7 @@ from celery_fix.constructs.arguments import Argument, Kind, Origins, sent_argume
 from celery_fix.constructs.dispatch import as_dispatch
 from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.results import module_task_defs
-from celery_fix.syntax.file_memo import file_memo
+from celery_fix.syntax.file_memo import file_memo, remembered
 
 _FOREIGN_ROOTS = frozenset({"re", "requests", "httpx", "django", "os", "time"})
 
@@ -71,17 +71,12 @@ class ArgumentScan:
 
 def _origins(names: NameTable, module: cst.Module, function: cst.FunctionDef, method: bool) -> Origins:
     """What each name of `function` holds, read once for the file's rules that ask (CEL601, CEL602)."""
-    if _ORIGINS.get("names") is not names:
-        _ORIGINS.clear()
-        _ORIGINS["names"] = names
-    key = (id(function), method)
-    found = _ORIGINS.get(key)
-    if found is not None and found[0] is function:
-        return found[1]
-    origins = Origins(names, names.resolve, module)
-    origins.read_function(function, method)
-    _ORIGINS[key] = (function, origins)
-    return origins
+    def read() -> Origins:
+        origins = Origins(names, names.resolve, module)
+        origins.read_function(function, method)
+        return origins
+
+    return remembered(_ORIGINS, names, function, method, read)
 
 
 _ORIGINS = file_memo()

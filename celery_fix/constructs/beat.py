@@ -24,7 +24,7 @@ from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.scopes import local_names
 from celery_fix.index.evaluate import evaluate
 from celery_fix.index.values import UNKNOWN, Call, is_unknown, timedelta_seconds
-from celery_fix.syntax.file_memo import file_memo
+from celery_fix.syntax.file_memo import file_memo, remembered
 from celery_fix.syntax.walk import visit_readonly
 
 TIMEDELTA = frozenset({"datetime.timedelta"})
@@ -88,7 +88,7 @@ class BeatEntry:
 
 
 # -- reading a module ------------------------------------------------------------------------
-_CACHE: dict[int, tuple[cst.Module, NameTable, list[BeatEntry]]] = file_memo()
+_CACHE = file_memo()
 
 
 def module_entries(module: cst.Module, names: NameTable, context: Any = None) -> list[BeatEntry]:
@@ -100,14 +100,12 @@ def module_entries(module: cst.Module, names: NameTable, context: Any = None) ->
     path = getattr(context, "path", "")
     if path and is_test_path(path, getattr(index, "source_roots", ())):
         return []
-    cached = _CACHE.get(id(module))
-    if cached is not None and cached[0] is module and cached[1] is names:
-        return cached[2]
-    collector = _Collector(names, schedule_names_here(index, names.module_name))
-    visit_readonly(module, collector)
-    _CACHE.clear()
-    _CACHE[id(module)] = (module, names, collector.entries)
-    return collector.entries
+    def collect() -> list[BeatEntry]:
+        collector = _Collector(names, schedule_names_here(index, names.module_name))
+        visit_readonly(module, collector)
+        return collector.entries
+
+    return remembered(_CACHE, names, module, None, collect)
 
 
 def local_bindings(function: cst.FunctionDef | cst.Lambda) -> set[str]:

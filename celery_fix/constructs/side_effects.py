@@ -18,7 +18,7 @@ import libcst as cst
 
 from celery_fix.constructs.dispatch import as_dispatch
 from celery_fix.constructs.names import NameTable, dotted_name
-from celery_fix.syntax.file_memo import file_memo
+from celery_fix.syntax.file_memo import file_memo, remembered
 from celery_fix.syntax.walk import walk
 
 EMAIL_FUNCTIONS = frozenset({
@@ -385,20 +385,16 @@ def scan_body(function: cst.FunctionDef, names: NameTable, patterns: Sequence[st
               resolve: Optional[Callable] = None) -> BodyScan:
     """What `function`'s own body does (see the module docstring). The same scan serves every rule
     that asks for it in the file being checked (five rules scan each task body); callers only read it."""
-    key = (id(function), tuple(patterns))
-    if resolve is None:
-        if _SCANS.get("names") is not names:  # another file: what is remembered is of no use
-            _SCANS.clear()
-            _SCANS["names"] = names
-        found = _SCANS.get(key)
-        if found is not None and found[0] is function:
-            return found[1]
+    if resolve is not None:
+        return _scan(function, names, resolve, patterns)
+    return remembered(_SCANS, names, function, tuple(patterns), lambda: _scan(function, names, names.resolve, patterns))
+
+
+def _scan(function: cst.FunctionDef, names: NameTable, resolve: Callable, patterns: Sequence[str]) -> BodyScan:
     params = [p.name.value for p in (*function.params.posonly_params, *function.params.params,
                                       *function.params.kwonly_params)]
-    scanner = _Scanner(names, resolve or names.resolve, patterns, params)
+    scanner = _Scanner(names, resolve, patterns, params)
     scanner.body(function.body)
-    if resolve is None:
-        _SCANS[key] = (function, scanner.scan)
     return scanner.scan
 
 

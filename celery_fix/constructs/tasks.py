@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from celery_fix.constructs.names import NameTable, is_task_factory
+from celery_fix.syntax.file_memo import file_memo, remembered
 
 
 @dataclass
@@ -120,12 +121,13 @@ def defines_any(source: bytes, tasks) -> bool:
     return not names_defined(source).isdisjoint(cached[1])
 
 
-_LAST_DEFINED: list = [None, frozenset()]
+_DEFINED_NAMES = file_memo()
 
 
 def names_defined(source: bytes) -> frozenset[bytes]:
     """The names after `def`/`class` in `source`. Remembered for the last source: a file's
     relevance tests (a dozen rules about tasks) ask for the same bytes one after another."""
-    if _LAST_DEFINED[0] is not source:
-        _LAST_DEFINED[:] = [source, frozenset(name for pattern in _DEFINED for name in pattern.findall(source))]
-    return _LAST_DEFINED[1]
+    return remembered(
+        _DEFINED_NAMES, source, source, None,
+        lambda: frozenset(name for pattern in _DEFINED for name in pattern.findall(source)),
+    )
