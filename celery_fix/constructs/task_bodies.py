@@ -18,6 +18,7 @@ from celery_fix.constructs.names import NameTable
 from celery_fix.constructs.results import find_task, module_task_defs
 from celery_fix.constructs.tasks import TaskDecorator, defines_any, names_defined
 from celery_fix.index.values import UNKNOWN, is_unknown
+from celery_fix.syntax.file_memo import remembered
 from celery_fix.syntax.walk import walk
 
 # Celery's own task classes: a `base=` naming one of them adds no option
@@ -342,15 +343,14 @@ def may_define_task(source: bytes, index: Any = None, classes: bool = False) -> 
     return defines_any(source, index.tasks)
 
 
-_INHERITING: dict[tuple[int, str], tuple] = {}
+_INHERITING: dict = {}  # kept across files: the index's tasks do not change
 
 
 def defines_inheriting(source: bytes, index: Any, key: str) -> bool:
     """Whether `source` may define a task of the index whose option `key` comes from a class."""
     tasks = getattr(index, "tasks", ()) or ()
-    cached = _INHERITING.get((id(index), key))
-    if cached is None or cached[0] is not tasks:
-        names = frozenset(t.function.encode() for t in tasks if t.inherited(key) and t.function)
-        cached = (tasks, names)
-        _INHERITING[(id(index), key)] = cached
-    return bool(cached[1]) and not names_defined(source).isdisjoint(cached[1])
+    names = remembered(
+        _INHERITING, tasks, tasks, key,
+        lambda: frozenset(t.function.encode() for t in tasks if t.inherited(key) and t.function),
+    )
+    return bool(names) and not names_defined(source).isdisjoint(names)

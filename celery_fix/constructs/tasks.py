@@ -107,18 +107,16 @@ def is_false_literal(expr: cst.BaseExpression) -> bool:
 # alternation `(?:def|class)` tried at every byte (4x slower; the main process runs these tests
 # on every file some rule's words are in)
 _DEFINED = (re.compile(rb"def\s+(\w+)"), re.compile(rb"class\s+(\w+)"))
-_TASK_NAMES: dict[int, tuple[object, frozenset[bytes]]] = {}
+_TASK_NAMES: dict = {}  # kept across files: the index's tasks do not change
 
 
 def defines_any(source: bytes, tasks) -> bool:
     """Whether `source` may define one of `tasks` (index TaskInfos): a `def`/`class` of one of
     their names. A cheap relevance test for rules that look at task definitions."""
-    cached = _TASK_NAMES.get(id(tasks))
-    if cached is None or cached[0] is not tasks:
-        cached = (tasks, frozenset(t.qualname.rsplit(".", 1)[-1].encode() for t in tasks))
-        _TASK_NAMES.clear()
-        _TASK_NAMES[id(tasks)] = cached
-    return not names_defined(source).isdisjoint(cached[1])
+    names = remembered(
+        _TASK_NAMES, tasks, tasks, None, lambda: frozenset(t.qualname.rsplit(".", 1)[-1].encode() for t in tasks)
+    )
+    return not names_defined(source).isdisjoint(names)
 
 
 _DEFINED_NAMES = file_memo()

@@ -45,7 +45,7 @@ class AcksLatePrefetchRule(rule.CeleryRule):
     HELP = "set `worker_prefetch_multiplier = 1` (or start the worker with `--prefetch-multiplier=1`)"
     NEEDS_INDEX = True
     TRIGGERS = (b"acks_late", b"base=")
-    SURVIVES_FIXES_OF = frozenset({"CEL401", "CEL202"})  # a decorator keyword they add leaves `acks_late` as it was
+    SURVIVES_FIXES_OF = rule.DECORATOR_KEYWORD_FIXES  # `acks_late` stays as it was
 
     VALID = [
         Valid(

@@ -59,9 +59,9 @@ class AcksLateWithoutRejectRule(rule.CeleryRule):
     HELP = "add `reject_on_worker_lost=True` (and make the task safe to run twice)"
     FIX_TITLE = "Add `reject_on_worker_lost=True` (unsafe)"
     TRIGGERS = (b"acks_late", b"ACKS_LATE")
-    # a decorator keyword they add leaves `acks_late`/`reject_on_worker_lost`, and whether a keyword
-    # can be added (codemods/ignore_result.can_add_option), as they were
-    SURVIVES_FIXES_OF = frozenset({"CEL401", "CEL202"})
+    # `acks_late`/`reject_on_worker_lost`, and whether a keyword can be added
+    # (codemods/ignore_result.can_add_option), stay as they were
+    SURVIVES_FIXES_OF = rule.DECORATOR_KEYWORD_FIXES
 
     VALID = [
         Valid(

@@ -53,8 +53,8 @@ class OrmObjectArgumentRule(ArgumentScan, rule.CeleryRule):
     FIX_KIND = "unsafe"
     SEVERITY = "error"
     TRIGGERS = TRIGGERS
-    # a decorator keyword they add changes neither the arguments sent nor the task's parameters (`bind`)
-    SURVIVES_FIXES_OF = frozenset({"CEL401", "CEL202"})
+    # neither the arguments sent nor the task's parameters (`bind`) change
+    SURVIVES_FIXES_OF = rule.DECORATOR_KEYWORD_FIXES
 
     VALID = [
         Valid(

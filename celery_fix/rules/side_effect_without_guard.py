@@ -61,9 +61,8 @@ class SideEffectWithoutGuardRule(rule.CeleryRule):
     FIX_KIND = "lint"
     TRIGGERS = (b"task", b"Task")
     KEEP_WORDS = ()  # task bodies only: tasks are kept by their decorators, class tasks by `run`, and what they call by name
-    # CEL401 adds `ignore_result=True` to a task's decorator, CEL202 `retry_backoff=...`: which
-    # functions are tasks and what their bodies do stay the same
-    SURVIVES_FIXES_OF = frozenset({"CEL401", "CEL202"})
+    # which functions are tasks and what their bodies do stay the same
+    SURVIVES_FIXES_OF = rule.DECORATOR_KEYWORD_FIXES
     @classmethod
     def relevant(cls, source: bytes, index=None, path=None) -> bool:
         # `task` is in most files: with the index, only files defining one of its tasks

@@ -45,8 +45,7 @@ class UnboundedRetriesRule(rule.CeleryRule):
     MESSAGE = "`max_retries=None` retries forever: a permanent failure never surfaces"
     HELP = "set a bound"
     TRIGGERS = (b"max_retries",)
-    # their decorator keywords (`ignore_result`, `retry_backoff*`/`retry_jitter`) leave `max_retries` as written
-    SURVIVES_FIXES_OF = frozenset({"CEL401", "CEL202"})
+    SURVIVES_FIXES_OF = rule.DECORATOR_KEYWORD_FIXES  # `max_retries` stays as written
     OPTIONS = {"max-retries": 10}
 
     VALID = [

@@ -79,6 +79,11 @@ def holds_any(source: bytes, words) -> bool:
     return False
 
 
+# the fixes that only add keywords to a task's decorator (CEL401 `ignore_result=True`, CEL202
+# `retry_backoff`/`retry_backoff_max`/`retry_jitter`): SURVIVES_FIXES_OF of a rule that reads none
+DECORATOR_KEYWORD_FIXES = frozenset({"CEL401", "CEL202"})
+
+
 def sends_no_task(index: Any, path: str | None) -> bool:
     """The index parsed the file at `path` and found no call that could send a task: a rule
     about dispatches cannot fire there. False when the index has nothing to say about the file."""
